@@ -74,6 +74,7 @@ export function readSeconds(env: Env, name: string, fallback: number): number {
   const raw = readString(env, name);
   if (raw === undefined) return fallback;
   const match = /^(\d+)\s*(s|m)?$/.exec(raw);
-  if (!match?.[1]) throw new ConfigError(name, `must be a duration such as 90s or 3m, got '${raw}'`);
+  if (!match?.[1])
+    throw new ConfigError(name, `must be a duration such as 90s or 3m, got '${raw}'`);
   return Number(match[1]) * (match[2] === 'm' ? 60 : 1);
 }

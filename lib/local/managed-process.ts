@@ -16,7 +16,12 @@ export type ManagedProcess = {
 export function findRunningPid(proc: ManagedProcess): number | undefined {
   if (!existsSync(proc.pidFile)) return undefined;
   const pid = Number(readFileSync(proc.pidFile, 'utf8').trim());
-  if (Number.isInteger(pid) && pid > 0 && isAlive(pid) && commandLineOf(pid).includes(proc.commandMarker)) {
+  if (
+    Number.isInteger(pid) &&
+    pid > 0 &&
+    isAlive(pid) &&
+    commandLineOf(pid).includes(proc.commandMarker)
+  ) {
     return pid;
   }
   rmSync(proc.pidFile, { force: true });

@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Env } from '../../config/env-values.ts';
 import type { CassflowConfig } from '../../config/config.ts';
+import type { Env } from '../../config/env-values.ts';
 import { PortInUseError, ServerStartError } from '../errors.ts';
 import {
   findRunningPid,
@@ -141,7 +141,10 @@ export async function stopLocalCassandra(cacheDir: string): Promise<ServiceStatu
   const pid = findRunningPid(proc);
   if (pid === undefined) return { state: 'stopped' };
   const how = await stopProcess(pid, 60_000);
-  return { state: 'stopped', detail: how === 'killed' ? `pid ${pid} killed after 60 s` : `pid ${pid} stopped` };
+  return {
+    state: 'stopped',
+    detail: how === 'killed' ? `pid ${pid} killed after 60 s` : `pid ${pid} stopped`,
+  };
 }
 
 export async function localCassandraStatus(config: CassflowConfig): Promise<ServiceStatus> {

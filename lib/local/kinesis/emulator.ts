@@ -1,8 +1,8 @@
-import { ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import type { CassflowConfig } from '../../config/config.ts';
 import type { Env } from '../../config/env-values.ts';
 import { createKinesisClient } from '../../kinesis/client.ts';
@@ -108,7 +108,12 @@ export async function startKinesisEmulator(
   if (outcome !== 'ready') {
     if (outcome === 'timeout') await stopProcess(pid, 5000);
     const reason = outcome === 'exited' ? 'exited while starting' : 'did not answer in 60 s';
-    throw new ServerStartError(NAME, reason, paths.process.logFile, tailFile(paths.process.logFile));
+    throw new ServerStartError(
+      NAME,
+      reason,
+      paths.process.logFile,
+      tailFile(paths.process.logFile),
+    );
   }
   const seconds = (Date.now() - started) / 1000;
   report(`Kinesis emulator ready on ${endpoint} in ${seconds.toFixed(1)} s (pid ${pid})`);

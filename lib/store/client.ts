@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import cassandra from 'cassandra-driver';
+import type {
+  CassandraConfig,
+  KeyspacesConfig,
+  SelfManagedCassandraConfig,
+} from '../config/config.ts';
+import { KeyspacesRetryPolicy } from './keyspaces-retry-policy.ts';
+import { keyspacesTrustedRoots } from './keyspaces-trust.ts';
+import { SigV4AuthProvider } from './sigv4/auth-provider.ts';
+
+const { consistencies } = cassandra.types;
+
+/** bigint and varint columns come back as JS bigint (sequence numbers exceed 2^53). */
+const ENCODING = { useBigIntAsLong: true, useBigIntAsVarint: true } as const;
+
+/**
+ * Query defaults shared by both profiles: prepared statements, LOCAL_QUORUM (the only write
+ * level Keyspaces accepts) and LOCAL_SERIAL for the Paxos phase of conditional writes.
+ */
+const QUERY_OPTIONS = {
+  prepare: true,
+  consistency: consistencies.localQuorum,
+  serialConsistency: consistencies.localSerial,
+} as const;
+
+export type ClientOverrides = {
+  /** AWS credentials for Keyspaces SigV4; defaults to the SDK v3 Node provider chain. */
+  credentials?: AwsCredentialIdentityProvider;
+};
+
+/** Driver options for the configured profile: self-managed Cassandra or Amazon Keyspaces. */
+export function cassandraClientOptions(
+  config: CassandraConfig,
+  overrides: ClientOverrides = {},
+): cassandra.ClientOptions {
+  return config.kind === 'keyspaces'
+    ? keyspacesOptions(config, overrides)
+    : selfManagedOptions(config);
+}
+
+function selfManagedOptions(config: SelfManagedCassandraConfig): cassandra.ClientOptions {
+  return {
+    contactPoints: config.contactPoints,
+    localDataCenter: config.localDataCenter,
+    protocolOptions: { port: config.port },
+    queryOptions: QUERY_OPTIONS,
+    encoding: ENCODING,
+    socketOptions: { connectTimeout: 5000, readTimeout: 12_000 },
+    ...(config.auth ? { credentials: config.auth } : {}),
+    ...(config.tls
+      ? {
+          sslOptions: {
+            rejectUnauthorized: config.tls.rejectUnauthorized,
+            ...(config.tls.caFile ? { ca: [readFileSync(config.tls.caFile)] } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+function keyspacesOptions(
+  config: KeyspacesConfig,
+  overrides: ClientOverrides,
+): cassandra.ClientOptions {
+  const host = config.contactPoints[0] ?? `cassandra.${config.region}.amazonaws.com`;
+  return {
+    contactPoints: config.contactPoints,
+    localDataCenter: config.localDataCenter,
+    protocolOptions: { port: config.port },
+    queryOptions: QUERY_OPTIONS,
+    encoding: ENCODING,
+    socketOptions: { connectTimeout: 5000, readTimeout: 12_000 },
+    sslOptions: { ca: keyspacesTrustedRoots(), host, servername: host, rejectUnauthorized: true },
+    authProvider: new SigV4AuthProvider({
+      region: config.region,
+      credentials: overrides.credentials ?? fromNodeProviderChain(),
+    }),
+    policies: { retry: new KeyspacesRetryPolicy() },
+  };
+}
+
+/** A new driver client for the configured profile (not yet connected). */
+export function createCassandraClient(
+  config: CassandraConfig,
+  overrides: ClientOverrides = {},
+): cassandra.Client {
+  return new cassandra.Client(cassandraClientOptions(config, overrides));
+}

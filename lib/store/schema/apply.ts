@@ -1,0 +1,132 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { StoreKind } from '../../config/config.ts';
+import { createKeyspaceCql, createTableCql } from './ddl.ts';
+import { allColumns, type TableSpec } from './table-spec.ts';
+
+/** What schema changes need from a connection (a real one, or a stand-in in unit tests). */
+export type SchemaConnection = {
+  /** Runs one statement unprepared and returns its rows as plain objects. */
+  run(cql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
+  /** True once every node has the same schema version (always true on Keyspaces). */
+  schemaAgreed(): Promise<boolean>;
+};
+
+export type SchemaTarget = {
+  kind: StoreKind;
+  keyspace: string;
+  replicationFactor?: number;
+};
+
+export type ApplyOptions = {
+  report?: (line: string) => void;
+  timeoutMs?: number;
+  pollMs?: number;
+};
+
+export type ApplyResult = { created: string[]; existing: string[] };
+
+export class SchemaError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SchemaError';
+  }
+}
+
+/**
+ * Creates the keyspace and tables that are missing and waits until they are usable: on Cassandra,
+ * until the nodes agree on the schema; on Keyspaces (asynchronous DDL), until each table's status
+ * in system_schema_mcs is ACTIVE. Tables that exist already are checked for missing columns.
+ */
+export async function applySchema(
+  connection: SchemaConnection,
+  target: SchemaTarget,
+  tables: readonly TableSpec[],
+  options: ApplyOptions = {},
+): Promise<ApplyResult> {
+  const report = options.report ?? (() => {});
+  const wait = { timeoutMs: options.timeoutMs ?? 300_000, pollMs: options.pollMs ?? 1000 };
+  const { keyspace } = target;
+
+  await connection.run(createKeyspaceCql(target));
+  await waitForKeyspace(connection, target, wait);
+
+  const existingTables = new Set(
+    (
+      await connection.run('SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?', [
+        keyspace,
+      ])
+    ).map((row) => String(row.table_name)),
+  );
+  const result: ApplyResult = { created: [], existing: [] };
+  for (const table of tables) {
+    if (existingTables.has(table.name)) {
+      await checkColumns(connection, keyspace, table);
+      result.existing.push(table.name);
+      continue;
+    }
+    report(`Creating table ${keyspace}.${table.name}`);
+    await connection.run(createTableCql(keyspace, table));
+    result.created.push(table.name);
+  }
+  for (const name of result.created) await waitForTable(connection, target, name, wait);
+  return result;
+}
+
+type Wait = { timeoutMs: number; pollMs: number };
+
+async function poll(what: string, ready: () => Promise<boolean>, wait: Wait): Promise<void> {
+  const deadline = Date.now() + wait.timeoutMs;
+  while (!(await ready())) {
+    if (Date.now() > deadline) {
+      throw new SchemaError(`${what} was not usable after ${wait.timeoutMs / 1000} s`);
+    }
+    await sleep(wait.pollMs);
+  }
+}
+
+async function waitForKeyspace(c: SchemaConnection, target: SchemaTarget, wait: Wait) {
+  if (target.kind === 'cassandra') return poll('schema agreement', () => c.schemaAgreed(), wait);
+  return poll(
+    `keyspace ${target.keyspace}`,
+    async () =>
+      (
+        await c.run(
+          'SELECT keyspace_name FROM system_schema_mcs.keyspaces WHERE keyspace_name = ?',
+          [target.keyspace],
+        )
+      ).length > 0,
+    wait,
+  );
+}
+
+async function waitForTable(c: SchemaConnection, target: SchemaTarget, table: string, wait: Wait) {
+  if (target.kind === 'cassandra') return poll('schema agreement', () => c.schemaAgreed(), wait);
+  return poll(
+    `table ${target.keyspace}.${table}`,
+    async () => {
+      const rows = await c.run(
+        'SELECT status FROM system_schema_mcs.tables WHERE keyspace_name = ? AND table_name = ?',
+        [target.keyspace, table],
+      );
+      return rows[0]?.status === 'ACTIVE';
+    },
+    wait,
+  );
+}
+
+async function checkColumns(c: SchemaConnection, keyspace: string, table: TableSpec) {
+  const rows = await c.run(
+    'SELECT column_name FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ?',
+    [keyspace, table.name],
+  );
+  const present = new Set(rows.map((row) => String(row.column_name)));
+  const missing = allColumns(table)
+    .map((col) => col.name)
+    .filter((name) => !present.has(name));
+  if (missing.length > 0) {
+    throw new SchemaError(
+      `table ${keyspace}.${table.name} exists but lacks column(s) ${missing.join(', ')}; ` +
+        'cassflow does not alter existing tables: migrate it or use another keyspace',
+    );
+  }
+}

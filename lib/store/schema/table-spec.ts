@@ -1,0 +1,83 @@
+/** A table described as data, so the same description yields CQL DDL and CloudFormation. */
+
+export const CQL_TYPES = [
+  'ascii',
+  'bigint',
+  'blob',
+  'boolean',
+  'date',
+  'decimal',
+  'double',
+  'float',
+  'int',
+  'text',
+  'timestamp',
+  'timeuuid',
+  'uuid',
+  'varint',
+  'map<text, text>',
+  'map<text, double>',
+  'list<text>',
+  'set<text>',
+] as const;
+export type CqlType = (typeof CQL_TYPES)[number];
+
+export type ColumnSpec = { name: string; type: CqlType };
+export type ClusteringColumnSpec = ColumnSpec & { order: 'ASC' | 'DESC' };
+
+export type TableSpec = {
+  name: string;
+  /** One or more columns; together they pick the partition. */
+  partitionKey: readonly ColumnSpec[];
+  clusteringKey: readonly ClusteringColumnSpec[];
+  columns: readonly ColumnSpec[];
+  comment: string;
+};
+
+/** Lowercase names need no quoting in CQL and fit Keyspaces' 48-character limit. */
+const IDENTIFIER = /^[a-z][a-z0-9_]{0,47}$/;
+
+export class TableSpecError extends Error {
+  constructor(table: string, message: string) {
+    super(`table ${table}: ${message}`);
+    this.name = 'TableSpecError';
+  }
+}
+
+/** Throws a TableSpecError naming the table and the column at fault. */
+export function validateTableSpec(spec: TableSpec): void {
+  if (!IDENTIFIER.test(spec.name)) {
+    throw new TableSpecError(spec.name, 'name must match [a-z][a-z0-9_]{0,47}');
+  }
+  if (spec.partitionKey.length === 0) {
+    throw new TableSpecError(spec.name, 'needs at least one partition key column');
+  }
+  const seen = new Set<string>();
+  for (const column of [...spec.partitionKey, ...spec.clusteringKey, ...spec.columns]) {
+    if (!IDENTIFIER.test(column.name)) {
+      throw new TableSpecError(
+        spec.name,
+        `column '${column.name}' must match [a-z][a-z0-9_]{0,47}`,
+      );
+    }
+    if (seen.has(column.name)) {
+      throw new TableSpecError(spec.name, `column '${column.name}' is declared twice`);
+    }
+    if (!CQL_TYPES.includes(column.type)) {
+      throw new TableSpecError(
+        spec.name,
+        `column '${column.name}' has unknown type '${column.type}'`,
+      );
+    }
+    seen.add(column.name);
+  }
+  for (const key of [...spec.partitionKey, ...spec.clusteringKey]) {
+    if (key.type.includes('<')) {
+      throw new TableSpecError(spec.name, `key column '${key.name}' cannot be a collection`);
+    }
+  }
+}
+
+export function allColumns(spec: TableSpec): ColumnSpec[] {
+  return [...spec.partitionKey, ...spec.clusteringKey, ...spec.columns];
+}
