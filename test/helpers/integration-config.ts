@@ -1,0 +1,8 @@
+import { inject } from 'vitest';
+import { type CassflowConfig, resolveConfig } from '#lib/config/config';
+
+/** The run's configuration, pointed at the run's own keyspace. */
+export function integrationConfig(): CassflowConfig {
+  const config = resolveConfig(process.env);
+  return { ...config, cassandra: { ...config.cassandra, keyspace: inject('keyspace') } };
+}

@@ -1,0 +1,26 @@
+import type { TestProject } from 'vitest/node';
+import { resolveConfig } from '#lib/config/config';
+import { localDown, localUp } from '#lib/local/stack';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** A keyspace of this run's own, so runs never see each other's rows. */
+    keyspace: string;
+  }
+}
+
+/**
+ * Brings up the local stack with the same code as `cassflow local up`, and stops afterwards only
+ * what it started (a stack the developer already had running stays up).
+ */
+export default async function setup(project: TestProject) {
+  const config = resolveConfig(process.env);
+  const stack = await localUp(config, process.env, (line) => console.log(`[local stack] ${line}`));
+  project.provide('keyspace', `cassflow_it_${Date.now().toString(36)}`);
+  return async () => {
+    await localDown(config, {
+      cassandra: stack.cassandra.state === 'started',
+      kinesis: stack.kinesis.state === 'started',
+    });
+  };
+}

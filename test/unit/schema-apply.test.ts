@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { applySchema, type SchemaConnection, SchemaError } from '#lib/store/schema/apply';
+import { SHARD_CHECKPOINTS } from '#lib/store/schema/core-tables';
+
+type Row = Record<string, unknown>;
+
+/** A stand-in connection that records statements and answers system-table reads by script. */
+function scriptedConnection(answer: (cql: string, params: unknown[]) => Row[], agreed = () => true) {
+  const statements: string[] = [];
+  const connection: SchemaConnection = {
+    async run(cql, params = []) {
+      statements.push(cql);
+      return answer(cql, params);
+    },
+    async schemaAgreed() {
+      return agreed();
+    },
+  };
+  return { connection, statements };
+}
+
+describe('applySchema on Amazon Keyspaces', () => {
+  it('waits for the keyspace and for each new table to become ACTIVE', async () => {
+    // Prepare
+    const statuses = ['CREATING', 'CREATING', 'ACTIVE'];
+    let keyspaceLookups = 0;
+    const { connection, statements } = scriptedConnection((cql) => {
+      if (cql.includes('system_schema_mcs.keyspaces')) {
+        keyspaceLookups += 1;
+        return keyspaceLookups < 2 ? [] : [{ keyspace_name: 'ks' }];
+      }
+      if (cql.includes('system_schema_mcs.tables')) return [{ status: statuses.shift() }];
+      return [];
+    });
+
+    // Act
+    const result = await applySchema(connection, { kind: 'keyspaces', keyspace: 'ks' }, [SHARD_CHECKPOINTS], {
+      pollMs: 1,
+    });
+
+    // Assess
+    expect(result).toEqual({ created: ['shard_checkpoints'], existing: [] });
+    expect(keyspaceLookups).toBe(2);
+    expect(statuses).toEqual([]);
+    expect(statements[0]).toContain("'class': 'SingleRegionStrategy'");
+    expect(statements.some((s) => s.startsWith('CREATE TABLE IF NOT EXISTS ks.shard_checkpoints'))).toBe(true);
+  });
+
+  it('gives up with a clear error when a table never becomes ACTIVE', async () => {
+    const { connection } = scriptedConnection((cql) => {
+      if (cql.includes('system_schema_mcs.keyspaces')) return [{ keyspace_name: 'ks' }];
+      if (cql.includes('system_schema_mcs.tables')) return [{ status: 'CREATING' }];
+      return [];
+    });
+    await expect(
+      applySchema(connection, { kind: 'keyspaces', keyspace: 'ks' }, [SHARD_CHECKPOINTS], {
+        pollMs: 1,
+        timeoutMs: 20,
+      }),
+    ).rejects.toThrow(/table ks.shard_checkpoints was not usable after 0.02 s/);
+  });
+});
+
+describe('applySchema on Cassandra', () => {
+  it('waits for schema agreement and leaves existing tables alone', async () => {
+    let agreementChecks = 0;
+    const { connection, statements } = scriptedConnection(
+      (cql) => {
+        if (cql.includes('FROM system_schema.tables')) return [{ table_name: 'shard_checkpoints' }];
+        if (cql.includes('FROM system_schema.columns')) {
+          return ['consumer', 'stream', 'shard_id', 'sequence_number', 'records', 'version', 'updated_at'].map(
+            (column_name) => ({ column_name }),
+          );
+        }
+        return [];
+      },
+      () => ++agreementChecks > 1,
+    );
+
+    const result = await applySchema(connection, { kind: 'cassandra', keyspace: 'ks' }, [SHARD_CHECKPOINTS], {
+      pollMs: 1,
+    });
+
+    expect(result).toEqual({ created: [], existing: ['shard_checkpoints'] });
+    expect(agreementChecks).toBe(2);
+    expect(statements.filter((s) => s.startsWith('CREATE TABLE'))).toEqual([]);
+  });
+
+  it('refuses an existing table that lacks columns, naming them', async () => {
+    const { connection } = scriptedConnection((cql) => {
+      if (cql.includes('FROM system_schema.tables')) return [{ table_name: 'shard_checkpoints' }];
+      if (cql.includes('FROM system_schema.columns')) {
+        return ['consumer', 'stream', 'shard_id', 'sequence_number'].map((column_name) => ({ column_name }));
+      }
+      return [];
+    });
+    const applying = applySchema(connection, { kind: 'cassandra', keyspace: 'ks' }, [SHARD_CHECKPOINTS]);
+    await expect(applying).rejects.toBeInstanceOf(SchemaError);
+    await expect(
+      applySchema(connection, { kind: 'cassandra', keyspace: 'ks' }, [SHARD_CHECKPOINTS]),
+    ).rejects.toThrow(/ks.shard_checkpoints exists but lacks column\(s\) records, version, updated_at/);
+  });
+});
