@@ -7,6 +7,8 @@ Commands:
   local up [--fresh]   Start the local stack: Apache Cassandra 5 (from Maven Central jars, on
                        Java 17) and the Kinesis emulator (kinesis-mock), on 127.0.0.1. Finds
                        servers that already run; --fresh wipes the local Cassandra's data first.
+  local install        Check Java 17 and fetch the Cassandra jars with Maven (local up does
+                       this on first use; CI runs it up front).
   local down           Stop the servers 'local up' started.
   local status         Show what runs, where, and under which pid.
   schema apply         Create the keyspace and cassflow's tables if missing, and wait until

@@ -1,8 +1,10 @@
 import { rmSync } from 'node:fs';
 import { resolveConfig } from '#lib/config/config';
+import { CASSANDRA_VERSION, ensureCassandraJars } from '#lib/local/cassandra/jars';
 import { cassandraPaths } from '#lib/local/cassandra/node';
 import type { ServiceReport } from '#lib/local/service';
 import { localDown, localStatus, localUp } from '#lib/local/stack';
+import { requireJava } from '#lib/local/toolchain';
 import { parseFlags } from '../args.ts';
 import { type Output, UsageError } from '../output.ts';
 
@@ -23,6 +25,13 @@ export async function localCommand(args: string[], out: Output): Promise<number>
       out.info(`Local stack up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       return 0;
     }
+    case 'install': {
+      requireJava(process.env);
+      const lib = cassandraPaths(config.local.cacheDir).lib;
+      const outcome = await ensureCassandraJars(lib, process.env, out.info);
+      out.info(`Cassandra ${CASSANDRA_VERSION} jars ${outcome} in ${lib}; Java 17 found`);
+      return 0;
+    }
     case 'down': {
       const stopped = await localDown(config);
       for (const [name, status] of Object.entries(stopped)) {
@@ -38,7 +47,7 @@ export async function localCommand(args: string[], out: Output): Promise<number>
     }
     default:
       throw new UsageError(
-        `'cassflow local' takes up, down or status (got '${positionals[0] ?? ''}')`,
+        `'cassflow local' takes install, up, down or status (got '${positionals[0] ?? ''}')`,
       );
   }
 }

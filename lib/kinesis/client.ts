@@ -10,8 +10,12 @@ const EMULATOR_CREDENTIALS = { accessKeyId: 'cassflow-local', secretAccessKey: '
  * SDK's default HTTP/2 handler, kinesis-mock intermittently answers "Protocol error" after the
  * write succeeded, and a retry would then write the record twice.
  */
-export function createKinesisClient(config: KinesisConfig): KinesisClient {
+export function createKinesisClient(
+  config: KinesisConfig,
+  options: { maxAttempts?: number } = {},
+): KinesisClient {
   return new KinesisClient({
+    ...options,
     region: config.region,
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
     ...(config.useDummyCredentials ? { credentials: EMULATOR_CREDENTIALS } : {}),

@@ -24,15 +24,32 @@ export class KeyspacesRetryPolicy extends cassandra.policies.retry.RetryPolicy {
       : this.rethrowResult();
   }
 
-  override onReadTimeout(info: OperationInfo, consistency: Consistency): DecisionInfo {
+  override onReadTimeout(
+    info: OperationInfo,
+    consistency: Consistency,
+    _received?: number,
+    _blockFor?: number,
+    _isDataPresent?: boolean,
+  ): DecisionInfo {
     return this.#decide(info, consistency);
   }
 
-  override onWriteTimeout(info: OperationInfo, consistency: Consistency): DecisionInfo {
+  override onWriteTimeout(
+    info: OperationInfo,
+    consistency: Consistency,
+    _received?: number,
+    _blockFor?: number,
+    _writeType?: string,
+  ): DecisionInfo {
     return this.#decide(info, consistency);
   }
 
-  override onUnavailable(info: OperationInfo, consistency: Consistency): DecisionInfo {
+  override onUnavailable(
+    info: OperationInfo,
+    consistency: Consistency,
+    _required?: number,
+    _alive?: boolean,
+  ): DecisionInfo {
     return this.#decide(info, consistency);
   }
 }

@@ -3,7 +3,12 @@ import { cassandraYaml } from '#lib/local/cassandra/config-files';
 import { cassandraJvmArgs } from '#lib/local/cassandra/jvm-args';
 
 describe('cassandraYaml', () => {
-  const yaml = cassandraYaml({ host: '127.0.0.1', nativePort: 19042, storagePort: 17000, dataDir: '/d' });
+  const yaml = cassandraYaml({
+    host: '127.0.0.1',
+    nativePort: 19042,
+    storagePort: 17000,
+    dataDir: '/d',
+  });
 
   it('binds every listener to the given host and ports', () => {
     expect(yaml).toContain('listen_address: 127.0.0.1\n');
@@ -44,6 +49,10 @@ describe('cassandraJvmArgs', () => {
     expect(args).toContain('-Xmx512M');
     expect(args).toContain('-javaagent:/lib/jamm-0.4.0.jar');
     expect(args).toContain('-Dcassandra.config=file:///conf/cassandra.yaml');
-    expect(args.slice(-3)).toEqual(['-cp', '/conf:/lib/*', 'org.apache.cassandra.service.CassandraDaemon']);
+    expect(args.slice(-3)).toEqual([
+      '-cp',
+      '/conf:/lib/*',
+      'org.apache.cassandra.service.CassandraDaemon',
+    ]);
   });
 });

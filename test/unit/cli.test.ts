@@ -4,7 +4,11 @@ import { main } from '../../cli/main.ts';
 function collect() {
   const info: string[] = [];
   const error: string[] = [];
-  return { out: { info: (l: string) => info.push(l), error: (l: string) => error.push(l) }, info, error };
+  return {
+    out: { info: (l: string) => info.push(l), error: (l: string) => error.push(l) },
+    info,
+    error,
+  };
 }
 
 describe('cassflow command line', () => {
@@ -25,7 +29,7 @@ describe('cassflow command line', () => {
   it('rejects an unknown subcommand and unknown flags as usage errors', async () => {
     const first = collect();
     expect(await main(['local', 'sideways'], first.out)).toBe(2);
-    expect(first.error.join('\n')).toMatch(/takes up, down or status \(got 'sideways'\)/);
+    expect(first.error.join('\n')).toMatch(/takes install, up, down or status \(got 'sideways'\)/);
 
     const second = collect();
     expect(await main(['local', 'up', '--turbo'], second.out)).toBe(2);

@@ -24,7 +24,11 @@ describe('resolveConfig', () => {
       endpoint: 'http://127.0.0.1:4568',
       useDummyCredentials: true,
     });
-    expect(config.local.cassandra).toMatchObject({ managed: true, host: '127.0.0.1', nativePort: 9042 });
+    expect(config.local.cassandra).toMatchObject({
+      managed: true,
+      host: '127.0.0.1',
+      nativePort: 9042,
+    });
     expect(config.local.kinesis).toMatchObject({ managed: true, port: 4568, tlsPort: 4567 });
   });
 
@@ -82,7 +86,11 @@ describe('resolveConfig', () => {
 
   it('runs the local node on the port of a loopback contact point', () => {
     const config = resolveConfig({ CASSANDRA_CONTACT_POINTS: 'localhost:19042' });
-    expect(config.local.cassandra).toMatchObject({ managed: true, host: '127.0.0.1', nativePort: 19042 });
+    expect(config.local.cassandra).toMatchObject({
+      managed: true,
+      host: '127.0.0.1',
+      nativePort: 19042,
+    });
   });
 
   it.each([
@@ -109,8 +117,12 @@ describe('resolveConfig', () => {
   });
 
   it('reads durations in seconds or minutes', () => {
-    expect(resolveConfig({ CASSFLOW_CASSANDRA_START_TIMEOUT: '3m' }).local.cassandra.startTimeoutSeconds).toBe(180);
-    expect(resolveConfig({ CASSFLOW_CASSANDRA_START_TIMEOUT: '45' }).local.cassandra.startTimeoutSeconds).toBe(45);
+    expect(
+      resolveConfig({ CASSFLOW_CASSANDRA_START_TIMEOUT: '3m' }).local.cassandra.startTimeoutSeconds,
+    ).toBe(180);
+    expect(
+      resolveConfig({ CASSFLOW_CASSANDRA_START_TIMEOUT: '45' }).local.cassandra.startTimeoutSeconds,
+    ).toBe(45);
   });
 });
 

@@ -5,7 +5,10 @@ import { SHARD_CHECKPOINTS } from '#lib/store/schema/core-tables';
 type Row = Record<string, unknown>;
 
 /** A stand-in connection that records statements and answers system-table reads by script. */
-function scriptedConnection(answer: (cql: string, params: unknown[]) => Row[], agreed = () => true) {
+function scriptedConnection(
+  answer: (cql: string, params: unknown[]) => Row[],
+  agreed = () => true,
+) {
   const statements: string[] = [];
   const connection: SchemaConnection = {
     async run(cql, params = []) {
@@ -34,16 +37,23 @@ describe('applySchema on Amazon Keyspaces', () => {
     });
 
     // Act
-    const result = await applySchema(connection, { kind: 'keyspaces', keyspace: 'ks' }, [SHARD_CHECKPOINTS], {
-      pollMs: 1,
-    });
+    const result = await applySchema(
+      connection,
+      { kind: 'keyspaces', keyspace: 'ks' },
+      [SHARD_CHECKPOINTS],
+      {
+        pollMs: 1,
+      },
+    );
 
     // Assess
     expect(result).toEqual({ created: ['shard_checkpoints'], existing: [] });
     expect(keyspaceLookups).toBe(2);
     expect(statuses).toEqual([]);
     expect(statements[0]).toContain("'class': 'SingleRegionStrategy'");
-    expect(statements.some((s) => s.startsWith('CREATE TABLE IF NOT EXISTS ks.shard_checkpoints'))).toBe(true);
+    expect(
+      statements.some((s) => s.startsWith('CREATE TABLE IF NOT EXISTS ks.shard_checkpoints')),
+    ).toBe(true);
   });
 
   it('gives up with a clear error when a table never becomes ACTIVE', async () => {
@@ -68,18 +78,29 @@ describe('applySchema on Cassandra', () => {
       (cql) => {
         if (cql.includes('FROM system_schema.tables')) return [{ table_name: 'shard_checkpoints' }];
         if (cql.includes('FROM system_schema.columns')) {
-          return ['consumer', 'stream', 'shard_id', 'sequence_number', 'records', 'version', 'updated_at'].map(
-            (column_name) => ({ column_name }),
-          );
+          return [
+            'consumer',
+            'stream',
+            'shard_id',
+            'sequence_number',
+            'records',
+            'version',
+            'updated_at',
+          ].map((column_name) => ({ column_name }));
         }
         return [];
       },
       () => ++agreementChecks > 1,
     );
 
-    const result = await applySchema(connection, { kind: 'cassandra', keyspace: 'ks' }, [SHARD_CHECKPOINTS], {
-      pollMs: 1,
-    });
+    const result = await applySchema(
+      connection,
+      { kind: 'cassandra', keyspace: 'ks' },
+      [SHARD_CHECKPOINTS],
+      {
+        pollMs: 1,
+      },
+    );
 
     expect(result).toEqual({ created: [], existing: ['shard_checkpoints'] });
     expect(agreementChecks).toBe(2);
@@ -90,14 +111,20 @@ describe('applySchema on Cassandra', () => {
     const { connection } = scriptedConnection((cql) => {
       if (cql.includes('FROM system_schema.tables')) return [{ table_name: 'shard_checkpoints' }];
       if (cql.includes('FROM system_schema.columns')) {
-        return ['consumer', 'stream', 'shard_id', 'sequence_number'].map((column_name) => ({ column_name }));
+        return ['consumer', 'stream', 'shard_id', 'sequence_number'].map((column_name) => ({
+          column_name,
+        }));
       }
       return [];
     });
-    const applying = applySchema(connection, { kind: 'cassandra', keyspace: 'ks' }, [SHARD_CHECKPOINTS]);
+    const applying = applySchema(connection, { kind: 'cassandra', keyspace: 'ks' }, [
+      SHARD_CHECKPOINTS,
+    ]);
     await expect(applying).rejects.toBeInstanceOf(SchemaError);
     await expect(
       applySchema(connection, { kind: 'cassandra', keyspace: 'ks' }, [SHARD_CHECKPOINTS]),
-    ).rejects.toThrow(/ks.shard_checkpoints exists but lacks column\(s\) records, version, updated_at/);
+    ).rejects.toThrow(
+      /ks.shard_checkpoints exists but lacks column\(s\) records, version, updated_at/,
+    );
   });
 });

@@ -56,7 +56,9 @@ describe('createTableCql', () => {
 
   it('renders every core table', () => {
     for (const table of CORE_TABLES) {
-      expect(createTableCql('ks', table)).toMatch(new RegExp(`^CREATE TABLE IF NOT EXISTS ks\\.${table.name} \\(`));
+      expect(createTableCql('ks', table)).toMatch(
+        new RegExp(`^CREATE TABLE IF NOT EXISTS ks\\.${table.name} \\(`),
+      );
     }
   });
 });

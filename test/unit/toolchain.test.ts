@@ -22,18 +22,24 @@ function fakeJavaHome(versionLine: string): string {
 describe('requireJava', () => {
   it('says clearly that Java is missing, and how to get it', () => {
     expect(() => requireJava({ PATH: emptyPath() })).toThrow(JavaNotFoundError);
-    expect(() => requireJava({ PATH: emptyPath() })).toThrow(/Java was not found \(tried 'java'\).*Java 17 JDK/);
+    expect(() => requireJava({ PATH: emptyPath() })).toThrow(
+      /Java was not found \(tried 'java'\).*Java 17 JDK/,
+    );
   });
 
   it('names the JAVA_HOME it tried', () => {
     const home = join(emptyPath(), 'no-such-jdk');
-    expect(() => requireJava({ PATH: emptyPath(), JAVA_HOME: home })).toThrow(`tried '${home}/bin/java'`);
+    expect(() => requireJava({ PATH: emptyPath(), JAVA_HOME: home })).toThrow(
+      `tried '${home}/bin/java'`,
+    );
   });
 
   it('refuses a Java other than 17', () => {
     const home = fakeJavaHome('openjdk version "21.0.4" 2024-07-16');
     expect(() => requireJava({ PATH: emptyPath(), JAVA_HOME: home })).toThrow(JavaVersionError);
-    expect(() => requireJava({ PATH: emptyPath(), JAVA_HOME: home })).toThrow(/is Java 21\. Set JAVA_HOME/);
+    expect(() => requireJava({ PATH: emptyPath(), JAVA_HOME: home })).toThrow(
+      /is Java 21\. Set JAVA_HOME/,
+    );
   });
 
   it('accepts Java 17', () => {
@@ -56,14 +62,16 @@ describe('parseJavaMajor', () => {
 describe('requireMaven', () => {
   it('says clearly that Maven is missing, and what it is for', () => {
     expect(() => requireMaven({ PATH: emptyPath() })).toThrow(MavenNotFoundError);
-    expect(() => requireMaven({ PATH: emptyPath() })).toThrow(/Maven was not found.*fetch the Cassandra jars/);
+    expect(() => requireMaven({ PATH: emptyPath() })).toThrow(
+      /Maven was not found.*fetch the Cassandra jars/,
+    );
   });
 
   it('is what fetching the jars fails with, leaving no half-filled folder', async () => {
     const libDir = join(emptyPath(), 'lib');
-    await expect(ensureCassandraJars(libDir, { PATH: emptyPath() }, () => {})).rejects.toBeInstanceOf(
-      MavenNotFoundError,
-    );
+    await expect(
+      ensureCassandraJars(libDir, { PATH: emptyPath() }, () => {}),
+    ).rejects.toBeInstanceOf(MavenNotFoundError);
     expect(existsSync(libDir)).toBe(false);
   });
 });

@@ -58,6 +58,20 @@ export async function startLocalCassandra(
     return { state: 'already-running', endpoint, pid: running, detail: `Cassandra ${version}` };
   }
 
+  if (!(await isPortFree(node.host, node.nativePort))) {
+    // A Cassandra someone else runs there (Docker, a package) is used as it is, never stopped.
+    const version = await probeCassandra(
+      node.host,
+      node.nativePort,
+      config.cassandra.localDataCenter,
+    );
+    if (version)
+      return {
+        state: 'foreign',
+        endpoint,
+        detail: `Cassandra ${version} not started by cassflow; using it`,
+      };
+  }
   const java = requireJava(env);
   for (const [port, what] of [
     [node.nativePort, 'CQL port (CASSANDRA_PORT)'],

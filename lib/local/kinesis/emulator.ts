@@ -40,10 +40,11 @@ function emulatorPackageDir(): string {
   return dirname(createRequire(import.meta.url).resolve('kinesis-local/package.json'));
 }
 
+/** One quick ListStreams: a port held by something that never answers must not stall us. */
 async function answersKinesis(config: CassflowConfig): Promise<boolean> {
-  const client = createKinesisClient(config.kinesis);
+  const client = createKinesisClient(config.kinesis, { maxAttempts: 1 });
   try {
-    await client.send(new ListStreamsCommand({}));
+    await client.send(new ListStreamsCommand({}), { abortSignal: AbortSignal.timeout(3000) });
     return true;
   } catch {
     return false;
@@ -66,6 +67,14 @@ export async function startKinesisEmulator(
     return { state: 'already-running', endpoint, pid: running };
   }
   if (running !== undefined) await stopProcess(running, 5000);
+  if (!(await isPortFree(host, port)) && (await answersKinesis(config))) {
+    // LocalStack or an emulator someone else runs: used as it is, never stopped.
+    return {
+      state: 'foreign',
+      endpoint,
+      detail: 'a Kinesis endpoint not started by cassflow; using it',
+    };
+  }
 
   for (const [p, variable] of [
     [port, 'CASSFLOW_KINESIS_PORT'],

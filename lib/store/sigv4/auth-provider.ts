@@ -28,7 +28,7 @@ export class SigV4AuthProvider implements cassandra.auth.AuthProvider {
     this.#now = options.now ?? (() => new Date());
   }
 
-  newAuthenticator(): cassandra.auth.Authenticator {
+  newAuthenticator(_endpoint?: string, _name?: string): cassandra.auth.Authenticator {
     return new SigV4Authenticator(this.#region, this.#credentials, this.#now);
   }
 }

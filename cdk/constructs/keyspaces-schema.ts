@@ -1,0 +1,51 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { CfnKeyspace, CfnTable } from 'aws-cdk-lib/aws-cassandra';
+import { Construct } from 'constructs';
+import type { TableSpec } from '#lib/store/schema/table-spec';
+
+export type KeyspacesSchemaProps = {
+  keyspaceName: string;
+  /** The same table descriptions `cassflow schema apply` turns into CQL. */
+  tables: readonly TableSpec[];
+  /** Keep the data when the stack is deleted (default). */
+  removalPolicy?: RemovalPolicy;
+};
+
+/**
+ * An Amazon Keyspaces keyspace and its tables, on-demand and with point-in-time recovery, built
+ * from cassflow's table descriptions so the deployed schema and the CQL schema cannot drift.
+ */
+export class KeyspacesSchema extends Construct {
+  readonly keyspace: CfnKeyspace;
+  readonly tables: ReadonlyMap<string, CfnTable>;
+
+  constructor(scope: Construct, id: string, props: KeyspacesSchemaProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    this.keyspace = new CfnKeyspace(this, 'Keyspace', { keyspaceName: props.keyspaceName });
+    this.keyspace.applyRemovalPolicy(removalPolicy);
+    const tables = new Map<string, CfnTable>();
+    for (const spec of props.tables) {
+      const table = new CfnTable(this, `Table-${spec.name}`, {
+        keyspaceName: props.keyspaceName,
+        tableName: spec.name,
+        partitionKeyColumns: spec.partitionKey.map(toColumn),
+        clusteringKeyColumns: spec.clusteringKey.map((c) => ({
+          column: toColumn(c),
+          orderBy: c.order,
+        })),
+        regularColumns: spec.columns.map(toColumn),
+        billingMode: { mode: 'ON_DEMAND' },
+        pointInTimeRecoveryEnabled: true,
+      });
+      table.addResourceDependency(this.keyspace);
+      table.applyRemovalPolicy(removalPolicy);
+      tables.set(spec.name, table);
+    }
+    this.tables = tables;
+  }
+}
+
+function toColumn(column: { name: string; type: string }) {
+  return { columnName: column.name, columnType: column.type };
+}
