@@ -1,4 +1,8 @@
 import { defineConfig } from 'vitest/config';
+import { nodeVersionProblem } from './bin/node-version.js';
+
+const problem = nodeVersionProblem();
+if (problem) throw new Error(problem);
 
 export default defineConfig({
   test: {
