@@ -41,7 +41,8 @@ export function cassandraClientOptions(
     : selfManagedOptions(config);
 }
 
-function selfManagedOptions(config: SelfManagedCassandraConfig): cassandra.ClientOptions {
+/** What every profile shares: where to connect, consistency, bigint encoding, timeouts. */
+function commonOptions(config: CassandraConfig): cassandra.ClientOptions {
   return {
     contactPoints: config.contactPoints,
     localDataCenter: config.localDataCenter,
@@ -49,6 +50,12 @@ function selfManagedOptions(config: SelfManagedCassandraConfig): cassandra.Clien
     queryOptions: QUERY_OPTIONS,
     encoding: ENCODING,
     socketOptions: { connectTimeout: 5000, readTimeout: 12_000 },
+  };
+}
+
+function selfManagedOptions(config: SelfManagedCassandraConfig): cassandra.ClientOptions {
+  return {
+    ...commonOptions(config),
     ...(config.auth ? { credentials: config.auth } : {}),
     ...(config.tls
       ? {
@@ -67,12 +74,7 @@ function keyspacesOptions(
 ): cassandra.ClientOptions {
   const host = config.contactPoints[0] ?? `cassandra.${config.region}.amazonaws.com`;
   return {
-    contactPoints: config.contactPoints,
-    localDataCenter: config.localDataCenter,
-    protocolOptions: { port: config.port },
-    queryOptions: QUERY_OPTIONS,
-    encoding: ENCODING,
-    socketOptions: { connectTimeout: 5000, readTimeout: 12_000 },
+    ...commonOptions(config),
     sslOptions: { ca: keyspacesTrustedRoots(), host, servername: host, rejectUnauthorized: true },
     authProvider: new SigV4AuthProvider({
       region: config.region,

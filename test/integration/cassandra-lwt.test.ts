@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ShardCheckpoints } from '#lib/store/checkpoints';
+import { type ShardCheckpoint, ShardCheckpoints } from '#lib/store/checkpoints';
 import { createCassandraClient } from '#lib/store/client';
 import { applySchema } from '#lib/store/schema/apply';
 import { schemaConnection } from '#lib/store/schema/connection';
@@ -100,37 +100,17 @@ describe('ShardCheckpoints', () => {
     // Prepare: a sequence number far beyond 2^53, as Kinesis issues them.
     const checkpoints = new ShardCheckpoints(session);
     const seq = 49680533081896616395926409078146410642087851730292178946n;
+    const advanceShard0 = (
+      update: { sequenceNumber: bigint; records: bigint },
+      expected: ShardCheckpoint | undefined,
+    ) => checkpoints.advance('it', 'stream-a', 'shard-0', update, expected);
 
     // Act
-    const created = await checkpoints.advance(
-      'it',
-      'stream-a',
-      'shard-0',
-      { sequenceNumber: seq, records: 5n },
-      undefined,
-    );
+    const created = await advanceShard0({ sequenceNumber: seq, records: 5n }, undefined);
     const read1 = (await checkpoints.read('it', 'stream-a')).get('shard-0');
-    const moved = await checkpoints.advance(
-      'it',
-      'stream-a',
-      'shard-0',
-      { sequenceNumber: seq + 10n, records: 3n },
-      read1,
-    );
-    const stale = await checkpoints.advance(
-      'it',
-      'stream-a',
-      'shard-0',
-      { sequenceNumber: seq + 99n, records: 1n },
-      read1,
-    );
-    const duplicateCreate = await checkpoints.advance(
-      'it',
-      'stream-a',
-      'shard-0',
-      { sequenceNumber: seq, records: 5n },
-      undefined,
-    );
+    const moved = await advanceShard0({ sequenceNumber: seq + 10n, records: 3n }, read1);
+    const stale = await advanceShard0({ sequenceNumber: seq + 99n, records: 1n }, read1);
+    const duplicateCreate = await advanceShard0({ sequenceNumber: seq, records: 5n }, undefined);
     const read2 = (await checkpoints.read('it', 'stream-a')).get('shard-0');
 
     // Assess
