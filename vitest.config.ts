@@ -25,6 +25,8 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          // The handler's EMF metrics would flood the output; the tests read the figures directly.
+          env: { POWERTOOLS_METRICS_DISABLED: 'true' },
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
           // Starts (or finds) the real local stack once for the whole run.

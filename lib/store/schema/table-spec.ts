@@ -17,6 +17,7 @@ export const CQL_TYPES = [
   'varint',
   'map<text, text>',
   'map<text, double>',
+  'map<text, varint>',
   'list<text>',
   'set<text>',
 ] as const;

@@ -1,0 +1,25 @@
+import type { Pipeline } from '../pipeline/spec.ts';
+import type { CassandraSession } from '../store/session.ts';
+import { CqlSideOutputs } from '../store/side-outputs.ts';
+import { CqlWatermarks } from '../store/watermark-store.ts';
+import { CqlWindowIndex } from '../store/window-index.ts';
+import { CqlWindowRows } from '../store/window-rows.ts';
+import { DEFAULT_RETRY } from './compare-and-set.ts';
+import type { EnginePorts, EngineSettings } from './ports.ts';
+
+/** The engine's ports on Cassandra or Keyspaces, for one pipeline. */
+export function cqlPorts(session: CassandraSession, pipeline: Pipeline): EnginePorts {
+  return {
+    rows: new CqlWindowRows(session, pipeline),
+    index: new CqlWindowIndex(session, pipeline),
+    watermarks: new CqlWatermarks(session, pipeline),
+    sideOutputs: new CqlSideOutputs(session, pipeline.tables.lateEvents),
+  };
+}
+
+export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
+  retry: DEFAULT_RETRY,
+  concurrency: 32,
+  maxClosesPerRun: 20_000,
+  now: () => Date.now(),
+};

@@ -1,0 +1,114 @@
+import type { AggregateInput } from '../aggregates/aggregate.ts';
+import { readPath } from '../pipeline/field-path.ts';
+import type { EventRecord, Pipeline } from '../pipeline/spec.ts';
+import { parseEventTime, typeName } from './event-time.ts';
+import type { InputRecord, RejectedRecord } from './input-record.ts';
+
+/** A record that passed validation: its key, event time and one input per aggregate. */
+export type DecodedEvent = {
+  record: InputRecord;
+  key: string;
+  time: number;
+  inputs: readonly unknown[];
+};
+
+const MAX_KEY_LENGTH = 1024;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+type Decoded = { ok: true; event: DecodedEvent } | { ok: false; rejected: RejectedRecord };
+
+function reject(record: InputRecord, field: string, reason: string): Decoded {
+  return { ok: false, rejected: { record, field, reason } };
+}
+
+function inputProblem(input: AggregateInput, value: unknown): string | undefined {
+  if (value === undefined || value === null) return 'is missing';
+  if (input === 'number') {
+    if (typeof value !== 'number') return `must be a number, got ${typeName(value)}`;
+    if (!Number.isFinite(value)) return `must be a finite number, got ${value}`;
+  }
+  if (input === 'scalar' && !['string', 'number', 'boolean'].includes(typeof value)) {
+    return `must be a string, number or boolean, got ${typeName(value)}`;
+  }
+  return undefined;
+}
+
+/**
+ * Decodes and validates one record against the pipeline. Every refusal names the field and says
+ * what was wrong, so the dead-letter row alone explains it.
+ */
+export function decodeEvent(pipeline: Pipeline, record: InputRecord, now: number): Decoded {
+  if (record.data.byteLength > pipeline.maxEventBytes) {
+    return reject(
+      record,
+      '(record)',
+      `is ${record.data.byteLength} bytes, over the limit of ${pipeline.maxEventBytes} (maxEventBytes)`,
+    );
+  }
+  let event: EventRecord;
+  try {
+    const parsed: unknown = JSON.parse(utf8.decode(record.data));
+    if (typeName(parsed) !== 'object') {
+      return reject(record, '(record)', `must be a JSON object, got ${typeName(parsed)}`);
+    }
+    event = parsed as EventRecord;
+  } catch (error) {
+    return reject(record, '(record)', `is not valid UTF-8 JSON: ${(error as Error).message}`);
+  }
+
+  let key: unknown;
+  let time: unknown;
+  try {
+    key = pipeline.key(event);
+  } catch (error) {
+    return reject(record, pipeline.keyField, `key function threw: ${(error as Error).message}`);
+  }
+  if (key === undefined || key === null || key === '') {
+    return reject(record, pipeline.keyField, 'key is missing');
+  }
+  if (typeof key === 'number' && Number.isFinite(key)) key = String(key);
+  if (typeof key !== 'string') {
+    return reject(
+      record,
+      pipeline.keyField,
+      `key must be a string or a number, got ${typeName(key)}`,
+    );
+  }
+  if (key.length > MAX_KEY_LENGTH) {
+    return reject(record, pipeline.keyField, `key is longer than ${MAX_KEY_LENGTH} characters`);
+  }
+
+  try {
+    time = pipeline.time(event);
+  } catch (error) {
+    return reject(record, pipeline.timeField, `time function threw: ${(error as Error).message}`);
+  }
+  if (time === undefined || time === null) {
+    return reject(record, pipeline.timeField, 'event time is missing');
+  }
+  const parsedTime = parseEventTime(time);
+  if (!parsedTime.ok) {
+    return reject(record, pipeline.timeField, `event time ${parsedTime.problem}`);
+  }
+  if (parsedTime.ms > now + pipeline.lateness.maxFutureMs) {
+    return reject(
+      record,
+      pipeline.timeField,
+      `event time ${new Date(parsedTime.ms).toISOString()} is more than ` +
+        `${pipeline.lateness.maxFutureMs} ms ahead of the clock (lateness.maxFuture)`,
+    );
+  }
+
+  const inputs: unknown[] = [];
+  for (const { name, aggregate, path } of pipeline.aggregates) {
+    if (aggregate.input === 'none' || !path) {
+      inputs.push(undefined);
+      continue;
+    }
+    const value = readPath(event, path);
+    const problem = inputProblem(aggregate.input, value);
+    if (problem) return reject(record, path.join('.'), `${problem} (aggregate ${name})`);
+    inputs.push(value);
+  }
+  return { ok: true, event: { record, key, time: parsedTime.ms, inputs } };
+}

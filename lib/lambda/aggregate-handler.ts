@@ -1,0 +1,76 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import { cqlPorts, DEFAULT_ENGINE_SETTINGS } from '../engine/cql-ports.ts';
+import type { EnginePorts, EngineSettings } from '../engine/ports.ts';
+import { type BatchResult, processBatch } from '../engine/process-batch.ts';
+import type { Pipeline } from '../pipeline/spec.ts';
+import type { CassandraSession } from '../store/session.ts';
+import { fromKinesisEventRecord } from './kinesis-event.ts';
+
+export type AggregateHandlerOptions = {
+  /** The Cassandra session; created once per container and reused across invocations. */
+  session: () => CassandraSession;
+  settings?: Partial<EngineSettings>;
+  logger?: Logger;
+  metrics?: Metrics;
+  /** Sees every batch's figures (the local runtime and tests use it). */
+  onBatch?: (result: BatchResult) => void;
+};
+
+function record(metrics: Metrics, result: BatchResult, now: number): void {
+  metrics.addMetric('RecordsIn', MetricUnit.Count, result.records);
+  metrics.addMetric('RowsWritten', MetricUnit.Count, result.conditionalWrites - result.casRetries);
+  metrics.addMetric('CasRetries', MetricUnit.Count, result.casRetries);
+  metrics.addMetric('LateEvents', MetricUnit.Count, result.late);
+  metrics.addMetric('DeadLettered', MetricUnit.Count, result.deadLettered);
+  metrics.addMetric('RowsFailed', MetricUnit.Count, result.rowsFailed);
+  if (Number.isFinite(result.watermark)) {
+    metrics.addMetric('WatermarkLag', MetricUnit.Milliseconds, now - result.watermark);
+  }
+}
+
+/**
+ * The Kinesis-triggered aggregation handler of one pipeline: folds each batch into its window
+ * rows exactly once and answers with a partial batch response (the lowest record whose row did
+ * not apply, or nothing), so Lambda retries from there and no further.
+ */
+export function createAggregateHandler(pipeline: Pipeline, options: AggregateHandlerOptions) {
+  const logger = options.logger ?? new Logger({ serviceName: `cassflow-${pipeline.name}` });
+  const metrics =
+    options.metrics ?? new Metrics({ namespace: 'cassflow', serviceName: pipeline.name });
+  const settings = { ...DEFAULT_ENGINE_SETTINGS, ...options.settings };
+  let ports: EnginePorts | undefined;
+
+  const handle = async (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> => {
+    ports ??= cqlPorts(options.session(), pipeline);
+    const result = await processBatch(
+      pipeline,
+      event.Records.map(fromKinesisEventRecord),
+      ports,
+      settings,
+    );
+    record(metrics, result, settings.now());
+    options.onBatch?.(result);
+    const { failedAt, closerError, ...figures } = result;
+    if (closerError)
+      logger.warn('closing due windows failed; the next batch retries', {
+        error: closerError as Error,
+      });
+    logger.info('batch', {
+      ...figures,
+      closer: result.closer,
+      failedAt: failedAt ? String(failedAt.sequenceNumber) : undefined,
+    });
+    return {
+      batchItemFailures: failedAt ? [{ itemIdentifier: String(failedAt.sequenceNumber) }] : [],
+    };
+  };
+
+  return middy(handle)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }));
+}

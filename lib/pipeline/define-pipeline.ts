@@ -1,0 +1,173 @@
+import { z } from 'zod';
+import type { Aggregate } from '../aggregates/aggregate.ts';
+import { windowName } from '../windows/index.ts';
+import type { WindowSpec } from '../windows/window.ts';
+import { parseDuration } from './duration.ts';
+import { PipelineSpecError } from './errors.ts';
+import { readPath, splitPath } from './field-path.ts';
+import type { EventRecord, Extractor, Pipeline, PipelineDefinition } from './spec.ts';
+
+const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
+/** Table names are `<name>_closed_windows` at the longest; Keyspaces allows 48 characters. */
+const MAX_NAME = 32;
+const RESERVED_COLUMNS = new Set([
+  'key',
+  'window',
+  'bucket',
+  'start',
+  'end',
+  'final',
+  'version',
+  'fences',
+  'acc',
+  'events',
+  'updated_at',
+]);
+
+const fieldPath = z.string().regex(/^[^.]+(\.[^.]+)*$/, 'must be a dot path such as "user.id"');
+const extractor = z.union([
+  fieldPath,
+  z.custom<(event: EventRecord) => unknown>((v) => typeof v === 'function', {
+    message: 'must be a field path or a function of the event',
+  }),
+]);
+const duration = z.union([z.string(), z.number()]);
+const aggregate = z.custom<Aggregate>(
+  (v) =>
+    typeof v === 'object' &&
+    v !== null &&
+    ['init', 'add', 'merge', 'result', 'encode', 'decode'].every(
+      (m) => typeof (v as Record<string, unknown>)[m] === 'function',
+    ),
+  { message: 'must be an aggregate such as count() or avg("ms")' },
+);
+
+const definitionSchema = z.object({
+  name: z
+    .string()
+    .regex(IDENTIFIER, 'must be lowercase letters, digits and _ , starting with a letter')
+    .max(MAX_NAME),
+  source: z.object({ stream: z.string().regex(/^[a-zA-Z0-9_.-]{1,128}$/, 'not a stream name') }),
+  key: extractor,
+  time: extractor,
+  windows: z.array(z.custom<WindowSpec>((v) => typeof v === 'object' && v !== null)).min(1),
+  aggregates: z
+    .record(
+      z
+        .string()
+        .regex(IDENTIFIER, 'aggregate names are column names: lowercase, digits and _')
+        .max(40)
+        .refine((n) => !RESERVED_COLUMNS.has(n), 'is a column cassflow uses itself'),
+      aggregate,
+    )
+    .refine((a) => Object.keys(a).length > 0, 'needs at least one aggregate'),
+  lateness: z
+    .object({
+      outOfOrder: duration.optional(),
+      allowed: duration.optional(),
+      idleTimeout: duration.optional(),
+      maxFuture: duration.optional(),
+    })
+    .strict()
+    .optional(),
+  maxEventBytes: z
+    .number()
+    .int()
+    .min(64)
+    .max(10 * 1024 * 1024)
+    .optional(),
+});
+
+/** Turns a field path or function into a function, plus a label for error messages. */
+function resolveExtractor(
+  value: Extractor<unknown>,
+  label: string,
+): [(e: EventRecord) => unknown, string] {
+  if (typeof value === 'function') return [value, label];
+  const path = splitPath(value);
+  return [(event) => readPath(event, path), value];
+}
+
+function zodIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${issue.path.join('.') || '(definition)'}: ${issue.message}`);
+}
+
+/**
+ * Validates a pipeline definition and resolves it for every layer (handler, CDK, CLI).
+ * Throws a PipelineSpecError listing every problem with its setting's path.
+ *
+ * @example
+ * const pageViews = definePipeline({
+ *   name: 'page_views',
+ *   source: { stream: 'page-views' },
+ *   key: 'page',
+ *   time: 'ts',
+ *   windows: [tumbling('1m'), sliding('10m', '1m')],
+ *   aggregates: { views: count(), latency: avg('ms'), p95: quantile('ms', 0.95) },
+ *   lateness: { outOfOrder: '5s', allowed: '1m' },
+ * });
+ */
+export function definePipeline(definition: PipelineDefinition): Pipeline {
+  const label = typeof definition?.name === 'string' ? definition.name : '(unnamed)';
+  const parsed = definitionSchema.safeParse(definition);
+  if (!parsed.success) throw new PipelineSpecError(label, zodIssues(parsed.error));
+  const spec = parsed.data;
+  const issues: string[] = [];
+  const ms = (value: string | number | undefined, fallback: number, what: string) => {
+    if (value === undefined) return fallback;
+    if (value === 0 || value === '0') return 0;
+    try {
+      return parseDuration(value, what);
+    } catch (error) {
+      issues.push((error as Error).message);
+      return fallback;
+    }
+  };
+
+  const windows = spec.windows.map((w) => ({ name: windowName(w), spec: w }));
+  const seen = new Set<string>();
+  for (const w of windows) {
+    if (seen.has(w.name)) issues.push(`windows: ${w.name} is declared twice`);
+    seen.add(w.name);
+  }
+  const aggregates = Object.entries(spec.aggregates).map(([name, agg]) => ({
+    name,
+    aggregate: agg,
+    ...(agg.input !== 'none' && agg.field ? { path: splitPath(agg.field) } : {}),
+  }));
+  for (const a of aggregates) {
+    if (a.aggregate.input !== 'none' && !a.path) {
+      issues.push(`aggregates.${a.name}: reads a field but names none`);
+    }
+  }
+  const lateness = {
+    outOfOrderMs: ms(spec.lateness?.outOfOrder, 0, 'lateness.outOfOrder'),
+    allowedMs: ms(spec.lateness?.allowed, 0, 'lateness.allowed'),
+    idleTimeoutMs: ms(spec.lateness?.idleTimeout, 60_000, 'lateness.idleTimeout'),
+    maxFutureMs: ms(spec.lateness?.maxFuture, 86_400_000, 'lateness.maxFuture'),
+  };
+  if (issues.length > 0) throw new PipelineSpecError(spec.name, issues);
+
+  const [key, keyField] = resolveExtractor(spec.key, 'key');
+  const [time, timeField] = resolveExtractor(spec.time, 'time');
+  return {
+    kind: 'aggregation',
+    name: spec.name,
+    stream: spec.source.stream,
+    key,
+    keyField,
+    time,
+    timeField,
+    windows,
+    aggregates,
+    lateness,
+    maxEventBytes: spec.maxEventBytes ?? 256 * 1024,
+    tables: {
+      windows: `${spec.name}_windows`,
+      openWindows: `${spec.name}_open_windows`,
+      closedWindows: `${spec.name}_closed_windows`,
+      watermarks: `${spec.name}_watermarks`,
+      lateEvents: `${spec.name}_late_events`,
+    },
+  };
+}

@@ -1,0 +1,69 @@
+import type { Aggregate } from '../aggregates/aggregate.ts';
+import type { WindowSpec } from '../windows/window.ts';
+
+/** A decoded event: the JSON object a Kinesis record carries. */
+export type EventRecord = Record<string, unknown>;
+
+/** Where a value comes from: a dot path into the event, or a function of it. */
+export type Extractor<T> = string | ((event: EventRecord) => T);
+
+/** A duration: '30s', '1m', '6h', '1d', or milliseconds. */
+export type Duration = string | number;
+
+/** What a user writes to declare a windowed aggregation (see definePipeline). */
+export type PipelineDefinition = {
+  /** Lowercase identifier; names the state tables. */
+  name: string;
+  source: { stream: string };
+  /** The grouping key; strings and numbers are accepted (numbers become strings). */
+  key: Extractor<unknown>;
+  /** Event time: epoch milliseconds, or an ISO-8601 string with a zone. */
+  time: Extractor<unknown>;
+  windows: readonly WindowSpec[];
+  /** Result column name -> aggregate. */
+  aggregates: Readonly<Record<string, Aggregate>>;
+  lateness?: {
+    /** How far events may arrive out of order; the watermark trails the newest event by this. */
+    outOfOrder?: Duration;
+    /** How long a window stays open after the watermark passed its end. */
+    allowed?: Duration;
+    /** A shard with no records for this long does not hold the watermark back. */
+    idleTimeout?: Duration;
+    /** Events further than this ahead of the clock are dead letters. */
+    maxFuture?: Duration;
+  };
+  /** Largest record accepted, in bytes (default 256 KiB); larger ones are dead letters. */
+  maxEventBytes?: number;
+};
+
+/** One window of a pipeline, with the stable name used in rows and queries. */
+export type NamedWindow = { name: string; spec: WindowSpec };
+
+/** One aggregate of a pipeline: its result column and, when it reads one, its input path. */
+export type NamedAggregate = { name: string; aggregate: Aggregate; path?: readonly string[] };
+
+/** The names of a pipeline's tables in its keyspace. */
+export type PipelineTables = {
+  windows: string;
+  openWindows: string;
+  closedWindows: string;
+  watermarks: string;
+  lateEvents: string;
+};
+
+/** A validated pipeline, with everything resolved to milliseconds and functions. */
+export type Pipeline = {
+  kind: 'aggregation';
+  name: string;
+  stream: string;
+  key: (event: EventRecord) => unknown;
+  /** The key's field path, for error messages; 'key' when it is a function. */
+  keyField: string;
+  time: (event: EventRecord) => unknown;
+  timeField: string;
+  windows: readonly NamedWindow[];
+  aggregates: readonly NamedAggregate[];
+  lateness: { outOfOrderMs: number; allowedMs: number; idleTimeoutMs: number; maxFutureMs: number };
+  maxEventBytes: number;
+  tables: PipelineTables;
+};

@@ -1,0 +1,90 @@
+import type { Pipeline } from '../pipeline/spec.ts';
+import type { ColumnSpec, TableSpec } from './schema/table-spec.ts';
+
+/**
+ * The tables of one aggregation pipeline. Window rows carry a plain typed column per aggregate
+ * (readable with CQL) beside the serialized accumulator, the compare-and-set version and the
+ * per-shard fences. Partitions are bounded: window rows by a bucket of their start, index rows
+ * by the hour of their close time, late events by day and shard.
+ */
+export function pipelineTables(pipeline: Pipeline): TableSpec[] {
+  const { tables } = pipeline;
+  const resultColumns: ColumnSpec[] = pipeline.aggregates.map((a) => ({
+    name: a.name,
+    type: a.aggregate.resultType,
+  }));
+  const indexRow = {
+    partitionKey: [{ name: 'bucket', type: 'bigint' }],
+    clusteringKey: [
+      { name: 'close_at', type: 'timestamp', order: 'ASC' },
+      { name: 'key', type: 'text', order: 'ASC' },
+      { name: 'window', type: 'text', order: 'ASC' },
+      { name: 'window_start', type: 'timestamp', order: 'ASC' },
+    ],
+  } as const;
+  return [
+    {
+      name: tables.windows,
+      partitionKey: [
+        { name: 'key', type: 'text' },
+        { name: 'window', type: 'text' },
+        { name: 'bucket', type: 'bigint' },
+      ],
+      clusteringKey: [{ name: 'window_start', type: 'timestamp', order: 'ASC' }],
+      columns: [
+        { name: 'window_end', type: 'timestamp' },
+        { name: 'final', type: 'boolean' },
+        { name: 'events', type: 'bigint' },
+        ...resultColumns,
+        { name: 'acc', type: 'blob' },
+        { name: 'version', type: 'bigint' },
+        { name: 'fences', type: 'map<text, varint>' },
+        { name: 'updated_at', type: 'timestamp' },
+      ],
+      comment: `cassflow ${pipeline.name}: one row per key, window and start`,
+    },
+    {
+      name: tables.openWindows,
+      ...indexRow,
+      columns: [],
+      comment: `cassflow ${pipeline.name}: windows not yet final, by close time (hour buckets)`,
+    },
+    {
+      name: tables.closedWindows,
+      ...indexRow,
+      columns: [{ name: 'closed_at', type: 'timestamp' }],
+      comment: `cassflow ${pipeline.name}: final windows, by close time (hour buckets), for sync`,
+    },
+    {
+      name: tables.watermarks,
+      partitionKey: [{ name: 'scope', type: 'text' }],
+      clusteringKey: [{ name: 'shard_id', type: 'text', order: 'ASC' }],
+      columns: [
+        { name: 'watermark', type: 'bigint' },
+        { name: 'max_event_time', type: 'bigint' },
+        { name: 'last_seen', type: 'timestamp' },
+        { name: 'version', type: 'bigint' },
+      ],
+      comment: `cassflow ${pipeline.name}: per-shard watermarks and the closer's position`,
+    },
+    {
+      name: tables.lateEvents,
+      partitionKey: [
+        { name: 'day', type: 'date' },
+        { name: 'shard_id', type: 'text' },
+      ],
+      clusteringKey: [
+        { name: 'sequence_number', type: 'varint', order: 'ASC' },
+        { name: 'window', type: 'text', order: 'ASC' },
+      ],
+      columns: [
+        { name: 'key', type: 'text' },
+        { name: 'event_time', type: 'timestamp' },
+        { name: 'watermark', type: 'timestamp' },
+        { name: 'raw', type: 'blob' },
+        { name: 'recorded_at', type: 'timestamp' },
+      ],
+      comment: `cassflow ${pipeline.name}: events that arrived after their window was final`,
+    },
+  ];
+}
