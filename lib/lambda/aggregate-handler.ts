@@ -17,6 +17,13 @@ export type AggregateHandlerOptions = {
   settings?: Partial<EngineSettings>;
   logger?: Logger;
   metrics?: Metrics;
+  /**
+   * The stream's shards, so that shards which have not reported yet hold the watermark back
+   * (otherwise the first shard to report could close windows the others still feed).
+   */
+  listShards?: (streamArn: string) => Promise<string[]>;
+  /** Wraps the Cassandra ports (fault injection in tests, instrumentation). */
+  wrapPorts?: (ports: EnginePorts) => EnginePorts;
   /** Sees every batch's figures (the local runtime and tests use it). */
   onBatch?: (result: BatchResult) => void;
 };
@@ -44,9 +51,18 @@ export function createAggregateHandler(pipeline: Pipeline, options: AggregateHan
     options.metrics ?? new Metrics({ namespace: 'cassflow', serviceName: pipeline.name });
   const settings = { ...DEFAULT_ENGINE_SETTINGS, ...options.settings };
   let ports: EnginePorts | undefined;
+  const registered = new Set<string>();
 
   const handle = async (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> => {
-    ports ??= cqlPorts(options.session(), pipeline);
+    if (!ports) {
+      const base = cqlPorts(options.session(), pipeline);
+      ports = options.wrapPorts ? options.wrapPorts(base) : base;
+    }
+    const arn = event.Records[0]?.eventSourceARN;
+    if (arn && options.listShards && !registered.has(arn)) {
+      await ports.watermarks.registerShards(await options.listShards(arn), settings.now());
+      registered.add(arn);
+    }
     const result = await processBatch(
       pipeline,
       event.Records.map(fromKinesisEventRecord),

@@ -31,6 +31,8 @@ export interface WatermarkStore {
   readShards(): Promise<ShardWatermark[]>;
   /** Writes the shard's next state if it is still at `previous` (undefined: no row yet). */
   advanceShard(next: Omit<ShardWatermark, 'version'>, previous?: ShardWatermark): Promise<boolean>;
+  /** Enters shards that have not reported yet, so they hold the watermark back until idle. */
+  registerShards(shardIds: readonly string[], now: number): Promise<void>;
   readCursor(): Promise<CloserCursor | undefined>;
   moveCursor(next: Omit<CloserCursor, 'version'>, previous?: CloserCursor): Promise<boolean>;
 }
@@ -79,6 +81,22 @@ export class CqlWatermarks implements WatermarkStore {
           [...values, SHARDS, next.shardId],
         );
     return result.wasApplied();
+  }
+
+  async registerShards(shardIds: readonly string[], now: number): Promise<void> {
+    for (const shardId of shardIds) {
+      await this.#session.execute(
+        `INSERT INTO ${this.#table} (watermark, max_event_time, last_seen, version, scope, shard_id) VALUES (?, ?, ?, ?, ?, ?) IF NOT EXISTS`,
+        [
+          toColumn(Number.NEGATIVE_INFINITY),
+          toColumn(Number.NEGATIVE_INFINITY),
+          new Date(now),
+          0n,
+          SHARDS,
+          shardId,
+        ],
+      );
+    }
   }
 
   async readCursor(): Promise<CloserCursor | undefined> {
