@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Aggregate } from '../aggregates/aggregate.ts';
-import { windowName } from '../windows/index.ts';
+import { checkWindowSpec, WindowSpecError, windowName } from '../windows/index.ts';
 import type { WindowSpec } from '../windows/window.ts';
 import { parseDuration } from './duration.ts';
 import { PipelineSpecError } from './errors.ts';
@@ -124,7 +124,16 @@ export function definePipeline(definition: PipelineDefinition): Pipeline {
     }
   };
 
-  const windows = spec.windows.map((w) => ({ name: windowName(w), spec: w }));
+  const windows = spec.windows.flatMap((w, i) => {
+    try {
+      const checked = checkWindowSpec(w, `windows[${i}]`);
+      return [{ name: windowName(checked), spec: checked }];
+    } catch (error) {
+      if (!(error instanceof WindowSpecError)) throw error;
+      issues.push(error.message);
+      return [];
+    }
+  });
   const seen = new Set<string>();
   for (const w of windows) {
     if (seen.has(w.name)) issues.push(`windows: ${w.name} is declared twice`);
