@@ -1,4 +1,5 @@
 import type { AggregateInput } from '../aggregates/aggregate.ts';
+import { formatDuration } from '../pipeline/duration.ts';
 import { readPath } from '../pipeline/field-path.ts';
 import type { EventRecord, Pipeline } from '../pipeline/spec.ts';
 import { parseEventTime, typeName } from './event-time.ts';
@@ -95,7 +96,7 @@ export function decodeEvent(pipeline: Pipeline, record: InputRecord, now: number
       record,
       pipeline.timeField,
       `event time ${new Date(parsedTime.ms).toISOString()} is more than ` +
-        `${pipeline.lateness.maxFutureMs} ms ahead of the clock (lateness.maxFuture)`,
+        `${formatDuration(pipeline.lateness.maxFutureMs)} ahead of the clock (lateness.maxFuture)`,
     );
   }
 
