@@ -13,6 +13,16 @@ Commands:
   local status         Show what runs, where, and under which pid.
   schema apply         Create the keyspace and cassflow's tables if missing, and wait until
                        they are usable (schema agreement; ACTIVE status on Amazon Keyspaces).
+  schema apply --pipeline P
+                       Also create the tables of pipeline P (a built-in name such as
+                       page_views, or a module path such as ./my-pipeline.ts).
+  query --pipeline P [--key K] [--window W] [--from T] [--to T] [--json]
+                       Print P's windows, one per line: key, window, start, end, final, events
+                       and each aggregate. Open windows are shown too (sliding ones assembled
+                       from their panes, sessions from the open state). A window matches when
+                       from <= start < to; T is 2026-01-01, 2026-01-01T10:00Z, epoch ms, now
+                       or -2h. With --key, --from and --to only the partitions holding those
+                       windows are read; otherwise the window table is scanned.
   smoke [--records N]  End-to-end check: start the local stack if needed, apply the schema, put
                        N records (default 200) into Kinesis, read them back per shard from the
                        stored checkpoints, and advance the checkpoints with conditional writes.

@@ -1,5 +1,8 @@
 import { ConfigError } from '#lib/config/errors';
+import { PipelineSpecError } from '#lib/pipeline/errors';
+import { QueryError } from '#lib/query/read-windows';
 import { localCommand } from './commands/local.ts';
+import { queryCommand } from './commands/query.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { smokeCommand } from './commands/smoke.ts';
 import { HELP } from './help.ts';
@@ -7,6 +10,7 @@ import { type Output, UsageError } from './output.ts';
 
 const COMMANDS: Record<string, (args: string[], out: Output) => Promise<number>> = {
   local: localCommand,
+  query: queryCommand,
   schema: schemaCommand,
   smoke: smokeCommand,
 };
@@ -32,6 +36,10 @@ export async function main(argv: string[], out: Output = consoleOutput): Promise
   } catch (error) {
     if (error instanceof UsageError) {
       out.error(`${error.message}\nRun 'cassflow --help' for usage.`);
+      return 2;
+    }
+    if (error instanceof PipelineSpecError || error instanceof QueryError) {
+      out.error(error.message);
       return 2;
     }
     if (error instanceof ConfigError) {

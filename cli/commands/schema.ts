@@ -1,5 +1,7 @@
 import { resolveConfig } from '#lib/config/config';
+import { loadPipeline } from '#lib/pipelines/load-pipeline';
 import { createCassandraClient } from '#lib/store/client';
+import { pipelineTables } from '#lib/store/pipeline-tables';
 import { applySchema } from '#lib/store/schema/apply';
 import { schemaConnection } from '#lib/store/schema/connection';
 import { CORE_TABLES } from '#lib/store/schema/core-tables';
@@ -7,19 +9,22 @@ import { parseFlags } from '../args.ts';
 import { type Output, UsageError } from '../output.ts';
 
 export async function schemaCommand(args: string[], out: Output): Promise<number> {
-  const { positionals } = parseFlags(args, {});
+  const { positionals, values } = parseFlags(args, { pipeline: { type: 'string' } });
   if (positionals[0] !== 'apply') {
     throw new UsageError(`'cassflow schema' takes apply (got '${positionals[0] ?? ''}')`);
   }
-  const config = resolveConfig(process.env);
-  const client = createCassandraClient(config.cassandra);
+  const pipeline = values.pipeline ? await loadPipeline(values.pipeline) : undefined;
+  const resolved = resolveConfig(process.env).cassandra;
+  const cassandra = { ...resolved, keyspace: pipeline?.keyspace ?? resolved.keyspace };
+  const tables = [...CORE_TABLES, ...(pipeline ? pipelineTables(pipeline) : [])];
+  const client = createCassandraClient(cassandra);
   try {
     const started = Date.now();
-    const result = await applySchema(schemaConnection(client), config.cassandra, CORE_TABLES, {
+    const result = await applySchema(schemaConnection(client), cassandra, tables, {
       report: out.info,
     });
     out.info(
-      `Keyspace ${config.cassandra.keyspace} on ${config.cassandra.kind}: ` +
+      `Keyspace ${cassandra.keyspace} on ${cassandra.kind}: ` +
         `created [${result.created.join(', ')}], already there [${result.existing.join(', ')}] ` +
         `in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );

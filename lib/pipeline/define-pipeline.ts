@@ -24,6 +24,11 @@ const RESERVED_COLUMNS = new Set([
   'updated_at',
 ]);
 
+/** Keyspace and table names: Keyspaces allows 48 characters, Cassandra unquoted identifiers. */
+const CQL_NAME = /^[a-zA-Z][a-zA-Z0-9_]{0,47}$/;
+const CQL_NAME_RULE = 'must be a letter then up to 47 letters, digits or _';
+const cqlName = z.string().regex(CQL_NAME, CQL_NAME_RULE);
+
 const fieldPath = z.string().regex(/^[^.]+(\.[^.]+)*$/, 'must be a dot path such as "user.id"');
 const extractor = z.union([
   fieldPath,
@@ -68,6 +73,18 @@ const definitionSchema = z.object({
       idleTimeout: duration.optional(),
       maxFuture: duration.optional(),
     })
+    .strict()
+    .optional(),
+  keyspace: z.string().regex(CQL_NAME, CQL_NAME_RULE).optional(),
+  tables: z
+    .object({
+      windows: cqlName,
+      openWindows: cqlName,
+      closedWindows: cqlName,
+      watermarks: cqlName,
+      lateEvents: cqlName,
+    })
+    .partial()
     .strict()
     .optional(),
   maxEventBytes: z
@@ -171,12 +188,14 @@ export function definePipeline(definition: PipelineDefinition): Pipeline {
     aggregates,
     lateness,
     maxEventBytes: spec.maxEventBytes ?? 256 * 1024,
+    ...(spec.keyspace ? { keyspace: spec.keyspace } : {}),
     tables: {
       windows: `${spec.name}_windows`,
       openWindows: `${spec.name}_open_windows`,
       closedWindows: `${spec.name}_closed_windows`,
       watermarks: `${spec.name}_watermarks`,
       lateEvents: `${spec.name}_late_events`,
+      ...spec.tables,
     },
   };
 }

@@ -34,6 +34,10 @@ export type PipelineDefinition = {
   };
   /** Largest record accepted, in bytes (default 256 KiB); larger ones are dead letters. */
   maxEventBytes?: number;
+  /** The keyspace of the pipeline's tables (default: CASSANDRA_KEYSPACE, else 'cassflow'). */
+  keyspace?: string;
+  /** Table names, when the defaults `<name>_windows`, `<name>_late_events`, ... will not do. */
+  tables?: Partial<PipelineTables>;
 };
 
 /** One window of a pipeline, with the stable name used in rows and queries. */
@@ -65,5 +69,7 @@ export type Pipeline = {
   aggregates: readonly NamedAggregate[];
   lateness: { outOfOrderMs: number; allowedMs: number; idleTimeoutMs: number; maxFutureMs: number };
   maxEventBytes: number;
+  /** Set when the definition names one; else the configured keyspace is used. */
+  keyspace?: string;
   tables: PipelineTables;
 };

@@ -38,6 +38,7 @@ export class CqlWindowRows implements WindowRowStore {
   readonly #columns: readonly string[];
   readonly #select: string;
   readonly #selectRange: string;
+  readonly #selectAll: string;
   readonly #insert: string;
   readonly #update: string;
 
@@ -49,6 +50,7 @@ export class CqlWindowRows implements WindowRowStore {
     const selected = `key, window, bucket, window_start, window_end, final, events, ${results}, acc, version, fences`;
     const partition = 'key = ? AND window = ? AND bucket = ?';
     this.#select = `SELECT ${selected} FROM ${table} WHERE ${partition} AND window_start = ?`;
+    this.#selectAll = `SELECT ${selected} FROM ${table}`;
     this.#selectRange = `SELECT ${selected} FROM ${table} WHERE ${partition} AND window_start >= ? AND window_start < ?`;
     const marks = this.#columns.map(() => '?').join(', ');
     this.#insert =
@@ -78,17 +80,31 @@ export class CqlWindowRows implements WindowRowStore {
   ): Promise<StoredWindowRow[]> {
     const rows: StoredWindowRow[] = [];
     const params = [id.key, id.window, BigInt(id.bucket), new Date(from), new Date(to)];
+    for await (const row of this.#pages(this.#selectRange, params)) rows.push(row);
+    return rows;
+  }
+
+  /**
+   * Every row, or every row of one key, page by page in token order. Without a key this reads
+   * the whole table; with one, Cassandra still scans it (the key alone is not a partition).
+   */
+  scan(key?: string): AsyncGenerator<StoredWindowRow> {
+    return key === undefined
+      ? this.#pages(this.#selectAll, [])
+      : this.#pages(`${this.#selectAll} WHERE key = ? ALLOW FILTERING`, [key]);
+  }
+
+  async *#pages(cql: string, params: unknown[]): AsyncGenerator<StoredWindowRow> {
     let pageState: string | undefined;
     do {
-      const page = await this.#session.execute(this.#selectRange, params, {
+      const page = await this.#session.execute(cql, params, {
         idempotent: true,
         fetchSize: 1000,
         ...(pageState ? { pageState } : {}),
       });
-      for (const row of page.rows) rows.push(this.#fromRow(row));
+      for (const row of page.rows) yield this.#fromRow(row);
       pageState = page.pageState ?? undefined;
     } while (pageState);
-    return rows;
   }
 
   async create(id: WindowRowId, state: WindowRowState): Promise<boolean> {

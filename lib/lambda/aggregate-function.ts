@@ -1,0 +1,37 @@
+import { resolveConfig } from '../config/config.ts';
+import { type Env, readString } from '../config/env-values.ts';
+import { ConfigError } from '../config/errors.ts';
+import type { Pipeline } from '../pipeline/spec.ts';
+import { sharedSession } from '../store/session.ts';
+import { createAggregateHandler } from './aggregate-handler.ts';
+import { kinesisShardLister } from './list-stream-shards.ts';
+
+/** The pipeline CASSFLOW_PIPELINE names among those the function was built with. */
+export function pipelineFromEnv(pipelines: ReadonlyMap<string, Pipeline>, env: Env): Pipeline {
+  const names = [...pipelines.keys()].join(', ');
+  const name = readString(env, 'CASSFLOW_PIPELINE');
+  if (name === undefined) throw new ConfigError('CASSFLOW_PIPELINE', `not set; one of ${names}`);
+  const pipeline = pipelines.get(name);
+  if (!pipeline) throw new ConfigError('CASSFLOW_PIPELINE', `'${name}' is not one of ${names}`);
+  return pipeline;
+}
+
+/**
+ * The aggregation Lambda handler as deployed: the pipeline from CASSFLOW_PIPELINE, endpoints from
+ * the environment, and one Cassandra session per container, opened on the first batch.
+ */
+export function aggregateFunction(
+  pipelines: ReadonlyMap<string, Pipeline>,
+  env: Env = process.env,
+) {
+  const pipeline = pipelineFromEnv(pipelines, env);
+  const config = resolveConfig(env);
+  const cassandra = {
+    ...config.cassandra,
+    keyspace: pipeline.keyspace ?? config.cassandra.keyspace,
+  };
+  return createAggregateHandler(pipeline, {
+    session: () => sharedSession(cassandra),
+    listShards: kinesisShardLister(config.kinesis),
+  });
+}
