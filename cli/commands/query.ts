@@ -1,5 +1,5 @@
 import { resolveConfig } from '#lib/config/config';
-import { loadPipeline } from '#lib/pipelines/load-pipeline';
+import { loadAggregation } from '#lib/pipelines/load-pipeline';
 import { readWindows } from '#lib/query/read-windows';
 import type { WindowFilter } from '#lib/query/window-result';
 import { createSession } from '#lib/store/session';
@@ -21,7 +21,7 @@ export async function queryCommand(args: string[], out: Output): Promise<number>
     throw new UsageError(`'cassflow query' takes only flags (got '${positionals[0]}')`);
   if (!values.pipeline)
     throw new UsageError("'cassflow query' needs --pipeline <name or module path>");
-  const pipeline = await loadPipeline(values.pipeline);
+  const pipeline = await loadAggregation(values.pipeline);
   const filter: WindowFilter = {
     ...(values.key !== undefined ? { key: values.key } : {}),
     ...(values.window !== undefined ? { window: values.window } : {}),

@@ -1,7 +1,7 @@
 import { resolveConfig } from '#lib/config/config';
 import { loadPipeline } from '#lib/pipelines/load-pipeline';
 import { createCassandraClient } from '#lib/store/client';
-import { pipelineTables } from '#lib/store/pipeline-tables';
+import { tablesOf } from '#lib/store/pipeline-tables';
 import { applySchema } from '#lib/store/schema/apply';
 import { schemaConnection } from '#lib/store/schema/connection';
 import { CORE_TABLES } from '#lib/store/schema/core-tables';
@@ -16,7 +16,7 @@ export async function schemaCommand(args: string[], out: Output): Promise<number
   const pipeline = values.pipeline ? await loadPipeline(values.pipeline) : undefined;
   const resolved = resolveConfig(process.env).cassandra;
   const cassandra = { ...resolved, keyspace: pipeline?.keyspace ?? resolved.keyspace };
-  const tables = [...CORE_TABLES, ...(pipeline ? pipelineTables(pipeline) : [])];
+  const tables = [...CORE_TABLES, ...(pipeline ? tablesOf(pipeline) : [])];
   const client = createCassandraClient(cassandra);
   try {
     const started = Date.now();

@@ -1,9 +1,10 @@
 import type { AggregateInput } from '../aggregates/aggregate.ts';
 import { formatDuration } from '../pipeline/duration.ts';
 import { readPath } from '../pipeline/field-path.ts';
-import type { EventRecord, Pipeline } from '../pipeline/spec.ts';
+import type { Pipeline } from '../pipeline/spec.ts';
 import { parseEventTime, typeName } from './event-time.ts';
 import type { InputRecord, RejectedRecord } from './input-record.ts';
+import { parseRecord } from './parse-record.ts';
 
 /** A record that passed validation: its key, event time and one input per aggregate. */
 export type DecodedEvent = {
@@ -14,7 +15,6 @@ export type DecodedEvent = {
 };
 
 const MAX_KEY_LENGTH = 1024;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 type Decoded = { ok: true; event: DecodedEvent } | { ok: false; rejected: RejectedRecord };
 
@@ -39,23 +39,9 @@ function inputProblem(input: AggregateInput, value: unknown): string | undefined
  * what was wrong, so the dead-letter row alone explains it.
  */
 export function decodeEvent(pipeline: Pipeline, record: InputRecord, now: number): Decoded {
-  if (record.data.byteLength > pipeline.maxEventBytes) {
-    return reject(
-      record,
-      '(record)',
-      `is ${record.data.byteLength} bytes, over the limit of ${pipeline.maxEventBytes} (maxEventBytes)`,
-    );
-  }
-  let event: EventRecord;
-  try {
-    const parsed: unknown = JSON.parse(utf8.decode(record.data));
-    if (typeName(parsed) !== 'object') {
-      return reject(record, '(record)', `must be a JSON object, got ${typeName(parsed)}`);
-    }
-    event = parsed as EventRecord;
-  } catch (error) {
-    return reject(record, '(record)', `is not valid UTF-8 JSON: ${(error as Error).message}`);
-  }
+  const parsed = parseRecord(record, pipeline.maxEventBytes);
+  if (!parsed.ok) return parsed;
+  const { event } = parsed;
 
   let key: unknown;
   let time: unknown;

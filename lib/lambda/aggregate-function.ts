@@ -1,19 +1,29 @@
 import { resolveConfig } from '../config/config.ts';
 import { type Env, readString } from '../config/env-values.ts';
 import { ConfigError } from '../config/errors.ts';
-import type { Pipeline } from '../pipeline/spec.ts';
+import type { AnyPipeline } from '../pipeline/any-pipeline.ts';
 import { sharedSession } from '../store/session.ts';
 import { createAggregateHandler } from './aggregate-handler.ts';
 import { kinesisShardLister } from './list-stream-shards.ts';
 
 /** The pipeline CASSFLOW_PIPELINE names among those the function was built with. */
-export function pipelineFromEnv(pipelines: ReadonlyMap<string, Pipeline>, env: Env): Pipeline {
+export function pipelineFromEnv<K extends AnyPipeline['kind']>(
+  pipelines: ReadonlyMap<string, AnyPipeline>,
+  env: Env,
+  kind: K,
+): Extract<AnyPipeline, { kind: K }> {
   const names = [...pipelines.keys()].join(', ');
   const name = readString(env, 'CASSFLOW_PIPELINE');
   if (name === undefined) throw new ConfigError('CASSFLOW_PIPELINE', `not set; one of ${names}`);
   const pipeline = pipelines.get(name);
   if (!pipeline) throw new ConfigError('CASSFLOW_PIPELINE', `'${name}' is not one of ${names}`);
-  return pipeline;
+  if (pipeline.kind !== kind) {
+    throw new ConfigError(
+      'CASSFLOW_PIPELINE',
+      `'${name}' is a ${pipeline.kind} pipeline, not ${kind}`,
+    );
+  }
+  return pipeline as Extract<AnyPipeline, { kind: K }>;
 }
 
 /**
@@ -21,10 +31,10 @@ export function pipelineFromEnv(pipelines: ReadonlyMap<string, Pipeline>, env: E
  * the environment, and one Cassandra session per container, opened on the first batch.
  */
 export function aggregateFunction(
-  pipelines: ReadonlyMap<string, Pipeline>,
+  pipelines: ReadonlyMap<string, AnyPipeline>,
   env: Env = process.env,
 ) {
-  const pipeline = pipelineFromEnv(pipelines, env);
+  const pipeline = pipelineFromEnv(pipelines, env, 'aggregation');
   const config = resolveConfig(env);
   const cassandra = {
     ...config.cassandra,

@@ -1,8 +1,4 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import middy from '@middy/core';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { cqlPorts, DEFAULT_ENGINE_SETTINGS } from '../engine/cql-ports.ts';
 import type { EnginePorts, EngineSettings } from '../engine/ports.ts';
@@ -10,13 +6,12 @@ import { type BatchResult, processBatch } from '../engine/process-batch.ts';
 import type { Pipeline } from '../pipeline/spec.ts';
 import type { CassandraSession } from '../store/session.ts';
 import { fromKinesisEventRecord } from './kinesis-event.ts';
+import { batchResponse, kinesisHandler, type Observability, observability } from './powertools.ts';
 
-export type AggregateHandlerOptions = {
+export type AggregateHandlerOptions = Observability & {
   /** The Cassandra session; created once per container and reused across invocations. */
   session: () => CassandraSession;
   settings?: Partial<EngineSettings>;
-  logger?: Logger;
-  metrics?: Metrics;
   /**
    * The stream's shards, so that shards which have not reported yet hold the watermark back
    * (otherwise the first shard to report could close windows the others still feed).
@@ -46,9 +41,7 @@ function record(metrics: Metrics, result: BatchResult, now: number): void {
  * not apply, or nothing), so Lambda retries from there and no further.
  */
 export function createAggregateHandler(pipeline: Pipeline, options: AggregateHandlerOptions) {
-  const logger = options.logger ?? new Logger({ serviceName: `cassflow-${pipeline.name}` });
-  const metrics =
-    options.metrics ?? new Metrics({ namespace: 'cassflow', serviceName: pipeline.name });
+  const { logger, metrics } = observability(pipeline.name, options);
   const settings = { ...DEFAULT_ENGINE_SETTINGS, ...options.settings };
   let ports: EnginePorts | undefined;
   const registered = new Set<string>();
@@ -81,12 +74,8 @@ export function createAggregateHandler(pipeline: Pipeline, options: AggregateHan
       closer: result.closer,
       failedAt: failedAt ? String(failedAt.sequenceNumber) : undefined,
     });
-    return {
-      batchItemFailures: failedAt ? [{ itemIdentifier: String(failedAt.sequenceNumber) }] : [],
-    };
+    return batchResponse(failedAt);
   };
 
-  return middy(handle)
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }));
+  return kinesisHandler(handle, { logger, metrics });
 }

@@ -1,17 +1,9 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { type AnyPipeline, isAnyPipeline } from '../pipeline/any-pipeline.ts';
 import { PipelineSpecError } from '../pipeline/errors.ts';
 import type { Pipeline } from '../pipeline/spec.ts';
 import { BUILT_IN_PIPELINES } from './index.ts';
-
-function isPipeline(value: unknown): value is Pipeline {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as { kind?: unknown }).kind === 'aggregation' &&
-    typeof (value as { name?: unknown }).name === 'string'
-  );
-}
 
 /** A module path rather than a name: './my-pipeline.ts', 'pipelines/orders.js'. */
 function isModulePath(ref: string): boolean {
@@ -20,9 +12,9 @@ function isModulePath(ref: string): boolean {
 
 /**
  * A pipeline named by the user: the name of a built-in pipeline, or the path of a module that
- * exports one made with definePipeline (its default export, or its only pipeline export).
+ * exports one made with definePipeline or defineSink (its default export, or its only pipeline export).
  */
-export async function loadPipeline(ref: string): Promise<Pipeline> {
+export async function loadPipeline(ref: string): Promise<AnyPipeline> {
   if (!isModulePath(ref)) {
     const found = BUILT_IN_PIPELINES.get(ref);
     if (found) return found;
@@ -32,12 +24,21 @@ export async function loadPipeline(ref: string): Promise<Pipeline> {
     ]);
   }
   const module = (await import(pathToFileURL(resolve(ref)).href)) as Record<string, unknown>;
-  if (isPipeline(module.default)) return module.default;
-  const exported = Object.values(module).filter(isPipeline);
-  if (exported.length === 1) return exported[0] as Pipeline;
+  if (isAnyPipeline(module.default)) return module.default;
+  const exported = Object.values(module).filter(isAnyPipeline);
+  if (exported.length === 1) return exported[0] as AnyPipeline;
   throw new PipelineSpecError(ref, [
     exported.length === 0
-      ? 'the module exports no pipeline made with definePipeline'
+      ? 'the module exports no pipeline made with definePipeline or defineSink'
       : `the module exports ${exported.length} pipelines (${exported.map((p) => p.name).join(', ')}); export the one to use as default`,
+  ]);
+}
+
+/** A windowed aggregation pipeline, by name or module path; a sink is refused with its table. */
+export async function loadAggregation(ref: string): Promise<Pipeline> {
+  const pipeline = await loadPipeline(ref);
+  if (pipeline.kind === 'aggregation') return pipeline;
+  throw new PipelineSpecError(pipeline.name, [
+    `is a sink, not a windowed aggregation: its rows are in table ${pipeline.table}`,
   ]);
 }

@@ -1,5 +1,7 @@
+import type { AnyPipeline } from '../pipeline/any-pipeline.ts';
 import type { Pipeline } from '../pipeline/spec.ts';
 import type { ColumnSpec, TableSpec } from './schema/table-spec.ts';
+import { sinkTableSpec } from './sink-table.ts';
 
 /**
  * The tables of one aggregation pipeline. Window rows carry a plain typed column per aggregate
@@ -87,4 +89,9 @@ export function pipelineTables(pipeline: Pipeline): TableSpec[] {
       comment: `cassflow ${pipeline.name}: events that arrived after their window was final`,
     },
   ];
+}
+
+/** The tables a pipeline of either kind needs besides cassflow's core tables. */
+export function tablesOf(pipeline: AnyPipeline): TableSpec[] {
+  return pipeline.kind === 'sink' ? [sinkTableSpec(pipeline)] : pipelineTables(pipeline);
 }

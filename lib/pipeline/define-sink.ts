@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import { PipelineSpecError } from './errors.ts';
+import { readPath, splitPath } from './field-path.ts';
+import {
+  SINK_COLUMN_TYPES,
+  type SinkColumn,
+  type SinkDefinition,
+  type SinkPipeline,
+} from './sink-spec.ts';
+import type { EventRecord } from './spec.ts';
+
+const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
+const name = z
+  .string()
+  .regex(IDENTIFIER, 'must be lowercase letters, digits and _, starting with a letter');
+
+const definitionSchema = z.object({
+  name: name.max(40),
+  source: z.object({ stream: z.string().regex(/^[a-zA-Z0-9_.-]{1,128}$/, 'not a stream name') }),
+  table: name.max(48),
+  keyspace: z
+    .string()
+    .regex(/^[a-zA-Z][a-zA-Z0-9_]{0,47}$/, 'not a keyspace name')
+    .optional(),
+  columns: z
+    .record(
+      name.max(48),
+      z
+        .object({
+          from: z.union([
+            z.string().regex(/^[^.]+(\.[^.]+)*$/, 'must be a dot path such as "user.id"'),
+            z.custom<(e: EventRecord) => unknown>((v) => typeof v === 'function'),
+          ]),
+          type: z.enum(SINK_COLUMN_TYPES),
+          optional: z.boolean().optional(),
+        })
+        .strict(),
+    )
+    .refine((c) => Object.keys(c).length > 0, 'needs at least one column'),
+  primaryKey: z
+    .object({ partition: z.array(z.string()).min(1), clustering: z.array(z.string()).optional() })
+    .strict(),
+  maxEventBytes: z
+    .number()
+    .int()
+    .min(64)
+    .max(10 * 1024 * 1024)
+    .optional(),
+});
+
+/**
+ * Validates a sink: each record becomes one idempotent INSERT of the mapped columns into `table`
+ * (replays rewrite the same row). Throws a PipelineSpecError listing every problem.
+ *
+ * @example
+ * const pageViewLog = defineSink({
+ *   name: 'page_view_log',
+ *   source: { stream: 'page-views' },
+ *   table: 'page_view_log',
+ *   columns: {
+ *     page: { from: 'page', type: 'text' },
+ *     ts: { from: 'ts', type: 'timestamp' },
+ *     user_id: { from: 'user', type: 'text' },
+ *     ms: { from: 'ms', type: 'double', optional: true },
+ *   },
+ *   primaryKey: { partition: ['page'], clustering: ['ts', 'user_id'] },
+ * });
+ */
+export function defineSink(definition: SinkDefinition): SinkPipeline {
+  const label = typeof definition?.name === 'string' ? definition.name : '(unnamed)';
+  const parsed = definitionSchema.safeParse(definition);
+  if (!parsed.success) {
+    throw new PipelineSpecError(
+      label,
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(definition)'}: ${i.message}`),
+    );
+  }
+  const spec = parsed.data;
+  const issues: string[] = [];
+  const partition = spec.primaryKey.partition;
+  const clustering = spec.primaryKey.clustering ?? [];
+  const keyColumns = [...partition, ...clustering];
+  for (const column of keyColumns) {
+    const declared = spec.columns[column];
+    if (!declared) issues.push(`primaryKey: '${column}' is not one of the columns`);
+    else if (declared.optional)
+      issues.push(`columns.${column}: a primary key column cannot be optional`);
+  }
+  if (new Set(keyColumns).size !== keyColumns.length)
+    issues.push('primaryKey: a column is named twice');
+  if (issues.length > 0) throw new PipelineSpecError(spec.name, issues);
+
+  const columns: SinkColumn[] = Object.entries(spec.columns).map(([column, c]) => {
+    const path = typeof c.from === 'string' ? splitPath(c.from) : undefined;
+    const from = c.from;
+    return {
+      name: column,
+      type: c.type,
+      optional: c.optional ?? false,
+      read: path ? (event) => readPath(event, path) : (from as (e: EventRecord) => unknown),
+      field: typeof from === 'string' ? from : `columns.${column}`,
+    };
+  });
+  return {
+    kind: 'sink',
+    name: spec.name,
+    stream: spec.source.stream,
+    table: spec.table,
+    ...(spec.keyspace ? { keyspace: spec.keyspace } : {}),
+    columns,
+    partitionKey: partition,
+    clusteringKey: clustering,
+    maxEventBytes: spec.maxEventBytes ?? 256 * 1024,
+  };
+}

@@ -1,0 +1,59 @@
+import type { EventRecord, Extractor } from './spec.ts';
+
+/** The CQL types a sink column may have, and what each accepts from JSON. */
+export const SINK_COLUMN_TYPES = [
+  'text',
+  'int',
+  'bigint',
+  'varint',
+  'float',
+  'double',
+  'boolean',
+  'timestamp',
+  'uuid',
+] as const;
+export type SinkColumnType = (typeof SINK_COLUMN_TYPES)[number];
+
+/** Where a column's value comes from, its CQL type, and whether it may be absent. */
+export type SinkColumnDefinition = {
+  from: Extractor<unknown>;
+  type: SinkColumnType;
+  /** Absent or null values leave the column unset instead of making a dead letter. */
+  optional?: boolean;
+};
+
+/** What a user writes to map each record to an upsert into a table (Flink's CassandraSink). */
+export type SinkDefinition = {
+  name: string;
+  source: { stream: string };
+  /** The table the rows go to; `cassflow schema apply --pipeline` creates it if missing. */
+  table: string;
+  keyspace?: string;
+  /** Column name -> where its value comes from and its type. */
+  columns: Readonly<Record<string, SinkColumnDefinition>>;
+  /** Partition key columns, then clustering columns: together, what makes an upsert idempotent. */
+  primaryKey: { partition: readonly string[]; clustering?: readonly string[] };
+  maxEventBytes?: number;
+};
+
+export type SinkColumn = {
+  name: string;
+  type: SinkColumnType;
+  optional: boolean;
+  read: (event: EventRecord) => unknown;
+  /** The field path, or 'columns.<name>' for a function: what dead letters name. */
+  field: string;
+};
+
+/** A validated sink pipeline. */
+export type SinkPipeline = {
+  kind: 'sink';
+  name: string;
+  stream: string;
+  table: string;
+  keyspace?: string;
+  columns: readonly SinkColumn[];
+  partitionKey: readonly string[];
+  clusteringKey: readonly string[];
+  maxEventBytes: number;
+};

@@ -1,0 +1,18 @@
+import { defineSink } from '../pipeline/define-sink.ts';
+
+/**
+ * The example plain sink: every page view from the `page-views` stream as a row of
+ * `page_view_log`, by page and time (what Flink's CassandraSink does with an INSERT query).
+ */
+export const pageViewLog = defineSink({
+  name: 'page_view_log',
+  source: { stream: 'page-views' },
+  table: 'page_view_log',
+  columns: {
+    page: { from: 'page', type: 'text' },
+    ts: { from: 'ts', type: 'timestamp' },
+    user_id: { from: 'user', type: 'text' },
+    ms: { from: 'ms', type: 'double', optional: true },
+  },
+  primaryKey: { partition: ['page'], clustering: ['ts', 'user_id'] },
+});
