@@ -14,8 +14,8 @@ const RESERVED_COLUMNS = new Set([
   'key',
   'window',
   'bucket',
-  'start',
-  'end',
+  'window_start',
+  'window_end',
   'final',
   'version',
   'fences',
@@ -61,8 +61,7 @@ const definitionSchema = z.object({
       z
         .string()
         .regex(IDENTIFIER, 'aggregate names are column names: lowercase, digits and _')
-        .max(40)
-        .refine((n) => !RESERVED_COLUMNS.has(n), 'is a column cassflow uses itself'),
+        .max(40),
       aggregate,
     )
     .refine((a) => Object.keys(a).length > 0, 'needs at least one aggregate'),
@@ -155,6 +154,10 @@ export function definePipeline(definition: PipelineDefinition): Pipeline {
   for (const w of windows) {
     if (seen.has(w.name)) issues.push(`windows: ${w.name} is declared twice`);
     seen.add(w.name);
+  }
+  for (const name of Object.keys(spec.aggregates)) {
+    if (RESERVED_COLUMNS.has(name))
+      issues.push(`aggregates.${name}: is a column cassflow uses itself`);
   }
   const aggregates = Object.entries(spec.aggregates).map(([name, agg]) => ({
     name,

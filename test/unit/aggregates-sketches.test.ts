@@ -96,6 +96,15 @@ describe('distinct', () => {
     expect(agg.decode(fullBytes)).toEqual(full);
   });
 
+  it('caps a sketch with every register saturated at the bigint maximum', () => {
+    // Arrange: rank 51 (no 1 bit in the 50 hash bits after the index) in all 16,384 registers
+    const agg = distinct('v');
+    const saturated = agg.decode(Uint8Array.of(2, ...new Array<number>(16_384).fill(51)));
+
+    // Act & Assess
+    expect(agg.result(saturated)).toBe(2n ** 63n - 1n);
+  });
+
   // Nothing; unknown format; a repeated index; an index past the last register; dense too short
   it.each([[[]], [[9, 1, 2, 3]], [[1, 0, 5, 1, 0, 5, 1]], [[1, 0xff, 0xff, 1]], [[2, 1, 2]]])(
     'refuses bytes that are no sketch: %j',
