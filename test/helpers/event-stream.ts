@@ -12,7 +12,7 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-export type TestEvent = { user: string; ts: number; ms: number };
+export type TestEvent = { user: string; ts: number; ms: number; page: string };
 
 /**
  * `count` events over `keys` keys, spaced `stepMs` apart from `start`, each shifted by up to
@@ -38,6 +38,7 @@ export function eventStream(options: {
       user: `user-${k}`,
       ts: options.start + i * options.stepMs + jitter,
       ms: 1 + Math.floor(random() * 1000),
+      page: `/p/${Math.floor(random() * 40)}`,
     };
     events.push(event);
     const shard = k % options.shards;

@@ -1,0 +1,19 @@
+/**
+ * cassflow's public API: declare pipelines, build their Lambda handlers, read their results.
+ *
+ * @example
+ * import { count, definePipeline, quantile, sliding, tumbling } from 'cassflow';
+ */
+export * from './aggregates/index.ts';
+export { createAggregateHandler } from './lambda/aggregate-handler.ts';
+export { createSinkHandler } from './lambda/sink-handler.ts';
+export type { AnyPipeline } from './pipeline/any-pipeline.ts';
+export { definePipeline } from './pipeline/define-pipeline.ts';
+export { defineSink } from './pipeline/define-sink.ts';
+export { DurationError, formatDuration, parseDuration } from './pipeline/duration.ts';
+export { PipelineSpecError } from './pipeline/errors.ts';
+export type { SinkDefinition, SinkPipeline } from './pipeline/sink-spec.ts';
+export type { Pipeline, PipelineDefinition } from './pipeline/spec.ts';
+export { QueryError, readWindows } from './query/read-windows.ts';
+export type { WindowFilter, WindowResult } from './query/window-result.ts';
+export { session, sliding, tumbling, WindowSpecError } from './windows/index.ts';
