@@ -108,6 +108,8 @@ function openSliding(
       mergeRows(aggregates, acc, decodeRow(aggregates, row.acc));
       events += row.events;
     }
+    // A pane sealed empty by the closer holds no events: the windows it alone touches do not exist.
+    if (events === 0n) continue;
     out.push({
       key,
       window,
