@@ -5,6 +5,7 @@ import type { WindowSpec } from '../windows/window.ts';
 import { parseDuration } from './duration.ts';
 import { PipelineSpecError } from './errors.ts';
 import { readPath, splitPath } from './field-path.ts';
+import { maxEventBytes, streamName, zodIssues } from './schema-parts.ts';
 import type { EventRecord, Extractor, Pipeline, PipelineDefinition } from './spec.ts';
 
 const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
@@ -52,7 +53,7 @@ const definitionSchema = z.object({
     .string()
     .regex(IDENTIFIER, 'must be lowercase letters, digits and _ , starting with a letter')
     .max(MAX_NAME),
-  source: z.object({ stream: z.string().regex(/^[a-zA-Z0-9_.-]{1,128}$/, 'not a stream name') }),
+  source: z.object({ stream: streamName }),
   key: extractor,
   time: extractor,
   windows: z.array(z.custom<WindowSpec>((v) => typeof v === 'object' && v !== null)).min(1),
@@ -86,12 +87,7 @@ const definitionSchema = z.object({
     .partial()
     .strict()
     .optional(),
-  maxEventBytes: z
-    .number()
-    .int()
-    .min(64)
-    .max(10 * 1024 * 1024)
-    .optional(),
+  maxEventBytes,
 });
 
 /** Turns a field path or function into a function, plus a label for error messages. */
@@ -102,10 +98,6 @@ function resolveExtractor(
   if (typeof value === 'function') return [value, label];
   const path = splitPath(value);
   return [(event) => readPath(event, path), value];
-}
-
-function zodIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => `${issue.path.join('.') || '(definition)'}: ${issue.message}`);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PipelineSpecError } from './errors.ts';
 import { readPath, splitPath } from './field-path.ts';
+import { maxEventBytes, streamName, zodIssues } from './schema-parts.ts';
 import {
   SINK_COLUMN_TYPES,
   type SinkColumn,
@@ -16,7 +17,7 @@ const name = z
 
 const definitionSchema = z.object({
   name: name.max(40),
-  source: z.object({ stream: z.string().regex(/^[a-zA-Z0-9_.-]{1,128}$/, 'not a stream name') }),
+  source: z.object({ stream: streamName }),
   table: name.max(48),
   keyspace: z
     .string()
@@ -40,12 +41,7 @@ const definitionSchema = z.object({
   primaryKey: z
     .object({ partition: z.array(z.string()).min(1), clustering: z.array(z.string()).optional() })
     .strict(),
-  maxEventBytes: z
-    .number()
-    .int()
-    .min(64)
-    .max(10 * 1024 * 1024)
-    .optional(),
+  maxEventBytes,
 });
 
 /**
@@ -70,10 +66,7 @@ export function defineSink(definition: SinkDefinition): SinkPipeline {
   const label = typeof definition?.name === 'string' ? definition.name : '(unnamed)';
   const parsed = definitionSchema.safeParse(definition);
   if (!parsed.success) {
-    throw new PipelineSpecError(
-      label,
-      parsed.error.issues.map((i) => `${i.path.join('.') || '(definition)'}: ${i.message}`),
-    );
+    throw new PipelineSpecError(label, zodIssues(parsed.error));
   }
   const spec = parsed.data;
   const issues: string[] = [];
