@@ -9,6 +9,8 @@ export type CloserRun = {
   visited: number;
   casRetries: number;
   complete: boolean;
+  /** When complete: every window indexed before the run with closeAt in [from, through] is closed. */
+  covered?: { from: number; through: number };
 };
 
 /**
@@ -32,6 +34,8 @@ export async function closeDueWindows(
     if (!cursor) return run;
   }
   const target = Math.min(cursor.claimed, watermark);
+  // Everything up to the last complete run's end was closed then: start there, not at the hour.
+  let from = cursor.done;
   const first = Number.isFinite(cursor.done)
     ? indexBucketOf(cursor.done)
     : await ports.index.lowestOpenBucket();
@@ -43,8 +47,9 @@ export async function closeDueWindows(
     for (;;) {
       const room = settings.maxClosesPerRun - run.visited;
       if (room <= 0) return { ...run, complete: false };
-      const due = await ports.index.dueInBucket(bucket, target, Math.min(room, 500));
+      const due = await ports.index.dueInBucket(bucket, from, target, Math.min(room, 500));
       if (due.length === 0) break;
+      from = Math.max(from, ...due.map((entry) => entry.closeAt));
       const results: CloseResult[] = await mapWithConcurrency(due, settings.concurrency, (entry) =>
         closeWindow(pipeline, entry, target, ports, settings),
       );
@@ -57,5 +62,5 @@ export async function closeDueWindows(
   }
   // Losing this compare-and-set only means another closer recorded its own progress.
   await ports.watermarks.moveCursor({ claimed: cursor.claimed, done: target }, cursor);
-  return run;
+  return { ...run, covered: { from: cursor.done, through: target } };
 }

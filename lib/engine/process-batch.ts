@@ -109,14 +109,28 @@ export async function processBatch(
     settings.now(),
     pipeline.lateness.idleTimeoutMs,
   );
+  let closer: CloserRun | undefined;
+  let closerError: unknown;
   try {
-    const closer = await closeDueWindows(pipeline, after, ports, settings);
-    await closeOwnLateOpens(pipeline, plan.rows, ports, settings);
-    return { ...result, watermark: after, closer };
-  } catch (closerError) {
-    // The rows are in; closing is retried by the next batch, so the batch itself succeeded.
-    return { ...result, watermark: after, closerError };
+    closer = await closeDueWindows(pipeline, after, ports, settings);
+  } catch (error) {
+    // The rows are in; the closer's range stays unclaimed as done, so the next batch redoes it.
+    closerError = error;
   }
+  try {
+    await closeOwnLateOpens(pipeline, plan.rows, closer?.covered, ports, settings);
+  } catch (error) {
+    // No other closer will visit these windows (their close time is behind the cursor): the
+    // batch fails, and its replay, a no-op for the rows, closes them.
+    const first = lowestRecord(plan.rows);
+    if (first) return { ...result, watermark: after, failedAt: first, rowErrors: [String(error)] };
+  }
+  return {
+    ...result,
+    watermark: after,
+    ...(closer ? { closer } : {}),
+    ...(closerError ? { closerError } : {}),
+  };
 }
 
 /**
@@ -126,6 +140,7 @@ export async function processBatch(
 async function closeOwnLateOpens(
   pipeline: Pipeline,
   rows: readonly RowPlan[],
+  covered: CloserRun['covered'],
   ports: EnginePorts,
   settings: EngineSettings,
 ): Promise<void> {
@@ -145,7 +160,12 @@ async function closeOwnLateOpens(
       .map((w) => ({ closeAt: w.end + allowed, key: w.key, window: w.window, start: w.start }))
       .filter((w) => w.closeAt <= cursor.claimed);
   });
-  await mapWithConcurrency(due, settings.concurrency, (entry) =>
+  // What this call's own complete closer run walked over after the rows were indexed is done
+  // (session state rows, start 0, are indexed by their own earliest close: always re-checked).
+  const left = covered
+    ? due.filter((w) => w.start === 0 || w.closeAt < covered.from || w.closeAt > covered.through)
+    : due;
+  await mapWithConcurrency(left, settings.concurrency, (entry) =>
     closeWindow(pipeline, entry, cursor.claimed, ports, settings),
   );
 }

@@ -15,8 +15,11 @@ export function indexBucketOf(closeAt: number): number {
 export interface WindowIndex {
   addOpen(windows: readonly IndexedWindow[]): Promise<void>;
   removeOpen(window: IndexedWindow): Promise<void>;
-  /** Open windows of one hour bucket with closeAt <= upTo, by close time. */
-  dueInBucket(bucket: number, upTo: number, limit: number): Promise<IndexedWindow[]>;
+  /**
+   * Open windows of one hour bucket with from <= closeAt <= upTo, by close time. The lower bound
+   * keeps the read clear of the tombstones closed windows leave behind them.
+   */
+  dueInBucket(bucket: number, from: number, upTo: number, limit: number): Promise<IndexedWindow[]>;
   addClosed(window: IndexedWindow, closedAt: number): Promise<void>;
   closedInBucket(bucket: number): Promise<(IndexedWindow & { closedAt: number })[]>;
   /** The lowest hour bucket of the open index, if it has any rows (the closer's first run). */
@@ -60,10 +63,15 @@ export class CqlWindowIndex implements WindowIndex {
     );
   }
 
-  async dueInBucket(bucket: number, upTo: number, limit: number): Promise<IndexedWindow[]> {
+  async dueInBucket(
+    bucket: number,
+    from: number,
+    upTo: number,
+    limit: number,
+  ): Promise<IndexedWindow[]> {
     const result = await this.#session.execute(
-      `SELECT close_at, key, window, window_start FROM ${this.#open} WHERE bucket = ? AND close_at <= ? LIMIT ?`,
-      [BigInt(bucket), new Date(upTo), limit],
+      `SELECT close_at, key, window, window_start FROM ${this.#open} WHERE bucket = ? AND close_at >= ? AND close_at <= ? LIMIT ?`,
+      [BigInt(bucket), new Date(Math.max(from, bucket * INDEX_BUCKET_MS)), new Date(upTo), limit],
       { idempotent: true },
     );
     return result.rows.map((row) => ({

@@ -1,0 +1,76 @@
+import type cassandra from 'cassandra-driver';
+import type { EnginePorts } from '#lib/engine/ports';
+import { CassandraSession, type ExecuteOptions } from '#lib/store/session';
+
+/** `UPDATE+IF windows`: the verb, `+IF` for a lightweight transaction, and the table. */
+export function statementKind(cql: string, tablePrefix: string): string {
+  const verb = cql.trimStart().split(/\s/, 1)[0]?.toUpperCase() ?? '?';
+  const conditional = /\sIF\s+(NOT\s+EXISTS|\w+\s*=)/i.test(cql) ? '+IF' : '';
+  const table = /(?:FROM|INTO|UPDATE)\s+\w+\.(\w+)/i.exec(cql)?.[1] ?? '?';
+  const short = table.startsWith(tablePrefix) ? table.slice(tablePrefix.length) : table;
+  return `${verb}${conditional} ${short}`;
+}
+
+/** A session that counts the statements it runs, by kind (see statementKind). */
+export class CountingSession extends CassandraSession {
+  readonly counts = new Map<string, number>();
+  readonly #tablePrefix: string;
+
+  constructor(base: CassandraSession, tablePrefix: string) {
+    super(base.client, base.keyspace);
+    this.#tablePrefix = tablePrefix;
+  }
+
+  override execute(
+    cql: string,
+    params: cassandra.ArrayOrObject = [],
+    options: ExecuteOptions = {},
+  ): Promise<cassandra.types.ResultSet> {
+    const kind = statementKind(cql, this.#tablePrefix);
+    this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
+    return super.execute(cql, params, options);
+  }
+
+  total(filter: (kind: string) => boolean = () => true): number {
+    let n = 0;
+    for (const [kind, count] of this.counts) if (filter(kind)) n += count;
+    return n;
+  }
+}
+
+/** Calls to one port method: how many, their summed latency, when the first and last started. */
+export type MethodCalls = { count: number; totalMs: number; firstAt: number; lastAt: number };
+
+/**
+ * Wraps every method of every port to time it, so a run can say where its time went. The
+ * methods are called on the original objects (their private fields need the real `this`).
+ */
+export function timePorts(ports: EnginePorts, calls: Map<string, MethodCalls>): EnginePorts {
+  const wrap = <T extends object>(portName: string, port: T): T => {
+    const wrapped: Record<string, unknown> = {};
+    for (const method of Object.getOwnPropertyNames(Object.getPrototypeOf(port))) {
+      const fn = (port as Record<string, unknown>)[method];
+      if (method === 'constructor' || typeof fn !== 'function') continue;
+      const name = `${portName}.${method}`;
+      wrapped[method] = async (...args: unknown[]) => {
+        const start = performance.now();
+        const entry = calls.get(name) ?? { count: 0, totalMs: 0, firstAt: start, lastAt: start };
+        entry.lastAt = start;
+        calls.set(name, entry);
+        try {
+          return await fn.apply(port, args);
+        } finally {
+          entry.count++;
+          entry.totalMs += performance.now() - start;
+        }
+      };
+    }
+    return wrapped as T;
+  };
+  return {
+    rows: wrap('rows', ports.rows),
+    index: wrap('index', ports.index),
+    watermarks: wrap('watermarks', ports.watermarks),
+    sideOutputs: wrap('sideOutputs', ports.sideOutputs),
+  };
+}

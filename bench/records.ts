@@ -1,0 +1,43 @@
+import { jsonRecord, type ShardRecord, sequenceNumber } from '../test/helpers/kinesis-events.ts';
+
+export const SHARD_ID = 'shardId-000000000000';
+/** Minute-aligned, so five minutes of events fall into exactly five 1-minute windows. */
+export const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
+export const SPAN_MS = 5 * 60_000;
+/** Events arrive a little out of order, as they do from real producers. */
+const JITTER_MS = 2_000;
+
+export type BenchEvent = { key: string; ts: number; v: number };
+
+/** mulberry32: a seeded generator, so every run and every repetition sees the same batch. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/**
+ * One shard's batch: `count` events with increasing sequence numbers, keys drawn uniformly from
+ * `keys` distinct keys, event times advancing evenly over five minutes with a little jitter.
+ */
+export function benchEvents(count: number, keys: number, seed = 42): BenchEvent[] {
+  const random = seededRandom(seed);
+  return Array.from({ length: count }, (_, i) => {
+    const jitter = Math.round((random() - 0.5) * JITTER_MS);
+    const ts = Math.min(T0 + SPAN_MS - 1, Math.max(T0, T0 + (i * SPAN_MS) / count + jitter));
+    return {
+      key: `k${Math.floor(random() * keys)}`,
+      ts: Math.floor(ts),
+      v: Math.round(random() * 100_000) / 100,
+    };
+  });
+}
+
+export function shardRecords(events: readonly BenchEvent[]): ShardRecord[] {
+  return events.map((event, i) => jsonRecord(SHARD_ID, sequenceNumber(0, i), event, event.key));
+}
