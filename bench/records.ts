@@ -1,3 +1,4 @@
+import { seededRandom } from '../test/helpers/event-stream.ts';
 import { jsonRecord, type ShardRecord, sequenceNumber } from '../test/helpers/kinesis-events.ts';
 
 export const SHARD_ID = 'shardId-000000000000';
@@ -8,18 +9,6 @@ export const SPAN_MS = 5 * 60_000;
 const JITTER_MS = 2_000;
 
 export type BenchEvent = { key: string; ts: number; v: number };
-
-/** mulberry32: a seeded generator, so every run and every repetition sees the same batch. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /**
  * One shard's batch: `count` events with increasing sequence numbers, keys drawn uniformly from
