@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '#lib/config/errors';
+import { pipelineFromEnv } from '#lib/lambda/aggregate-function';
+import { BUILT_IN_PIPELINES } from '#lib/pipelines/index';
+
+describe('the deployed functions', () => {
+  it('pick the pipeline CASSFLOW_PIPELINE names, of their own kind', () => {
+    // Act
+    const aggregation = pipelineFromEnv(
+      BUILT_IN_PIPELINES,
+      { CASSFLOW_PIPELINE: 'page_views' },
+      'aggregation',
+    );
+    const sink = pipelineFromEnv(
+      BUILT_IN_PIPELINES,
+      { CASSFLOW_PIPELINE: 'page_view_log' },
+      'sink',
+    );
+
+    // Assess
+    expect(aggregation.windows.map((w) => w.name)).toEqual([
+      'tumbling_1m',
+      'sliding_10m_1m',
+      'session_30m',
+    ]);
+    expect(sink.table).toBe('page_view_log');
+  });
+
+  it.each([
+    [{}, /CASSFLOW_PIPELINE: not set; one of page_views, page_view_log/],
+    [
+      { CASSFLOW_PIPELINE: 'clicks' },
+      /CASSFLOW_PIPELINE: 'clicks' is not one of page_views, page_view_log/,
+    ],
+    [{ CASSFLOW_PIPELINE: 'page_view_log' }, /'page_view_log' is a sink pipeline, not aggregation/],
+  ])('refuse %j with an error naming the variable', (env, message) => {
+    expect(() => pipelineFromEnv(BUILT_IN_PIPELINES, env, 'aggregation')).toThrow(ConfigError);
+    expect(() => pipelineFromEnv(BUILT_IN_PIPELINES, env, 'aggregation')).toThrow(message);
+  });
+
+  it('build their handler at import, without connecting to anything', async () => {
+    // Arrange
+    process.env.CASSFLOW_PIPELINE = 'page_views';
+
+    // Act
+    const aggregate = await import('../../functions/aggregate.ts');
+    process.env.CASSFLOW_PIPELINE = 'page_view_log';
+    const sink = await import('../../functions/sink.ts');
+    delete process.env.CASSFLOW_PIPELINE;
+
+    // Assess
+    expect(typeof aggregate.handler).toBe('function');
+    expect(typeof sink.handler).toBe('function');
+  });
+});
