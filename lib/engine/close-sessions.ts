@@ -64,6 +64,8 @@ export async function closeSessions(
       );
     }
     const next = Math.min(...state.open.map((s) => s.end + allowed));
+    // Nothing was closing: the state stays as it is, no conditional write needed.
+    if (state.closing.length === 0) return { done: true, value: next };
     state.closing = [];
     const applied = await ports.rows.update(
       id,
