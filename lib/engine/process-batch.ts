@@ -147,6 +147,10 @@ async function closeOwnLateOpens(
   const cursor = await ports.watermarks.readCursor();
   if (!cursor) return;
   const allowed = pipeline.lateness.allowedMs;
+  // Windows this call's own complete closer run walked over after the rows were indexed are
+  // done; session state rows are indexed by their own earliest close, so they are re-checked.
+  const coveredByCloser = (closeAt: number) =>
+    covered !== undefined && closeAt >= covered.from && closeAt <= covered.through;
   const due = rows.flatMap((row) => {
     if (row.ref.kind === 'sessions') {
       const spec = pipeline.windows.find((w) => w.name === row.ref.windowName)?.spec;
@@ -158,14 +162,9 @@ async function closeOwnLateOpens(
     }
     return row.opens
       .map((w) => ({ closeAt: w.end + allowed, key: w.key, window: w.window, start: w.start }))
-      .filter((w) => w.closeAt <= cursor.claimed);
+      .filter((w) => w.closeAt <= cursor.claimed && !coveredByCloser(w.closeAt));
   });
-  // What this call's own complete closer run walked over after the rows were indexed is done
-  // (session state rows, start 0, are indexed by their own earliest close: always re-checked).
-  const left = covered
-    ? due.filter((w) => w.start === 0 || w.closeAt < covered.from || w.closeAt > covered.through)
-    : due;
-  await mapWithConcurrency(left, settings.concurrency, (entry) =>
+  await mapWithConcurrency(due, settings.concurrency, (entry) =>
     closeWindow(pipeline, entry, cursor.claimed, ports, settings),
   );
 }
