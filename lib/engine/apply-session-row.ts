@@ -1,18 +1,13 @@
 import type { Pipeline } from '../pipeline/spec.ts';
 import type { WindowRowState } from '../store/window-rows.ts';
-import { addToSessions, closeTime, isLate } from '../windows/index.ts';
+import { addToSessions, closeTime, isLate, sessionsTouch } from '../windows/index.ts';
 import type { RowOutcome } from './apply-row.ts';
 import { withCompareAndSet } from './compare-and-set.ts';
 import { aboveFences, raiseFences } from './fences.ts';
 import type { LateEvent, RowPlan } from './plan-batch.ts';
 import type { EnginePorts, EngineSettings } from './ports.ts';
 import { addToRow, initRow, mergeRows } from './row-accumulator.ts';
-import {
-  decodeSessionState,
-  encodeSessionState,
-  type SessionValue,
-  touches,
-} from './session-state.ts';
+import { decodeSessionState, encodeSessionState, type SessionValue } from './session-state.ts';
 
 function earliestClose(pipeline: Pipeline, sessions: readonly { end: number }[]): number {
   let earliest = Number.POSITIVE_INFINITY;
@@ -53,9 +48,9 @@ export async function applySessionRow(
     const late: LateEvent[] = [];
     for (const event of fresh) {
       const own = { start: event.time, end: event.time + gap };
-      const joinsOpen = state.open.some((s) => touches(s, own));
+      const joinsOpen = state.open.some((s) => sessionsTouch(s, own));
       if (
-        state.closing.some((s) => touches(s, own)) ||
+        state.closing.some((s) => sessionsTouch(s, own)) ||
         (!joinsOpen && isLate(own, watermark, pipeline.lateness.allowedMs))
       ) {
         late.push({ event, window: ref.windowName });

@@ -73,8 +73,3 @@ export function decodeSessionState(
   }
   return state;
 }
-
-/** Flink's rule: sessions [a, b) and [c, d) merge when they overlap or touch. */
-export function touches(a: { start: number; end: number }, b: { start: number; end: number }) {
-  return a.start <= b.end && a.end >= b.start;
-}
