@@ -2,8 +2,8 @@ import type { Pipeline } from '../pipeline/spec.ts';
 import type { IndexedWindow } from '../store/window-index.ts';
 import type { CloseResult } from './close-window.ts';
 import { withCompareAndSet } from './compare-and-set.ts';
+import { finalRowState } from './final-row.ts';
 import type { EnginePorts, EngineSettings } from './ports.ts';
-import { encodeRow, rowResults } from './row-accumulator.ts';
 import { sessionBucketOf } from './row-ref.ts';
 import { decodeSessionState, encodeSessionState } from './session-state.ts';
 
@@ -47,15 +47,7 @@ export async function closeSessions(
     for (const s of state.closing) {
       const created = await ports.rows.create(
         { key: entry.key, window: name, bucket: sessionBucketOf(s.start), start: s.start },
-        {
-          end: s.end,
-          final: true,
-          events: s.value.events,
-          results: rowResults(pipeline.aggregates, s.value.acc),
-          acc: encodeRow(pipeline.aggregates, s.value.acc),
-          version: 1n,
-          fences: new Map(),
-        },
+        finalRowState(pipeline.aggregates, s.end, s.value.acc, s.value.events),
       );
       if (created) finalized++;
       await ports.index.addClosed(

@@ -4,8 +4,9 @@ import type { WindowRowId } from '../store/window-rows.ts';
 import { paneLength, panesOfWindow } from '../windows/index.ts';
 import type { CloseResult } from './close-window.ts';
 import { withCompareAndSet } from './compare-and-set.ts';
+import { finalRowState } from './final-row.ts';
 import type { EnginePorts, EngineSettings } from './ports.ts';
-import { decodeRow, encodeRow, initRow, mergeRows, rowResults } from './row-accumulator.ts';
+import { decodeRow, initRow, mergeRows } from './row-accumulator.ts';
 import { bucketOf, paneRowName } from './row-ref.ts';
 
 /** Assembles a sliding window from its panes into a final row, once. */
@@ -52,15 +53,10 @@ export async function closeSliding(
     bucket: bucketOf(entry.start, spec.slide),
     start: entry.start,
   };
-  const created = await ports.rows.create(id, {
-    end: window.end,
-    final: true,
-    events,
-    results: rowResults(pipeline.aggregates, acc),
-    acc: encodeRow(pipeline.aggregates, acc),
-    version: 1n,
-    fences: new Map(),
-  });
+  const created = await ports.rows.create(
+    id,
+    finalRowState(pipeline.aggregates, window.end, acc, events),
+  );
   await ports.index.addClosed(entry, settings.now());
   return { finalized: created ? 1 : 0, casRetries };
 }
@@ -78,15 +74,10 @@ async function sealPane(
     if (row?.final) return { done: true, value: undefined };
     const applied = row
       ? await ports.rows.update(id, { ...row, final: true, version: row.version + 1n }, row.version)
-      : await ports.rows.create(id, {
-          end,
-          final: true,
-          events: 0n,
-          results: rowResults(pipeline.aggregates, initRow(pipeline.aggregates)),
-          acc: encodeRow(pipeline.aggregates, initRow(pipeline.aggregates)),
-          version: 1n,
-          fences: new Map(),
-        });
+      : await ports.rows.create(
+          id,
+          finalRowState(pipeline.aggregates, end, initRow(pipeline.aggregates), 0n),
+        );
     return applied ? { done: true, value: undefined } : { done: false };
   }, settings.retry);
   if (!outcome.applied) throw new Error(`could not seal pane ${id.window} ${id.key} ${id.start}`);
