@@ -2,7 +2,7 @@ import { resolveConfig } from '#lib/config/config';
 import { loadAggregation } from '#lib/pipelines/load-pipeline';
 import { readWindows } from '#lib/query/read-windows';
 import type { WindowFilter } from '#lib/query/window-result';
-import { createSession } from '#lib/store/session';
+import { createSession, pipelineCassandra } from '#lib/store/session';
 import { parseFlags } from '../args.ts';
 import { windowJson, windowLines } from '../format-windows.ts';
 import { type Output, UsageError } from '../output.ts';
@@ -29,10 +29,7 @@ export async function queryCommand(args: string[], out: Output): Promise<number>
     ...(values.to !== undefined ? { to: parseTimeArg(values.to, '--to') } : {}),
   };
   const config = resolveConfig(process.env);
-  const session = createSession({
-    ...config.cassandra,
-    keyspace: pipeline.keyspace ?? config.cassandra.keyspace,
-  });
+  const session = createSession(pipelineCassandra(config.cassandra, pipeline));
   try {
     const results = await readWindows(session, pipeline, filter, {
       onProgress: (rows) => out.error(`… ${rows.toLocaleString('en-US')} rows read`),

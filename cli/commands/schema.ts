@@ -5,6 +5,7 @@ import { tablesOf } from '#lib/store/pipeline-tables';
 import { applySchema } from '#lib/store/schema/apply';
 import { schemaConnection } from '#lib/store/schema/connection';
 import { CORE_TABLES } from '#lib/store/schema/core-tables';
+import { pipelineCassandra } from '#lib/store/session';
 import { parseFlags } from '../args.ts';
 import { type Output, UsageError } from '../output.ts';
 
@@ -14,8 +15,7 @@ export async function schemaCommand(args: string[], out: Output): Promise<number
     throw new UsageError(`'cassflow schema' takes apply (got '${positionals[0] ?? ''}')`);
   }
   const pipeline = values.pipeline ? await loadPipeline(values.pipeline) : undefined;
-  const resolved = resolveConfig(process.env).cassandra;
-  const cassandra = { ...resolved, keyspace: pipeline?.keyspace ?? resolved.keyspace };
+  const cassandra = pipelineCassandra(resolveConfig(process.env).cassandra, pipeline);
   const tables = [...CORE_TABLES, ...(pipeline ? tablesOf(pipeline) : [])];
   const client = createCassandraClient(cassandra);
   try {

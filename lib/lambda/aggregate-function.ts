@@ -2,7 +2,7 @@ import { resolveConfig } from '../config/config.ts';
 import { type Env, readString } from '../config/env-values.ts';
 import { ConfigError } from '../config/errors.ts';
 import type { AnyPipeline } from '../pipeline/any-pipeline.ts';
-import { sharedSession } from '../store/session.ts';
+import { pipelineCassandra, sharedSession } from '../store/session.ts';
 import { createAggregateHandler } from './aggregate-handler.ts';
 import { kinesisShardLister } from './list-stream-shards.ts';
 
@@ -36,10 +36,7 @@ export function aggregateFunction(
 ) {
   const pipeline = pipelineFromEnv(pipelines, env, 'aggregation');
   const config = resolveConfig(env);
-  const cassandra = {
-    ...config.cassandra,
-    keyspace: pipeline.keyspace ?? config.cassandra.keyspace,
-  };
+  const cassandra = pipelineCassandra(config.cassandra, pipeline);
   return createAggregateHandler(pipeline, {
     session: () => sharedSession(cassandra),
     listShards: kinesisShardLister(config.kinesis),

@@ -1,7 +1,7 @@
 import { resolveConfig } from '../config/config.ts';
 import type { Env } from '../config/env-values.ts';
 import type { AnyPipeline } from '../pipeline/any-pipeline.ts';
-import { sharedSession } from '../store/session.ts';
+import { pipelineCassandra, sharedSession } from '../store/session.ts';
 import { pipelineFromEnv } from './aggregate-function.ts';
 import { createSinkHandler } from './sink-handler.ts';
 
@@ -9,9 +9,6 @@ import { createSinkHandler } from './sink-handler.ts';
 export function sinkFunction(pipelines: ReadonlyMap<string, AnyPipeline>, env: Env = process.env) {
   const pipeline = pipelineFromEnv(pipelines, env, 'sink');
   const config = resolveConfig(env);
-  const cassandra = {
-    ...config.cassandra,
-    keyspace: pipeline.keyspace ?? config.cassandra.keyspace,
-  };
+  const cassandra = pipelineCassandra(config.cassandra, pipeline);
   return createSinkHandler(pipeline, { session: () => sharedSession(cassandra) });
 }

@@ -80,6 +80,14 @@ export class CassandraSession {
   }
 }
 
+/** The Cassandra settings for a pipeline: its own keyspace when its definition names one. */
+export function pipelineCassandra(
+  config: CassandraConfig,
+  pipeline?: { keyspace?: string },
+): CassandraConfig {
+  return { ...config, keyspace: pipeline?.keyspace ?? config.keyspace };
+}
+
 export function createSession(
   config: CassandraConfig,
   overrides: ClientOverrides = {},
