@@ -157,8 +157,8 @@ export function printReport(report: BenchReport): void {
   );
   console.log(
     '\nWhere the handler call spends its time (median ms). close due: the closer making due ' +
-      "windows final; re-close own: processBatch's closeOwnLateOpens, which visits every window " +
-      'this batch opened that closes before the cursor claim, the ones the closer just closed too\n',
+      "windows final; re-close own: processBatch's closeOwnLateOpens, which visits the windows " +
+      'this batch opened that close before the cursor claim and its own closer run did not cover\n',
   );
   console.log(
     textTable(
