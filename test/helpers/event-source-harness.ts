@@ -1,0 +1,102 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import type { KinesisStreamEvent } from 'aws-lambda';
+import { createKinesisClient } from '#lib/kinesis/client';
+import { ensureStream } from '#lib/kinesis/streams';
+import { CassandraPositions } from '#lib/local/event-source/positions';
+import { createCassandraClient } from '#lib/store/client';
+import { applySchema } from '#lib/store/schema/apply';
+import { schemaConnection } from '#lib/store/schema/connection';
+import { CORE_TABLES } from '#lib/store/schema/core-tables';
+import { CassandraSession } from '#lib/store/session';
+import { integrationConfig } from './integration-config.ts';
+
+/** A record as a test function saw it. */
+export type SeenRecord = { id: number; key: string; shardId: string; sequenceNumber: string };
+export type Invocation = { records: SeenRecord[]; startedAt: number; endedAt: number };
+
+/** The Kinesis emulator and Cassandra (for positions) of the run, and a way to fill streams. */
+export async function eventSourceHarness() {
+  const config = integrationConfig();
+  const kinesis = createKinesisClient(config.kinesis);
+  const cassandra = createCassandraClient(config.cassandra);
+  await applySchema(schemaConnection(cassandra), config.cassandra, CORE_TABLES);
+  const session = new CassandraSession(cassandra, config.cassandra.keyspace);
+  return {
+    kinesis,
+    session,
+    positions: (mapping: string, stream: string) =>
+      new CassandraPositions(session, mapping, stream),
+    /** A new stream of `shards` shards, named after the test. */
+    stream: async (name: string, shards: number) => {
+      const stream = `es-${name}-${Date.now().toString(36)}`;
+      await ensureStream(kinesis, stream, shards);
+      return stream;
+    },
+    put: (stream: string, records: readonly { id: number; key: string }[]) =>
+      putJson(kinesis, stream, records),
+    close: async () => {
+      kinesis.destroy();
+      await cassandra.shutdown();
+    },
+  };
+}
+
+/** Puts `{id, key}` records with `key` as the partition key, 500 per call, in order. */
+export async function putJson(
+  kinesis: KinesisClient,
+  stream: string,
+  records: readonly { id: number; key: string }[],
+): Promise<void> {
+  for (let i = 0; i < records.length; i += 500) {
+    const chunk = records.slice(i, i + 500);
+    const result = await kinesis.send(
+      new PutRecordsCommand({
+        StreamName: stream,
+        Records: chunk.map((r) => ({ Data: Buffer.from(JSON.stringify(r)), PartitionKey: r.key })),
+      }),
+    );
+    if (result.FailedRecordCount) throw new Error(`${result.FailedRecordCount} puts failed`);
+  }
+}
+
+/** The records of a Lambda event, decoded. */
+export function seen(event: KinesisStreamEvent): SeenRecord[] {
+  return event.Records.map((r) => {
+    const body = JSON.parse(Buffer.from(r.kinesis.data, 'base64').toString()) as {
+      id: number;
+      key: string;
+    };
+    return {
+      id: body.id,
+      key: body.key,
+      shardId: r.eventID.slice(0, r.eventID.lastIndexOf(':')),
+      sequenceNumber: r.kinesis.sequenceNumber,
+    };
+  });
+}
+
+/** Polls `condition` until it holds, or fails naming what was awaited. */
+export async function waitFor(
+  what: string,
+  condition: () => boolean,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+/** `count` records over `keys` partition keys, ids 0..count-1. */
+export function keyedRecords(count: number, keys: number, firstId = 0) {
+  return Array.from({ length: count }, (_, i) => ({
+    id: firstId + i,
+    key: `key-${(firstId + i) % keys}`,
+  }));
+}
+
+/** Settings that keep tests quick: fast polling and shard discovery, short retry pauses. */
+export const FAST = { pollIntervalMs: 100, shardRefreshMs: 300, retryDelayMs: 10 } as const;
