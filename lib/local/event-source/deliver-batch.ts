@@ -47,6 +47,7 @@ export async function deliverBatch(batch: EventRecord[], ctx: DeliveryContext): 
     stats.invocations += 1;
     const outcome = await invoke(ctx.fn, fresh, {
       functionName: ctx.functionName,
+      region: fresh[0]?.lambda.awsRegion ?? 'us-east-1',
       timeoutSeconds: settings.timeoutSeconds,
       reportBatchItemFailures: settings.reportBatchItemFailures,
     });

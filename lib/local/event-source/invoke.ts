@@ -1,29 +1,11 @@
 import type { Context, KinesisStreamEvent } from 'aws-lambda';
+import { createLocalContext } from '../lambda-context.ts';
 import { InvocationTimeoutError } from './errors.ts';
 import type { EventRecord } from './event-record.ts';
 import { type InvocationOutcome, outcomeOf } from './failure-policy.ts';
 
 /** A Kinesis-triggered function as Lambda calls it. */
 export type KinesisFunction = (event: KinesisStreamEvent, context: Context) => Promise<unknown>;
-
-/** A Lambda-like context whose remaining time counts down from the function's timeout. */
-export function invocationContext(functionName: string, timeoutMs: number): Context {
-  const deadline = Date.now() + timeoutMs;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: crypto.randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'cassflow-local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
 
 /**
  * Calls the function in-process with the batch. An invocation past the timeout counts as an
@@ -33,7 +15,12 @@ export function invocationContext(functionName: string, timeoutMs: number): Cont
 export async function invoke(
   fn: KinesisFunction,
   records: readonly EventRecord[],
-  options: { functionName: string; timeoutSeconds: number; reportBatchItemFailures: boolean },
+  options: {
+    functionName: string;
+    region: string;
+    timeoutSeconds: number;
+    reportBatchItemFailures: boolean;
+  },
 ): Promise<InvocationOutcome> {
   const timeoutMs = options.timeoutSeconds * 1000;
   const event: KinesisStreamEvent = { Records: records.map((r) => r.lambda) };
@@ -43,7 +30,7 @@ export async function invoke(
   });
   try {
     const response = await Promise.race([
-      fn(event, invocationContext(options.functionName, timeoutMs)),
+      fn(event, createLocalContext(options.functionName, timeoutMs, { region: options.region })),
       timeout,
     ]);
     return outcomeOf(response, records, options.reportBatchItemFailures);

@@ -1,0 +1,107 @@
+import { join } from 'node:path';
+import type { CassflowConfig } from '../../config/config.ts';
+import { createKinesisClient } from '../../kinesis/client.ts';
+import { ensureStream } from '../../kinesis/streams.ts';
+import type { AnyPipeline } from '../../pipeline/any-pipeline.ts';
+import { createCassandraClient } from '../../store/client.ts';
+import { tablesOf } from '../../store/pipeline-tables.ts';
+import { applySchema } from '../../store/schema/apply.ts';
+import { schemaConnection } from '../../store/schema/connection.ts';
+import { CORE_TABLES } from '../../store/schema/core-tables.ts';
+import { CassandraSession, pipelineCassandra } from '../../store/session.ts';
+import { type RunningEventSource, startEventSource } from '../event-source/event-source.ts';
+import { FailureLog } from '../event-source/on-failure.ts';
+import { CassandraPositions } from '../event-source/positions.ts';
+import type { EventSourceSettingsInput } from '../event-source/settings.ts';
+import { CASSFLOW_EVENT_SOURCE } from './event-source-defaults.ts';
+import { type FunctionFigures, pipelineFunction } from './pipeline-function.ts';
+
+export type RuntimeOptions = {
+  config: CassflowConfig;
+  pipelines: readonly AnyPipeline[];
+  log: (line: string) => void;
+  /** Overrides of cassflow's event-source defaults, for every pipeline. */
+  eventSource?: EventSourceSettingsInput;
+  /** Shards of a stream the runtime has to create (default 2). */
+  shards?: number;
+  /** Powertools log level of the handlers (default WARN). */
+  logLevel?: string;
+};
+
+/** One pipeline as the runtime runs it: its stream, its mapping and what its function did. */
+export type RunningPipeline = {
+  pipeline: AnyPipeline;
+  stream: string;
+  source: RunningEventSource;
+  figures: FunctionFigures;
+  failureLog: string;
+};
+
+export type Runtime = {
+  pipelines: readonly RunningPipeline[];
+  stop(): Promise<void>;
+  /** Settles when every mapping stopped; rejects with the first failure. */
+  done: Promise<void>;
+};
+
+/**
+ * Runs pipelines on this machine as Lambda would: creates each one's stream (if missing) and
+ * tables, then feeds the stream to the pipeline's own handler through the event-source
+ * emulator, with positions in Cassandra so a restart resumes.
+ */
+export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const { config, log } = options;
+  const kinesis = createKinesisClient(config.kinesis);
+  const clients: { shutdown(): Promise<void> }[] = [];
+  const running: RunningPipeline[] = [];
+  const stopAll = async () => {
+    await Promise.allSettled(running.map((p) => p.source.stop()));
+    await Promise.allSettled(clients.map((c) => c.shutdown()));
+    kinesis.destroy();
+  };
+  try {
+    for (const pipeline of options.pipelines) {
+      const cassandra = pipelineCassandra(config.cassandra, pipeline);
+      const client = createCassandraClient(cassandra);
+      clients.push(client);
+      const schema = await applySchema(schemaConnection(client), cassandra, [
+        ...CORE_TABLES,
+        ...tablesOf(pipeline),
+      ]);
+      const stream = pipeline.stream;
+      const created = await ensureStream(kinesis, stream, options.shards ?? 2);
+      log(
+        `${pipeline.name}: ${pipeline.kind} on stream ${stream} (${created}); tables in ` +
+          `${cassandra.keyspace}: ${schema.created.length} created, ${schema.existing.length} there`,
+      );
+      const session = new CassandraSession(client, cassandra.keyspace);
+      const figures: FunctionFigures = { records: 0, deadLettered: 0, late: 0 };
+      const fn = pipelineFunction(pipeline, session, config.kinesis, {
+        logLevel: options.logLevel ?? 'WARN',
+        onBatch: (f) => {
+          figures.records += f.records;
+          figures.deadLettered += f.deadLettered;
+          figures.late += f.late;
+        },
+      });
+      const failureLog = join(config.local.cacheDir, 'runtime', `${pipeline.name}.failures.jsonl`);
+      const source = await startEventSource({
+        kinesis,
+        streamName: stream,
+        functionName: pipeline.name,
+        fn,
+        positions: new CassandraPositions(session, `cassflow-local:${pipeline.name}`, stream),
+        onFailure: new FailureLog(failureLog),
+        settings: { ...CASSFLOW_EVENT_SOURCE, ...options.eventSource },
+        log: (line) => log(`${pipeline.name}: ${line}`),
+      });
+      running.push({ pipeline, stream, source, figures, failureLog });
+    }
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  const done = Promise.all(running.map((p) => p.source.done)).then(() => undefined);
+  done.catch(() => undefined);
+  return { pipelines: running, stop: stopAll, done };
+}

@@ -1,0 +1,14 @@
+import type { RunningPipeline } from './runtime.ts';
+
+/** One line of what a pipeline's function has done so far, for the runtime's periodic log. */
+export function statusLine(p: RunningPipeline): string {
+  const s = p.source.stats;
+  const parts = [
+    `${p.pipeline.name}: ${s.records.toLocaleString('en-US')} record(s) in ${s.invocations} invocation(s)`,
+  ];
+  if (p.figures.deadLettered > 0) parts.push(`${p.figures.deadLettered} dead-lettered`);
+  if (p.figures.late > 0) parts.push(`${p.figures.late} late`);
+  if (s.retries + s.bisections > 0) parts.push(`${s.retries} retries, ${s.bisections} splits`);
+  if (s.discarded > 0) parts.push(`${s.discarded} discarded (see ${p.failureLog})`);
+  return parts.join(', ');
+}
