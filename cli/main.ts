@@ -1,54 +1,78 @@
+import { Command, CommanderError } from 'commander';
 import { ConfigError } from '#lib/config/errors';
 import { PipelineSpecError } from '#lib/pipeline/errors';
 import { QueryError } from '#lib/query/read-windows';
+import packageJson from '../package.json' with { type: 'json' };
+import { demoCommand } from './commands/demo.ts';
 import { localCommand } from './commands/local.ts';
 import { queryCommand } from './commands/query.ts';
+import { runCommand } from './commands/run.ts';
 import { schemaCommand } from './commands/schema.ts';
+import { sendCommand } from './commands/send.ts';
 import { smokeCommand } from './commands/smoke.ts';
-import { HELP } from './help.ts';
+import { ENV_HELP } from './env-help.ts';
+import { ExitStatus } from './exit-status.ts';
 import { type Output, UsageError } from './output.ts';
+import { applySettings, commandPath } from './settings.ts';
 
-const COMMANDS: Record<string, (args: string[], out: Output) => Promise<number>> = {
-  local: localCommand,
-  query: queryCommand,
-  schema: schemaCommand,
-  smoke: smokeCommand,
-};
+/** Every command, in the order `cassflow --help` lists them; a new command is one line here. */
+const COMMANDS: readonly ((out: Output) => Command)[] = [
+  demoCommand,
+  localCommand,
+  runCommand,
+  sendCommand,
+  queryCommand,
+  schemaCommand,
+  smokeCommand,
+];
 
-/** Runs one `cassflow` command line; resolves the process exit code. */
+/**
+ * Runs one `cassflow` command line and resolves the process exit code: 0 when it went well, 2
+ * for a usage, pipeline, query or configuration error, 1 for anything else (or what the command
+ * chose). It never exits the process itself.
+ */
 export async function main(argv: string[], out: Output = consoleOutput): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    out.info(HELP);
+  const program = new Command('cassflow')
+    .description(
+      'Keyed, windowed stream processing on AWS Lambda with exactly-once state in Apache ' +
+        'Cassandra or Amazon Keyspaces.',
+    )
+    .version(`cassflow ${packageJson.version}`, '-V, --version', 'show the version')
+    .addHelpText('after', ENV_HELP);
+  for (const command of COMMANDS) program.addCommand(command(out));
+  applySettings(program, out);
+  // The command whose action runs, so a usage error found there points at its --help.
+  let running = program;
+  program.hook('preAction', (_, command) => {
+    running = command;
+  });
+  try {
+    // Bare `cassflow` is a request for help, not a mistake.
+    await program.parseAsync(argv.length === 0 ? ['--help'] : argv, { from: 'user' });
     return 0;
+  } catch (error) {
+    return exitCode(error, out, running);
   }
-  if (name === '--version') {
-    out.info('cassflow 0.1.0');
-    return 0;
-  }
-  const command = COMMANDS[name];
-  if (!command) {
-    out.error(`Unknown command '${name}'. Run 'cassflow --help' for the list.`);
+}
+
+function exitCode(error: unknown, out: Output, running: Command): number {
+  // Commander has already printed its message (or the help); exit code 0 is help or version.
+  if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+  if (error instanceof ExitStatus) return error.code;
+  if (error instanceof UsageError) {
+    out.error(`error: ${error.message}\nRun '${commandPath(running)} --help' for usage.`);
     return 2;
   }
-  try {
-    return await command(rest, out);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      out.error(`${error.message}\nRun 'cassflow --help' for usage.`);
-      return 2;
-    }
-    if (error instanceof PipelineSpecError || error instanceof QueryError) {
-      out.error(error.message);
-      return 2;
-    }
-    if (error instanceof ConfigError) {
-      out.error(`Configuration error: ${error.message}`);
-      return 2;
-    }
-    out.error(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
-    return 1;
+  if (error instanceof PipelineSpecError || error instanceof QueryError) {
+    out.error(error.message);
+    return 2;
   }
+  if (error instanceof ConfigError) {
+    out.error(`Configuration error: ${error.message}`);
+    return 2;
+  }
+  out.error(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+  return 1;
 }
 
 const consoleOutput: Output = {

@@ -1,5 +1,5 @@
+import { InvalidArgumentError } from 'commander';
 import { DurationError, parseDuration } from '#lib/pipeline/duration';
-import { UsageError } from './output.ts';
 
 const ISO_WITH_ZONE =
   /^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2}))?$/;
@@ -7,16 +7,17 @@ const ISO_WITH_ZONE =
 /**
  * A time on the command line: an ISO-8601 date or date-time with a zone ('2026-01-01',
  * '2026-01-01T10:00Z'), epoch milliseconds, 'now', or a duration before now ('-2h', '-30m').
+ * Throws commander's InvalidArgumentError, which becomes a usage error naming the option.
  */
-export function parseTimeArg(value: string, flag: string, now = Date.now()): number {
+export function parseTimeArg(value: string, now = Date.now()): number {
   const text = value.trim();
   if (text === 'now') return now;
   if (/^\d+$/.test(text)) return Number(text);
   if (text.startsWith('-')) {
     try {
-      return now - parseDuration(text.slice(1), flag);
+      return now - parseDuration(text.slice(1), 'the time before now');
     } catch (error) {
-      if (error instanceof DurationError) throw new UsageError(error.message);
+      if (error instanceof DurationError) throw new InvalidArgumentError(error.message);
       throw error;
     }
   }
@@ -24,8 +25,8 @@ export function parseTimeArg(value: string, flag: string, now = Date.now()): num
     ? Date.parse(text.length === 10 ? `${text}T00:00Z` : text)
     : Number.NaN;
   if (Number.isNaN(ms)) {
-    throw new UsageError(
-      `${flag}: '${value}' is not a time; use e.g. 2026-01-01, 2026-01-01T10:00Z, epoch ms, now or -2h`,
+    throw new InvalidArgumentError(
+      'It is not a time; use e.g. 2026-01-01, 2026-01-01T10:00Z, epoch ms, now or -2h.',
     );
   }
   return ms;

@@ -1,50 +1,69 @@
+import { Command } from 'commander';
 import { resolveConfig } from '#lib/config/config';
 import { loadAggregation } from '#lib/pipelines/load-pipeline';
 import { readWindows } from '#lib/query/read-windows';
 import type { WindowFilter } from '#lib/query/window-result';
 import { createSession, pipelineCassandra } from '#lib/store/session';
-import { parseFlags } from '../args.ts';
 import { windowJson, windowLines } from '../format-windows.ts';
-import { type Output, UsageError } from '../output.ts';
+import type { Output } from '../output.ts';
 import { parseTimeArg } from '../time-arg.ts';
 
-export async function queryCommand(args: string[], out: Output): Promise<number> {
-  const { values, positionals } = parseFlags(args, {
-    pipeline: { type: 'string' },
-    key: { type: 'string' },
-    window: { type: 'string' },
-    from: { type: 'string' },
-    to: { type: 'string' },
-    json: { type: 'boolean' },
-  });
-  if (positionals.length > 0)
-    throw new UsageError(`'cassflow query' takes only flags (got '${positionals[0]}')`);
-  if (!values.pipeline)
-    throw new UsageError("'cassflow query' needs --pipeline <name or module path>");
-  const pipeline = await loadAggregation(values.pipeline);
-  const filter: WindowFilter = {
-    ...(values.key !== undefined ? { key: values.key } : {}),
-    ...(values.window !== undefined ? { window: values.window } : {}),
-    ...(values.from !== undefined ? { from: parseTimeArg(values.from, '--from') } : {}),
-    ...(values.to !== undefined ? { to: parseTimeArg(values.to, '--to') } : {}),
-  };
-  const config = resolveConfig(process.env);
-  const session = createSession(pipelineCassandra(config.cassandra, pipeline));
-  try {
-    const results = await readWindows(session, pipeline, filter, {
-      onProgress: (rows) => out.error(`… ${rows.toLocaleString('en-US')} rows read`),
+type QueryOptions = {
+  pipeline: string;
+  key?: string;
+  window?: string;
+  from?: number;
+  to?: number;
+  json?: boolean;
+};
+
+/** `cassflow query --pipeline P ...`: a pipeline's windows, one per line. */
+export function queryCommand(out: Output): Command {
+  return new Command('query')
+    .summary("print a pipeline's windows")
+    .description(
+      "Print a pipeline's windows, one per line: key, window, start, end, final, events and " +
+        'each aggregate. Open windows are shown too (sliding ones assembled from their panes, ' +
+        'sessions from the open state).',
+    )
+    .requiredOption(
+      '--pipeline <name>',
+      'a built-in pipeline name such as page_views, or a module path such as ./my-pipeline.ts',
+    )
+    .option('--key <key>', 'only the windows of this key')
+    .option('--window <name>', 'only this window, e.g. tumbling_1m')
+    .option('--from <time>', 'only windows starting at or after this time', (v) => parseTimeArg(v))
+    .option('--to <time>', 'only windows starting before this time', (v) => parseTimeArg(v))
+    .option('--json', 'print JSON lines instead of a table')
+    .addHelpText(
+      'after',
+      `
+A window matches when from <= start < to. A time is 2026-01-01, 2026-01-01T10:00Z, epoch ms,
+now or -2h. With --key, --from and --to only the partitions holding those windows are read;
+otherwise the window table is scanned.`,
+    )
+    .action(async (options: QueryOptions) => {
+      const pipeline = await loadAggregation(options.pipeline);
+      const filter: WindowFilter = {
+        ...(options.key !== undefined ? { key: options.key } : {}),
+        ...(options.window !== undefined ? { window: options.window } : {}),
+        ...(options.from !== undefined ? { from: options.from } : {}),
+        ...(options.to !== undefined ? { to: options.to } : {}),
+      };
+      const config = resolveConfig(process.env);
+      const session = createSession(pipelineCassandra(config.cassandra, pipeline));
+      try {
+        const results = await readWindows(session, pipeline, filter, {
+          onProgress: (rows) => out.error(`… ${rows.toLocaleString('en-US')} rows read`),
+        });
+        if (options.json) for (const r of results) out.info(windowJson(r));
+        else {
+          const names = pipeline.aggregates.map((a) => a.name);
+          for (const line of windowLines(results, names)) out.info(line);
+          out.error(`${results.length} window(s) of pipeline ${pipeline.name}`);
+        }
+      } finally {
+        await session.shutdown();
+      }
     });
-    if (values.json) for (const r of results) out.info(windowJson(r));
-    else {
-      for (const line of windowLines(
-        results,
-        pipeline.aggregates.map((a) => a.name),
-      ))
-        out.info(line);
-      out.error(`${results.length} window(s) of pipeline ${pipeline.name}`);
-    }
-    return 0;
-  } finally {
-    await session.shutdown();
-  }
 }

@@ -1,44 +1,46 @@
+import { Command } from 'commander';
 import { resolveConfig } from '#lib/config/config';
 import { runSmoke } from '#lib/local/smoke-run';
 import { localDown, localUp } from '#lib/local/stack';
-import { parseFlags } from '../args.ts';
-import { type Output, UsageError } from '../output.ts';
+import { wholeNumber } from '../option-values.ts';
+import type { Output } from '../output.ts';
 import { describe } from './local.ts';
 
-export async function smokeCommand(args: string[], out: Output): Promise<number> {
-  const { values } = parseFlags(args, {
-    records: { type: 'string' },
-    keep: { type: 'boolean' },
-  });
-  const records = Number(values.records ?? 200);
-  if (!Number.isInteger(records) || records < 1 || records > 100_000) {
-    throw new UsageError(
-      `--records must be a whole number from 1 to 100000 (got '${values.records}')`,
-    );
-  }
-  const config = resolveConfig(process.env);
-  const started = Date.now();
-  const stack = await localUp(config, process.env, out.info);
-  out.info(describe('Cassandra', stack.cassandra));
-  out.info(describe('Kinesis  ', stack.kinesis));
-  try {
-    const result = await runSmoke(config, out.info, records);
-    out.info(
-      `Smoke run ${result.runId} passed: ${result.put} put, ${result.read} read back, ` +
-        `${result.checkpointsAdvanced} checkpoint(s) advanced, in ` +
-        `${((Date.now() - started) / 1000).toFixed(1)} s`,
-    );
-    return 0;
-  } finally {
-    if (!values.keep) {
-      const which = {
-        cassandra: stack.cassandra.state === 'started',
-        kinesis: stack.kinesis.state === 'started',
-      };
-      if (which.cassandra || which.kinesis) {
-        await localDown(config, which);
-        out.info('Stopped the servers this run started (use --keep to leave them up)');
+/** `cassflow smoke [--records N] [--keep]`: the end-to-end check behind `npm start`. */
+export function smokeCommand(out: Output): Command {
+  return new Command('smoke')
+    .summary('the end-to-end check of the local stack (npm start)')
+    .description(
+      'End-to-end check: start the local stack if needed, apply the schema, put records into ' +
+        'Kinesis, read them back per shard from the stored checkpoints, and advance the ' +
+        'checkpoints with conditional writes. Stops what it started unless --keep is given.',
+    )
+    .option('--records <n>', 'how many records to put (1 to 100000)', wholeNumber(1, 100_000), 200)
+    .option('--keep', 'leave the servers this run started running')
+    .action(async (options: { records: number; keep?: boolean }) => {
+      const config = resolveConfig(process.env);
+      const started = Date.now();
+      const stack = await localUp(config, process.env, out.info);
+      out.info(describe('Cassandra', stack.cassandra));
+      out.info(describe('Kinesis  ', stack.kinesis));
+      try {
+        const result = await runSmoke(config, out.info, options.records);
+        out.info(
+          `Smoke run ${result.runId} passed: ${result.put} put, ${result.read} read back, ` +
+            `${result.checkpointsAdvanced} checkpoint(s) advanced, in ` +
+            `${((Date.now() - started) / 1000).toFixed(1)} s`,
+        );
+      } finally {
+        if (!options.keep) {
+          const which = {
+            cassandra: stack.cassandra.state === 'started',
+            kinesis: stack.kinesis.state === 'started',
+          };
+          if (which.cassandra || which.kinesis) {
+            await localDown(config, which);
+            out.info('Stopped the servers this run started (use --keep to leave them up)');
+          }
+        }
       }
-    }
-  }
+    });
 }

@@ -1,18 +1,25 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  type KinesisClient,
-  PutRecordsCommand,
-  type PutRecordsRequestEntry,
-} from '@aws-sdk/client-kinesis';
-
-/** Kinesis accepts at most 500 records per PutRecords call. */
-const MAX_BATCH = 500;
+import type { KinesisClient, PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
+import { KinesisSender } from './kinesis-sender.ts';
+import type { OutgoingRecord } from './outgoing-record.ts';
+import { putRecordsCall } from './put-records-call.ts';
 
 export type PutOutcome = { sequenceNumbers: string[]; shardIds: string[]; attempts: number };
 
+/** Thrown when records are still refused after every attempt. */
+export class PutRecordsError extends Error {
+  readonly failed: number;
+
+  constructor(failed: number, firstReason: string) {
+    super(`${failed} record(s) could not be put: ${firstReason}`);
+    this.name = 'PutRecordsError';
+    this.failed = failed;
+  }
+}
+
 /**
- * Puts records in batches of 500 and re-sends the entries a batch reports as failed
- * (throttling), with backoff, up to `maxAttempts`. Results keep the input order.
+ * Puts a known list of records, one request at a time (so calls made one after the other land
+ * in that order), re-sending failed entries with backoff up to `maxAttempts`. Results keep the
+ * input order; `attempts` counts PutRecords calls. For a stream of records, use KinesisSender.
  */
 export async function putRecords(
   client: KinesisClient,
@@ -22,32 +29,28 @@ export async function putRecords(
 ): Promise<PutOutcome> {
   const sequenceNumbers: string[] = new Array(entries.length);
   const shardIds: string[] = new Array(entries.length);
-  let attempts = 0;
-  for (let start = 0; start < entries.length; start += MAX_BATCH) {
-    let pending = entries
-      .slice(start, start + MAX_BATCH)
-      .map((entry, i) => ({ entry, at: start + i }));
-    for (let attempt = 1; pending.length > 0; attempt += 1) {
-      if (attempt > maxAttempts) {
-        throw new Error(`${pending.length} record(s) still failing after ${maxAttempts} attempts`);
-      }
-      attempts += 1;
-      const result = await client.send(
-        new PutRecordsCommand({ StreamName: stream, Records: pending.map((p) => p.entry) }),
-      );
-      const failed: typeof pending = [];
-      (result.Records ?? []).forEach((record, i) => {
-        const item = pending[i];
-        if (!item) return;
-        if (record.ErrorCode || !record.SequenceNumber) failed.push(item);
-        else {
-          sequenceNumbers[item.at] = record.SequenceNumber;
-          shardIds[item.at] = record.ShardId ?? '';
-        }
-      });
-      pending = failed;
-      if (pending.length > 0) await sleep(100 * 2 ** attempt);
-    }
+  let firstReason = '';
+  const sender = new KinesisSender<OutgoingRecord & { at: number }>({
+    put: putRecordsCall(client, stream),
+    concurrency: 1,
+    maxAttempts,
+    onSent: (record, result) => {
+      sequenceNumbers[record.at] = result.SequenceNumber ?? '';
+      shardIds[record.at] = result.ShardId ?? '';
+    },
+    onFailed: (record, reason) => {
+      firstReason ||= `${record.ref}: ${reason}`;
+    },
+  });
+  for (const [at, entry] of entries.entries()) {
+    await sender.add({
+      data: entry.Data ?? new Uint8Array(),
+      partitionKey: entry.PartitionKey ?? '',
+      ref: `record ${at}`,
+      at,
+    });
   }
-  return { sequenceNumbers, shardIds, attempts };
+  const counts = await sender.flush();
+  if (counts.failed > 0) throw new PutRecordsError(counts.failed, firstReason);
+  return { sequenceNumbers, shardIds, attempts: counts.calls };
 }

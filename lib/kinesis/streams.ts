@@ -47,3 +47,14 @@ export async function listShards(client: KinesisClient, stream: string): Promise
   } while (nextToken);
   return shards;
 }
+
+/** True when the stream exists, whatever its status. */
+export async function streamExists(client: KinesisClient, name: string): Promise<boolean> {
+  try {
+    await client.send(new DescribeStreamSummaryCommand({ StreamName: name }));
+    return true;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return false;
+    throw error;
+  }
+}

@@ -3,6 +3,7 @@ import { type KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { createKinesisClient } from '#lib/kinesis/client';
 import { ensureStream } from '#lib/kinesis/streams';
+import { deleteStream } from '#lib/local/demo/reset';
 import { CassandraPositions } from '#lib/local/event-source/positions';
 import { createCassandraClient } from '#lib/store/client';
 import { applySchema } from '#lib/store/schema/apply';
@@ -22,6 +23,7 @@ export async function eventSourceHarness() {
   const cassandra = createCassandraClient(config.cassandra);
   await applySchema(schemaConnection(cassandra), config.cassandra, CORE_TABLES);
   const session = new CassandraSession(cassandra, config.cassandra.keyspace);
+  const streams: string[] = [];
   return {
     kinesis,
     session,
@@ -31,11 +33,14 @@ export async function eventSourceHarness() {
     stream: async (name: string, shards: number) => {
       const stream = `es-${name}-${Date.now().toString(36)}`;
       await ensureStream(kinesis, stream, shards);
+      streams.push(stream);
       return stream;
     },
     put: (stream: string, records: readonly { id: number; key: string }[]) =>
       putJson(kinesis, stream, records),
+    /** Deletes the streams it made (kinesis-mock keeps every record in memory). */
     close: async () => {
+      await Promise.all(streams.map((s) => deleteStream(kinesis, s)));
       kinesis.destroy();
       await cassandra.shutdown();
     },

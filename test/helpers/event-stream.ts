@@ -1,16 +1,7 @@
+import { seededRandom } from '#lib/local/seeded-random';
 import { jsonRecord, type ShardRecord, sequenceNumber } from './kinesis-events.ts';
 
-/** A deterministic pseudo-random generator (mulberry32), so a failing run can be repeated. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 export type TestEvent = { user: string; ts: number; ms: number; page: string };
 

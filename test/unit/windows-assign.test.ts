@@ -187,7 +187,7 @@ describe('sliding windows', () => {
         }
       }),
     );
-  });
+  }, 30_000); // up to 10,000 panes per window: seconds on a busy 2-core machine
 
   it('refuse a range that is not one of their panes or windows', () => {
     // Arrange

@@ -96,6 +96,9 @@ export async function startEventSource(options: EventSourceOptions): Promise<Run
         }
       })
       .catch((error) => {
+        log(
+          `${shardId}: stopped the event source: ${error instanceof Error ? error.message : error}`,
+        );
         fatal ??= error;
         controller.abort();
       })
@@ -110,6 +113,7 @@ export async function startEventSource(options: EventSourceOptions): Promise<Run
     const shards = await listShards(options.kinesis, options.streamName);
     const listed = new Set(shards.map((s) => s.ShardId));
     for (const shard of shards) {
+      if (controller.signal.aborted) return;
       const id = shard.ShardId ?? '';
       if (ended.has(id) || running.has(id)) continue;
       const parents = [shard.ParentShardId, shard.AdjacentParentShardId].filter(

@@ -110,6 +110,8 @@ export async function startKinesisEmulator(
         UPDATE_SHARD_COUNT_DURATION: '0ms',
         REGISTER_STREAM_CONSUMER_DURATION: '0ms',
         LOG_LEVEL: env.CASSFLOW_KINESIS_LOG_LEVEL ?? 'WARN',
+        // Kinesis' default account quota (50 shards) would fail test runs that leave streams behind.
+        SHARD_LIMIT: env.CASSFLOW_KINESIS_SHARD_LIMIT ?? '1000',
       },
     },
   );

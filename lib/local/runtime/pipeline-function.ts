@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { KinesisConfig } from '../../config/config.ts';
 import { createAggregateHandler } from '../../lambda/aggregate-handler.ts';
 import { kinesisShardLister } from '../../lambda/list-stream-shards.ts';
@@ -24,10 +25,18 @@ export function pipelineFunction(
     serviceName: `cassflow-${pipeline.name}`,
     logLevel: options.logLevel as 'WARN',
   });
+  // Locally the EMF metrics go nowhere, and neither do their warnings (e.g. "no metrics").
+  const quiet = () => undefined;
+  const metrics = new Metrics({
+    namespace: 'cassflow',
+    serviceName: pipeline.name,
+    logger: { debug: quiet, info: quiet, warn: quiet, error: console.error },
+  });
   if (pipeline.kind === 'aggregation') {
     return createAggregateHandler(pipeline, {
       session: () => session,
       logger,
+      metrics,
       listShards: kinesisShardLister(kinesis),
       onBatch: (r) =>
         options.onBatch({ records: r.records, deadLettered: r.deadLettered, late: r.late }),
@@ -36,6 +45,7 @@ export function pipelineFunction(
   return createSinkHandler(pipeline, {
     session: () => session,
     logger,
+    metrics,
     onBatch: (r) => options.onBatch({ records: r.records, deadLettered: r.deadLettered, late: 0 }),
   });
 }

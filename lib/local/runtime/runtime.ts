@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import type { CassflowConfig } from '../../config/config.ts';
 import { createKinesisClient } from '../../kinesis/client.ts';
 import { ensureStream } from '../../kinesis/streams.ts';
@@ -90,7 +91,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         streamName: stream,
         functionName: pipeline.name,
         fn,
-        positions: new CassandraPositions(session, `cassflow-local:${pipeline.name}`, stream),
+        positions: new CassandraPositions(
+          session,
+          await mappingName(kinesis, pipeline.name, stream),
+          stream,
+        ),
         onFailure: new FailureLog(failureLog),
         settings: { ...CASSFLOW_EVENT_SOURCE, ...options.eventSource },
         log: (line) => log(`${pipeline.name}: ${line}`),
@@ -104,4 +109,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const done = Promise.all(running.map((p) => p.source.done)).then(() => undefined);
   done.catch(() => undefined);
   return { pipelines: running, stop: stopAll, done };
+}
+
+/**
+ * The positions' owner: the function and the stream's creation time, so positions saved for an
+ * earlier stream of the same name (kinesis-mock keeps streams in memory only) are not used on
+ * a new one, whose sequence numbers start over.
+ */
+async function mappingName(kinesis: KinesisClient, fn: string, stream: string): Promise<string> {
+  const summary = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: stream }));
+  const created = summary.StreamDescriptionSummary?.StreamCreationTimestamp?.getTime() ?? 0;
+  return `cassflow-local:${fn}:${created}`;
 }

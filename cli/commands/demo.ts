@@ -1,0 +1,76 @@
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { resolveConfig } from '#lib/config/config';
+import { runDemo } from '#lib/local/demo/run-demo';
+import { localDown, localUp } from '#lib/local/stack';
+import { loadAggregation } from '#lib/pipelines/load-pipeline';
+import { latestFinalTable } from '../format-demo.ts';
+import { wholeNumber } from '../option-values.ts';
+import type { Output } from '../output.ts';
+import { startProgress } from '../progress.ts';
+import { describe } from './local.ts';
+
+const EXAMPLE = fileURLToPath(new URL('../../examples/page-views.ts', import.meta.url));
+
+type DemoOptions = { events: number; pages: number; minutes: number; keep?: boolean };
+
+/** `cassflow demo`: the main job end to end on the local stack (what `npm start` runs). */
+export function demoCommand(out: Output): Command {
+  return new Command('demo')
+    .summary('the main job end to end on the local stack (what npm start runs)')
+    .description(
+      'The main job end to end on this machine: start the local stack if needed, run the ' +
+        'example pipeline examples/page-views.ts in the local runtime (keyspace cassflow_demo, ' +
+        'stream cassflow-demo, both reset first), send generated page views whose event times ' +
+        'cover the last few minutes, wait until the windows are final, check every final ' +
+        'window against the events sent, and print the latest results.',
+    )
+    .option('--events <n>', 'page views to send', wholeNumber(100, 1_000_000), 12_000)
+    .option('--pages <n>', 'distinct pages', wholeNumber(1, 1000), 8)
+    .option('--minutes <n>', 'minutes of event time the page views cover', wholeNumber(3, 120), 15)
+    .option('--keep', 'leave the servers this run started running')
+    .action(async (options: DemoOptions) => {
+      const started = Date.now();
+      process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+      const config = resolveConfig(process.env);
+      const stack = await localUp(config, process.env, out.info);
+      out.info(describe('Cassandra', stack.cassandra));
+      out.info(describe('Kinesis  ', stack.kinesis));
+      try {
+        const result = await runDemo({
+          config,
+          pipeline: await loadAggregation(EXAMPLE),
+          events: options.events,
+          pages: options.pages,
+          backfillMs: options.minutes * 60_000,
+          log: out.info,
+          progress: (counts, total) => startProgress(process.stderr, counts, total),
+        });
+        out.info('');
+        for (const window of result.pipeline.windows.map((w) => w.name)) {
+          for (const line of latestFinalTable(result.windows, window)) out.info(line);
+          out.info('');
+        }
+        const final = result.windows.filter((w) => w.final).length;
+        out.info(
+          `Demo passed: ${result.sent.sent.toLocaleString('en-US')} events sent in ` +
+            `${(result.sendMs / 1000).toFixed(1)} s; ${final} windows final, and all ` +
+            `${result.checked} that had to be match the events sent exactly; the last became ` +
+            `final ${(result.finalMs / 1000).toFixed(1)} s after the last event was sent; ` +
+            `${((Date.now() - started) / 1000).toFixed(1)} s in all.`,
+        );
+        out.info(
+          'Read them again with: CASSANDRA_KEYSPACE=cassflow_demo npx cassflow query --pipeline examples/page-views.ts',
+        );
+      } finally {
+        const which = {
+          cassandra: stack.cassandra.state === 'started' && !options.keep,
+          kinesis: stack.kinesis.state === 'started' && !options.keep,
+        };
+        if (which.cassandra || which.kinesis) {
+          await localDown(config, which);
+          out.info('Stopped the servers this run started (use --keep to leave them up)');
+        }
+      }
+    });
+}

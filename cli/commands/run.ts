@@ -1,0 +1,111 @@
+import { fileURLToPath } from 'node:url';
+import { Command, Option } from 'commander';
+import { resolveConfig } from '#lib/config/config';
+import { CASSFLOW_EVENT_SOURCE } from '#lib/local/runtime/event-source-defaults';
+import { startRuntime } from '#lib/local/runtime/runtime';
+import { statusLine } from '#lib/local/runtime/status-line';
+import { localDown, localUp } from '#lib/local/stack';
+import { loadPipelineFile } from '#lib/pipelines/load-pipeline-file';
+import { wholeNumber } from '../option-values.ts';
+import type { Output } from '../output.ts';
+import { describe } from './local.ts';
+
+const EXAMPLE = fileURLToPath(new URL('../../examples/page-views.ts', import.meta.url));
+
+type RunOptions = {
+  shards: number;
+  batchSize: number;
+  batchingWindow: number;
+  startingPosition: 'TRIM_HORIZON' | 'LATEST';
+  status: number;
+  logLevel: string;
+};
+
+/** `cassflow run [file]`: the pipelines of a file, fed from their streams until stopped. */
+export function runCommand(out: Output): Command {
+  return new Command('run')
+    .summary("run a file's pipelines locally, fed by the emulated Kinesis event source")
+    .description(
+      'Run the pipelines a file defines on this machine, as Lambda would: start the local stack ' +
+        'if needed, create each stream and table, and feed each stream to its pipeline through ' +
+        "the emulated Kinesis event source (Lambda's batching, retries, bisect and checkpoints). " +
+        'Runs until Ctrl-C; a restart resumes from the stored checkpoints.',
+    )
+    .argument('[file]', 'module defining the pipelines (default: examples/page-views.ts)', EXAMPLE)
+    .option('--shards <n>', 'shards of a stream that has to be created', wholeNumber(1, 64), 2)
+    .option(
+      '--batch-size <n>',
+      'records per invocation at most',
+      wholeNumber(1, 10_000),
+      CASSFLOW_EVENT_SOURCE.batchSize,
+    )
+    .option(
+      '--batching-window <seconds>',
+      'time to gather a batch',
+      wholeNumber(0, 300),
+      CASSFLOW_EVENT_SOURCE.maxBatchingWindowSeconds,
+    )
+    .addOption(
+      new Option('--starting-position <position>', 'where a shard without a checkpoint starts')
+        .choices(['TRIM_HORIZON', 'LATEST'])
+        .default('TRIM_HORIZON'),
+    )
+    .option(
+      '--status <seconds>',
+      'log what each pipeline did every this many seconds (0: never)',
+      wholeNumber(0, 3600),
+      10,
+    )
+    .addOption(
+      new Option('--log-level <level>', "the handlers' Powertools log level")
+        .choices(['DEBUG', 'INFO', 'WARN', 'ERROR'])
+        .default('WARN'),
+    )
+    .action(async (file: string, options: RunOptions) => {
+      const pipelines = await loadPipelineFile(file);
+      process.env.POWERTOOLS_METRICS_DISABLED ??= 'true'; // EMF lines are for CloudWatch
+      const config = resolveConfig(process.env);
+      const stack = await localUp(config, process.env, out.info);
+      out.info(describe('Cassandra', stack.cassandra));
+      out.info(describe('Kinesis  ', stack.kinesis));
+      const runtime = await startRuntime({
+        config,
+        pipelines,
+        log: out.info,
+        shards: options.shards,
+        logLevel: options.logLevel,
+        eventSource: {
+          batchSize: options.batchSize,
+          maxBatchingWindowSeconds: options.batchingWindow,
+          startingPosition: options.startingPosition,
+        },
+      });
+      out.info(`Running ${pipelines.map((p) => p.name).join(', ')}; Ctrl-C stops`);
+      const status =
+        options.status > 0
+          ? setInterval(() => {
+              for (const p of runtime.pipelines) out.info(statusLine(p));
+            }, options.status * 1000)
+          : undefined;
+      let onSignal!: () => void;
+      const signalled = new Promise<void>((resolve) => {
+        onSignal = () => resolve();
+      });
+      process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+      try {
+        await Promise.race([signalled, runtime.done]);
+        out.info('Stopping: letting in-flight batches finish and saving checkpoints');
+      } finally {
+        process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+        clearInterval(status);
+        await runtime.stop();
+        for (const p of runtime.pipelines) out.info(statusLine(p));
+        const which = {
+          cassandra: stack.cassandra.state === 'started',
+          kinesis: stack.kinesis.state === 'started',
+        };
+        if (which.cassandra || which.kinesis) await localDown(config, which);
+      }
+      await runtime.done;
+    });
+}

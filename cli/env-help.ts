@@ -1,0 +1,18 @@
+/** The environment variables cassflow reads, shown at the end of `cassflow --help`. */
+export const ENV_HELP = `
+Settings come from environment variables (defaults target the local stack):
+  CASSFLOW_MODE                local | aws (default: aws inside Lambda, else local)
+  CASSFLOW_STORE               cassandra | keyspaces (default: keyspaces in aws mode)
+  CASSANDRA_CONTACT_POINTS     host[:port],... (default 127.0.0.1)
+  CASSANDRA_PORT               default 9042 (9142 for Keyspaces)
+  CASSANDRA_LOCAL_DC           default datacenter1 (the region for Keyspaces)
+  CASSANDRA_KEYSPACE           default cassflow
+  CASSANDRA_USERNAME/PASSWORD  plain-text auth for a self-managed cluster
+  CASSANDRA_TLS, CASSANDRA_TLS_CA_FILE, CASSANDRA_TLS_VERIFY
+  AWS_REGION                   default us-east-1 locally
+  AWS_ENDPOINT_URL_KINESIS     Kinesis endpoint (default http://127.0.0.1:4568 locally)
+  CASSFLOW_CACHE_DIR           jars, data and logs of the local stack (default ./.cache)
+  CASSFLOW_CASSANDRA_HEAP      local Cassandra heap (default 1G)
+  CASSFLOW_CASSANDRA_START_TIMEOUT  seconds to wait for the local Cassandra (default 180)
+
+Run 'cassflow <command> --help' for a command's options.`;
