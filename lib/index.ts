@@ -7,6 +7,10 @@
 export * from './aggregates/index.ts';
 export { createAggregateHandler } from './lambda/aggregate-handler.ts';
 export { createSinkHandler } from './lambda/sink-handler.ts';
+export {
+  defineScheduledFunction,
+  type ScheduledFunction,
+} from './local/scheduler/scheduled-function.ts';
 export type { AnyPipeline } from './pipeline/any-pipeline.ts';
 export { definePipeline } from './pipeline/define-pipeline.ts';
 export { defineSink } from './pipeline/define-sink.ts';

@@ -29,7 +29,8 @@ export function runCommand(out: Output): Command {
       'Run the pipelines a file defines on this machine, as Lambda would: start the local stack ' +
         'if needed, create each stream and table, and feed each stream to its pipeline through ' +
         "the emulated Kinesis event source (Lambda's batching, retries, bisect and checkpoints). " +
-        'Runs until Ctrl-C; a restart resumes from the stored checkpoints.',
+        'Scheduled functions the file defines (defineScheduledFunction) run on their rate() or ' +
+        'cron() schedules. Runs until Ctrl-C; a restart resumes from the stored checkpoints.',
     )
     .argument('[file]', 'module defining the pipelines (default: examples/page-views.ts)', EXAMPLE)
     .option('--shards <n>', 'shards of a stream that has to be created', wholeNumber(1, 64), 2)
@@ -62,7 +63,7 @@ export function runCommand(out: Output): Command {
         .default('WARN'),
     )
     .action(async (file: string, options: RunOptions) => {
-      const pipelines = await loadPipelineFile(file);
+      const { pipelines, scheduled } = await loadPipelineFile(file);
       process.env.POWERTOOLS_METRICS_DISABLED ??= 'true'; // EMF lines are for CloudWatch
       const config = resolveConfig(process.env);
       const stack = await localUp(config, process.env, out.info);
@@ -71,6 +72,7 @@ export function runCommand(out: Output): Command {
       const runtime = await startRuntime({
         config,
         pipelines,
+        scheduled,
         log: out.info,
         shards: options.shards,
         logLevel: options.logLevel,
@@ -80,7 +82,9 @@ export function runCommand(out: Output): Command {
           startingPosition: options.startingPosition,
         },
       });
-      out.info(`Running ${pipelines.map((p) => p.name).join(', ')}; Ctrl-C stops`);
+      const names = [...pipelines, ...scheduled].map((p) => p.name);
+      out.info(`Running ${names.join(', ')}; Ctrl-C stops`);
+      for (const job of scheduled) out.info(`${job.name}: runs on ${job.schedule} (UTC)`);
       const status =
         options.status > 0
           ? setInterval(() => {

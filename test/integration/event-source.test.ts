@@ -287,4 +287,46 @@ describe('Kinesis event-source emulator against kinesis-mock', () => {
     expect(ids(calls).sort((a, b) => a - b)).toEqual([...Array(600).keys()]);
     expect(source.stats.shardsEnded).toBe(1);
   });
+  it('starts where told: LATEST skips what is there, AT_TIMESTAMP starts at that arrival time', async () => {
+    // Prepare: 20 records, a pause, then 15 more.
+    const stream = await harness.stream('start', 1);
+    await harness.put(stream, keyedRecords(20, 2));
+    await sleep(1100);
+    const between = Date.now();
+    await sleep(1100);
+    await harness.put(stream, keyedRecords(15, 2, 20));
+    const latest = recorder();
+    const atTime = recorder();
+
+    // Act: LATEST starts now, then 5 more records arrive.
+    const fromLatest = await startEventSource({
+      kinesis: harness.kinesis,
+      streamName: stream,
+      functionName: 'latest',
+      fn: latest.fn,
+      positions: new MemoryPositions(),
+      settings: { ...FAST, startingPosition: 'LATEST' },
+    });
+    const fromTime = await startEventSource({
+      kinesis: harness.kinesis,
+      streamName: stream,
+      functionName: 'at-timestamp',
+      fn: atTime.fn,
+      positions: new MemoryPositions(),
+      settings: { ...FAST, startingPosition: 'AT_TIMESTAMP', startingPositionTimestamp: between },
+    });
+    await sleep(500);
+    await harness.put(stream, keyedRecords(5, 2, 35));
+    await waitFor(
+      'both mappings',
+      () => fromLatest.stats.records === 5 && fromTime.stats.records === 20,
+    );
+    await Promise.all([fromLatest.stop(), fromTime.stop()]);
+
+    // Assess
+    expect(ids(latest.calls).sort((a, b) => a - b)).toEqual([35, 36, 37, 38, 39]);
+    expect(ids(atTime.calls).sort((a, b) => a - b)).toEqual(
+      [...Array(20).keys()].map((i) => i + 20),
+    );
+  });
 });

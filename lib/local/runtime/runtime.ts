@@ -14,6 +14,7 @@ import { type RunningEventSource, startEventSource } from '../event-source/event
 import { FailureLog } from '../event-source/on-failure.ts';
 import { CassandraPositions } from '../event-source/positions.ts';
 import type { EventSourceSettingsInput } from '../event-source/settings.ts';
+import { type ScheduledJob, startScheduler } from '../scheduler/scheduler.ts';
 import { CASSFLOW_EVENT_SOURCE } from './event-source-defaults.ts';
 import { type FunctionFigures, pipelineFunction } from './pipeline-function.ts';
 
@@ -27,6 +28,8 @@ export type RuntimeOptions = {
   shards?: number;
   /** Powertools log level of the handlers (default WARN). */
   logLevel?: string;
+  /** Functions to run on their schedules (EventBridge rules on AWS). */
+  scheduled?: readonly ScheduledJob[];
 };
 
 /** One pipeline as the runtime runs it: its stream, its mapping and what its function did. */
@@ -55,8 +58,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const kinesis = createKinesisClient(config.kinesis);
   const clients: { shutdown(): Promise<void> }[] = [];
   const running: RunningPipeline[] = [];
+  const scheduler = startScheduler(options.scheduled ?? [], {
+    log,
+    region: config.kinesis.region,
+  });
   const stopAll = async () => {
-    await Promise.allSettled(running.map((p) => p.source.stop()));
+    await Promise.allSettled([scheduler.stop(), ...running.map((p) => p.source.stop())]);
     await Promise.allSettled(clients.map((c) => c.shutdown()));
     kinesis.destroy();
   };
