@@ -1,5 +1,5 @@
 import { aggregateFunction } from '#lib/lambda/aggregate-function';
-import { BUILT_IN_PIPELINES } from '#lib/pipelines/index';
+import { EXAMPLE_PIPELINES } from '../examples/index.ts';
 
 /** Kinesis → keyed windowed aggregates in Cassandra/Keyspaces, for the pipeline CASSFLOW_PIPELINE names. */
-export const handler = aggregateFunction(BUILT_IN_PIPELINES);
+export const handler = aggregateFunction(EXAMPLE_PIPELINES);

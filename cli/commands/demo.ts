@@ -4,6 +4,7 @@ import { resolveConfig } from '#lib/config/config';
 import { runDemo } from '#lib/local/demo/run-demo';
 import { localDown, localUp } from '#lib/local/stack';
 import { loadAggregation } from '#lib/pipelines/load-pipeline';
+import { EXAMPLE_PIPELINES } from '../../examples/index.ts';
 import { latestFinalTable } from '../format-demo.ts';
 import { wholeNumber } from '../option-values.ts';
 import type { Output } from '../output.ts';
@@ -39,7 +40,7 @@ export function demoCommand(out: Output): Command {
       try {
         const result = await runDemo({
           config,
-          pipeline: await loadAggregation(EXAMPLE),
+          pipeline: await loadAggregation(EXAMPLE, EXAMPLE_PIPELINES),
           events: options.events,
           pages: options.pages,
           backfillMs: options.minutes * 60_000,

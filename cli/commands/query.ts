@@ -4,6 +4,7 @@ import { loadAggregation } from '#lib/pipelines/load-pipeline';
 import { readWindows } from '#lib/query/read-windows';
 import type { WindowFilter } from '#lib/query/window-result';
 import { createSession, pipelineCassandra } from '#lib/store/session';
+import { EXAMPLE_PIPELINES } from '../../examples/index.ts';
 import { windowJson, windowLines } from '../format-windows.ts';
 import type { Output } from '../output.ts';
 import { parseTimeArg } from '../time-arg.ts';
@@ -28,7 +29,7 @@ export function queryCommand(out: Output): Command {
     )
     .requiredOption(
       '--pipeline <name>',
-      'a built-in pipeline name such as page_views, or a module path such as ./my-pipeline.ts',
+      'the name of an example pipeline (page_views, page_view_log) or a module path such as ./my-pipeline.ts',
     )
     .option('--key <key>', 'only the windows of this key')
     .option('--window <name>', 'only this window, e.g. tumbling_1m')
@@ -43,7 +44,7 @@ now or -2h. With --key, --from and --to only the partitions holding those window
 otherwise the window table is scanned.`,
     )
     .action(async (options: QueryOptions) => {
-      const pipeline = await loadAggregation(options.pipeline);
+      const pipeline = await loadAggregation(options.pipeline, EXAMPLE_PIPELINES);
       const filter: WindowFilter = {
         ...(options.key !== undefined ? { key: options.key } : {}),
         ...(options.window !== undefined ? { window: options.window } : {}),

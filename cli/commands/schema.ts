@@ -7,6 +7,7 @@ import { applySchema } from '#lib/store/schema/apply';
 import { schemaConnection } from '#lib/store/schema/connection';
 import { CORE_TABLES } from '#lib/store/schema/core-tables';
 import { pipelineCassandra } from '#lib/store/session';
+import { EXAMPLE_PIPELINES } from '../../examples/index.ts';
 import type { Output } from '../output.ts';
 
 /** `cassflow schema apply [--pipeline P]`: the keyspace and tables, created if missing. */
@@ -22,11 +23,13 @@ export function schemaCommand(out: Output): Command {
     )
     .option(
       '--pipeline <name>',
-      'also create the tables of this pipeline: a built-in name such as page_views, or a ' +
+      'also create the tables of this pipeline: the name of an example (page_views, page_view_log) or a ' +
         'module path such as ./my-pipeline.ts',
     )
     .action(async (options: { pipeline?: string }) => {
-      const pipeline = options.pipeline ? await loadPipeline(options.pipeline) : undefined;
+      const pipeline = options.pipeline
+        ? await loadPipeline(options.pipeline, EXAMPLE_PIPELINES)
+        : undefined;
       const cassandra = pipelineCassandra(resolveConfig(process.env).cassandra, pipeline);
       const tables = [...CORE_TABLES, ...(pipeline ? tablesOf(pipeline) : [])];
       const client = createCassandraClient(cassandra);

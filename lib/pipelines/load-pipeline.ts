@@ -3,24 +3,26 @@ import { pathToFileURL } from 'node:url';
 import { type AnyPipeline, isAnyPipeline } from '../pipeline/any-pipeline.ts';
 import { PipelineSpecError } from '../pipeline/errors.ts';
 import type { Pipeline } from '../pipeline/spec.ts';
-import { BUILT_IN_PIPELINES } from './index.ts';
 
 /** A module path rather than a name: './my-pipeline.ts', 'pipelines/orders.js'. */
 function isModulePath(ref: string): boolean {
   return ref.includes('/') || /\.(ts|js|mjs)$/.test(ref);
 }
 
+/** Pipelines known by name (the examples), besides those given by module path. */
+export type NamedPipelines = ReadonlyMap<string, AnyPipeline>;
+
 /**
- * A pipeline named by the user: the name of a built-in pipeline, or the path of a module that
+ * A pipeline named by the user: the name of one of `named`, or the path of a module that
  * exports one made with definePipeline or defineSink (its default export, or its only pipeline export).
  */
-export async function loadPipeline(ref: string): Promise<AnyPipeline> {
+export async function loadPipeline(ref: string, named: NamedPipelines): Promise<AnyPipeline> {
   if (!isModulePath(ref)) {
-    const found = BUILT_IN_PIPELINES.get(ref);
+    const found = named.get(ref);
     if (found) return found;
-    const names = [...BUILT_IN_PIPELINES.keys()].join(', ');
+    const names = [...named.keys()].join(', ');
     throw new PipelineSpecError(ref, [
-      `no built-in pipeline is named '${ref}' (built in: ${names}); give a module path such as ./my-pipeline.ts to use your own`,
+      `no pipeline is named '${ref}' (by name: ${names}); give a module path such as ./my-pipeline.ts to use your own`,
     ]);
   }
   const module = (await import(pathToFileURL(resolve(ref)).href)) as Record<string, unknown>;
@@ -35,8 +37,8 @@ export async function loadPipeline(ref: string): Promise<AnyPipeline> {
 }
 
 /** A windowed aggregation pipeline, by name or module path; a sink is refused with its table. */
-export async function loadAggregation(ref: string): Promise<Pipeline> {
-  const pipeline = await loadPipeline(ref);
+export async function loadAggregation(ref: string, named: NamedPipelines): Promise<Pipeline> {
+  const pipeline = await loadPipeline(ref, named);
   if (pipeline.kind === 'aggregation') return pipeline;
   throw new PipelineSpecError(pipeline.name, [
     `is a sink, not a windowed aggregation: its rows are in table ${pipeline.table}`,

@@ -6,6 +6,7 @@ import { createKinesisClient } from '#lib/kinesis/client';
 import { deleteStream } from '#lib/local/demo/reset';
 import { generatePageViews } from '#lib/local/generate-page-views';
 import { main } from '../../cli/main.ts';
+import { collectOutput } from '../helpers/collect-output.ts';
 import { waitFor } from '../helpers/event-source-harness.ts';
 import { integrationConfig } from '../helpers/integration-config.ts';
 
@@ -19,19 +20,9 @@ afterAll(() => {
   runtime?.kill('SIGKILL');
 });
 
-function collect() {
-  const info: string[] = [];
-  const error: string[] = [];
-  return {
-    out: { info: (l: string) => info.push(l), error: (l: string) => error.push(l) },
-    info,
-    error,
-  };
-}
-
 /** Views per page in the 1-minute windows `cassflow query` prints (open ones included). */
 async function queriedViews(): Promise<Map<string, number>> {
-  const { out, info } = collect();
+  const { out, info } = collectOutput();
   expect(
     await main(['query', '--pipeline', EXAMPLE, '--window', 'tumbling_1m', '--json'], out),
   ).toBe(0);
@@ -68,7 +59,7 @@ describe('cassflow send → cassflow run → cassflow query, through kinesis-moc
     process.env.CASSANDRA_KEYSPACE = config.cassandra.keyspace;
     try {
       // Act: 3,000 generated page views over 6 pages.
-      const sent = collect();
+      const sent = collectOutput();
       const args = [
         'send',
         '--stream',
@@ -94,7 +85,7 @@ describe('cassflow send → cassflow run → cassflow query, through kinesis-moc
       const batchLatency = Date.now() - sentAt;
 
       // One more event: how long until a query shows it.
-      const single = collect();
+      const single = collectOutput();
       const oneAt = Date.now();
       expect(
         await main(['send', '--stream', STREAM, '--generate', '1', '--keys', '1'], single.out),

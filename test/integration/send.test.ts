@@ -7,6 +7,7 @@ import { createKinesisClient } from '#lib/kinesis/client';
 import { readShardToTip } from '#lib/kinesis/shard-reader';
 import { listShards } from '#lib/kinesis/streams';
 import { main } from '../../cli/main.ts';
+import { collectOutput } from '../helpers/collect-output.ts';
 import { integrationConfig } from '../helpers/integration-config.ts';
 import { startThrottlingProxy, type ThrottlingProxy } from '../helpers/throttling-proxy.ts';
 
@@ -33,21 +34,11 @@ afterAll(async () => {
   await proxy.close();
 });
 
-function collect() {
-  const info: string[] = [];
-  const error: string[] = [];
-  return {
-    out: { info: (l: string) => info.push(l), error: (l: string) => error.push(l) },
-    info,
-    error,
-  };
-}
-
 /** Runs `cassflow` in this process with AWS_ENDPOINT_URL_KINESIS set to `endpoint`. */
 async function cassflow(args: string[], endpoint?: string) {
   const saved = process.env.AWS_ENDPOINT_URL_KINESIS;
   if (endpoint) process.env.AWS_ENDPOINT_URL_KINESIS = endpoint;
-  const { out, info, error } = collect();
+  const { out, info, error } = collectOutput();
   try {
     const code = await main(args, out);
     return { code, info, error };

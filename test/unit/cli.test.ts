@@ -3,20 +3,11 @@ import { main } from '../../cli/main.ts';
 import { progressLine } from '../../cli/progress.ts';
 import { summaryLine } from '../../cli/send-report.ts';
 import { parseTimeArg } from '../../cli/time-arg.ts';
-
-function collect() {
-  const info: string[] = [];
-  const error: string[] = [];
-  return {
-    out: { info: (l: string) => info.push(l), error: (l: string) => error.push(l) },
-    info,
-    error,
-  };
-}
+import { collectOutput } from '../helpers/collect-output.ts';
 
 describe('cassflow command line', () => {
   it('prints help listing the commands and the settings', async () => {
-    const { out, info } = collect();
+    const { out, info } = collectOutput();
     expect(await main(['--help'], out)).toBe(0);
     const text = info.join('\n');
     for (const command of [
@@ -34,61 +25,61 @@ describe('cassflow command line', () => {
   });
 
   it('prints the help for no arguments at all, and the version', async () => {
-    const bare = collect();
+    const bare = collectOutput();
     expect(await main([], bare.out)).toBe(0);
     expect(bare.info.join('\n')).toMatch(/Usage: cassflow/);
 
-    const version = collect();
+    const version = collectOutput();
     expect(await main(['--version'], version.out)).toBe(0);
     expect(version.info).toEqual(['cassflow 0.1.0']);
   });
 
   it('lists the options of a subcommand with --help', async () => {
-    const up = collect();
+    const up = collectOutput();
     expect(await main(['local', 'up', '--help'], up.out)).toBe(0);
     expect(up.info.join('\n')).toMatch(/Usage: cassflow local up[\s\S]*--fresh/);
 
-    const local = collect();
+    const local = collectOutput();
     expect(await main(['local', '--help'], local.out)).toBe(0);
     for (const sub of ['up', 'install', 'down', 'status']) {
       expect(local.info.join('\n')).toMatch(new RegExp(`^  ${sub}\\b`, 'm'));
     }
 
-    const send = collect();
+    const send = collectOutput();
     expect(await main(['send', '--help'], send.out)).toBe(0);
     for (const option of ['--stream', '--file', '--generate', '--rate', '--partition-key']) {
       expect(send.info.join('\n')).toContain(option);
     }
 
-    const query = collect();
+    const query = collectOutput();
     expect(await main(['help', 'query'], query.out)).toBe(0);
     expect(query.info.join('\n')).toMatch(/--pipeline <name>[\s\S]*--from <time>/);
   });
 
   it('rejects an unknown command with exit code 2', async () => {
-    const { out, error } = collect();
+    const { out, error } = collectOutput();
     expect(await main(['deploy-everything'], out)).toBe(2);
     expect(error.join('\n')).toMatch(/unknown command 'deploy-everything'/i);
     expect(error.join('\n')).toMatch(/cassflow --help/);
   });
 
   it('rejects an unknown subcommand and unknown flags as usage errors', async () => {
-    const first = collect();
+    const first = collectOutput();
     expect(await main(['local', 'sideways'], first.out)).toBe(2);
     expect(first.error.join('\n')).toMatch(/unknown command 'sideways'/i);
     expect(first.error.join('\n')).toMatch(/cassflow local --help/);
 
-    const second = collect();
+    const second = collectOutput();
     expect(await main(['local', 'up', '--turbo'], second.out)).toBe(2);
     expect(second.error.join('\n')).toMatch(/--turbo/);
 
-    const missing = collect();
+    const missing = collectOutput();
     expect(await main(['local'], missing.out)).toBe(2);
     expect(missing.error.join('\n')).toMatch(/Usage: cassflow local/);
   });
 
   it('reports a bad setting as a configuration error naming the variable', async () => {
-    const { out, error } = collect();
+    const { out, error } = collectOutput();
     const saved = process.env.CASSANDRA_PORT;
     process.env.CASSANDRA_PORT = 'ninety';
     try {
@@ -101,7 +92,7 @@ describe('cassflow command line', () => {
   });
 
   it('validates --records of the smoke run before starting anything', async () => {
-    const { out, error } = collect();
+    const { out, error } = collectOutput();
     expect(await main(['smoke', '--records', 'lots'], out)).toBe(2);
     expect(error.join('\n')).toMatch(/'--records <n>' argument 'lots' is invalid/);
     expect(error.join('\n')).toMatch(/must be a whole number from 1 to 100000/);
@@ -115,28 +106,28 @@ describe('cassflow command line', () => {
       [['query', '--pipeline', 'p', '--from', 'yesterday'], /'--from <time>'.*not a time/],
     ];
     for (const [args, message] of cases) {
-      const { out, error } = collect();
+      const { out, error } = collectOutput();
       expect(await main(args, out), args.join(' ')).toBe(2);
       expect(error.join('\n')).toMatch(message);
     }
   });
 
   it('refuses send options that do not go together', async () => {
-    const both = collect();
+    const both = collectOutput();
     expect(await main(['send', '--stream', 's', '--file', 'x', '--generate', '5'], both.out)).toBe(
       2,
     );
     expect(both.error.join('\n')).toMatch(/'--file <path>' cannot be used with option '--generate/);
 
-    const keys = collect();
+    const keys = collectOutput();
     expect(await main(['send', '--stream', 's', '--keys', '3'], keys.out)).toBe(2);
     expect(keys.error.join('\n')).toMatch(/--keys applies only with --generate/);
 
-    const noStream = collect();
+    const noStream = collectOutput();
     expect(await main(['send', '--generate', '5'], noStream.out)).toBe(2);
     expect(noStream.error.join('\n')).toMatch(/required option '--stream <name>'/);
 
-    const noFile = collect();
+    const noFile = collectOutput();
     expect(await main(['send', '--stream', 's', '--file', '/no/such.jsonl'], noFile.out)).toBe(2);
     expect(noFile.error.join('\n')).toMatch(/cannot read '\/no\/such.jsonl' \(ENOENT\)/);
   });

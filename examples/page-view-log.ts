@@ -1,8 +1,9 @@
-import { defineSink } from '../pipeline/define-sink.ts';
+import { defineSink } from 'cassflow';
 
 /**
- * The example plain sink: every page view from the `page-views` stream as a row of
- * `page_view_log`, by page and time (what Flink's CassandraSink does with an INSERT query).
+ * A plain sink: every page view from the `page-views` stream as a row of `page_view_log`, by
+ * page and time (what Flink's CassandraSink does with an INSERT query). Run it next to
+ * examples/page-views.ts with `cassflow run examples/index.ts`.
  */
 export const pageViewLog = defineSink({
   name: 'page_view_log',
