@@ -53,7 +53,7 @@ export function runCommand(out: Output): Command {
     )
     .option(
       '--status <seconds>',
-      'log what each pipeline did every this many seconds (0: never)',
+      'every this many seconds, log what each pipeline did, if anything changed (0: never)',
       wholeNumber(0, 3600),
       10,
     )
@@ -85,10 +85,16 @@ export function runCommand(out: Output): Command {
       const names = [...pipelines, ...scheduled].map((p) => p.name);
       out.info(`Running ${names.join(', ')}; Ctrl-C stops`);
       for (const job of scheduled) out.info(`${job.name}: runs on ${job.schedule} (UTC)`);
+      // Only what changed since the last report: an idle runtime stays quiet.
+      const reported = new Map<string, string>();
       const status =
         options.status > 0
           ? setInterval(() => {
-              for (const p of runtime.pipelines) out.info(statusLine(p));
+              for (const p of runtime.pipelines) {
+                const line = statusLine(p);
+                if (reported.get(p.pipeline.name) !== line) out.info(line);
+                reported.set(p.pipeline.name, line);
+              }
             }, options.status * 1000)
           : undefined;
       let onSignal!: () => void;
