@@ -7,6 +7,7 @@ import { PipelineSpecError } from './errors.ts';
 import { readPath, splitPath } from './field-path.ts';
 import { maxEventBytes, streamName, zodIssues } from './schema-parts.ts';
 import type { EventRecord, Extractor, Pipeline, PipelineDefinition } from './spec.ts';
+import { resolveSyncEntries, syncEntrySchema } from './sync-entry.ts';
 
 const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
 /** Table names are `<name>_closed_windows` at the longest; Keyspaces allows 48 characters. */
@@ -88,6 +89,7 @@ const definitionSchema = z.object({
     .strict()
     .optional(),
   maxEventBytes,
+  sync: z.array(syncEntrySchema).optional(),
 });
 
 /** Turns a field path or function into a function, plus a label for error messages. */
@@ -167,6 +169,7 @@ export function definePipeline(definition: PipelineDefinition): Pipeline {
     idleTimeoutMs: ms(spec.lateness?.idleTimeout, 60_000, 'lateness.idleTimeout'),
     maxFutureMs: ms(spec.lateness?.maxFuture, 86_400_000, 'lateness.maxFuture'),
   };
+  const sync = resolveSyncEntries(spec.sync, 'closed-windows', issues);
   if (issues.length > 0) throw new PipelineSpecError(spec.name, issues);
 
   const [key, keyField] = resolveExtractor(spec.key, 'key');
@@ -183,6 +186,7 @@ export function definePipeline(definition: PipelineDefinition): Pipeline {
     aggregates,
     lateness,
     maxEventBytes: spec.maxEventBytes ?? 256 * 1024,
+    sync,
     ...(spec.keyspace ? { keyspace: spec.keyspace } : {}),
     tables: {
       windows: `${spec.name}_windows`,

@@ -9,6 +9,7 @@ import {
   type SinkPipeline,
 } from './sink-spec.ts';
 import type { EventRecord } from './spec.ts';
+import { resolveSyncEntries, syncEntrySchema } from './sync-entry.ts';
 
 const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
 const name = z
@@ -42,6 +43,7 @@ const definitionSchema = z.object({
     .object({ partition: z.array(z.string()).min(1), clustering: z.array(z.string()).optional() })
     .strict(),
   maxEventBytes,
+  sync: z.array(syncEntrySchema).optional(),
 });
 
 /**
@@ -81,6 +83,7 @@ export function defineSink(definition: SinkDefinition): SinkPipeline {
   }
   if (new Set(keyColumns).size !== keyColumns.length)
     issues.push('primaryKey: a column is named twice');
+  const sync = resolveSyncEntries(spec.sync, 'full', issues);
   if (issues.length > 0) throw new PipelineSpecError(spec.name, issues);
 
   const columns: SinkColumn[] = Object.entries(spec.columns).map(([column, c]) => {
@@ -104,5 +107,6 @@ export function defineSink(definition: SinkDefinition): SinkPipeline {
     partitionKey: partition,
     clusteringKey: clustering,
     maxEventBytes: spec.maxEventBytes ?? 256 * 1024,
+    sync,
   };
 }

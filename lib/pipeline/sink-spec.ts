@@ -1,4 +1,5 @@
 import type { EventRecord, Extractor } from './spec.ts';
+import type { SyncEntryDefinition, SyncJobSpec } from './sync-entry.ts';
 
 /** The CQL types a sink column may have, and what each accepts from JSON. */
 export const SINK_COLUMN_TYPES = [
@@ -34,6 +35,8 @@ export type SinkDefinition = {
   /** Partition key columns, then clustering columns: together, what makes an upsert idempotent. */
   primaryKey: { partition: readonly string[]; clustering?: readonly string[] };
   maxEventBytes?: number;
+  /** Jobs that copy the table to other stores on a schedule (always in full). */
+  sync?: readonly SyncEntryDefinition[];
 };
 
 export type SinkColumn = {
@@ -56,4 +59,5 @@ export type SinkPipeline = {
   partitionKey: readonly string[];
   clusteringKey: readonly string[];
   maxEventBytes: number;
+  sync: readonly SyncJobSpec[];
 };

@@ -1,5 +1,6 @@
 import type { Aggregate } from '../aggregates/aggregate.ts';
 import type { WindowSpec } from '../windows/window.ts';
+import type { SyncEntryDefinition, SyncJobSpec } from './sync-entry.ts';
 
 /** A decoded event: the JSON object a Kinesis record carries. */
 export type EventRecord = Record<string, unknown>;
@@ -34,6 +35,8 @@ export type PipelineDefinition = {
   };
   /** Largest record accepted, in bytes (default 256 KiB); larger ones are dead letters. */
   maxEventBytes?: number;
+  /** Jobs that copy the pipeline's results to other stores on a schedule. */
+  sync?: readonly SyncEntryDefinition[];
   /** The keyspace of the pipeline's tables (default: CASSANDRA_KEYSPACE, else 'cassflow'). */
   keyspace?: string;
   /** Table names, when the defaults `<name>_windows`, `<name>_late_events`, ... will not do. */
@@ -69,6 +72,7 @@ export type Pipeline = {
   aggregates: readonly NamedAggregate[];
   lateness: { outOfOrderMs: number; allowedMs: number; idleTimeoutMs: number; maxFutureMs: number };
   maxEventBytes: number;
+  sync: readonly SyncJobSpec[];
   /** Set when the definition names one; else the configured keyspace is used. */
   keyspace?: string;
   tables: PipelineTables;

@@ -1,7 +1,7 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LegacyContextCallError } from '#lib/local/lambda-context';
-import { DuplicateJobError, ScheduleExpressionError } from '#lib/local/scheduler/errors';
+import { DuplicateJobError, ScheduleExpressionError } from '#lib/schedule/errors';
 import { type ScheduledJob, startScheduler } from '#lib/local/scheduler/scheduler';
 
 const MIN = 60_000;

@@ -4,7 +4,7 @@ import {
   type CronExpression,
   nextFireTime,
   parseScheduleExpression,
-} from '#lib/local/scheduler/schedule-expression';
+} from '#lib/schedule/schedule-expression';
 import { cronCases, firstMatch, matches } from '../helpers/cron-cases.ts';
 
 const MIN = 60_000;

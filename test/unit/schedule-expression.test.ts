@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ScheduleExpressionError } from '#lib/local/scheduler/errors';
+import { ScheduleExpressionError } from '#lib/schedule/errors';
 import {
   type CronExpression,
   nextFireTime,
   parseScheduleExpression,
-} from '#lib/local/scheduler/schedule-expression';
+} from '#lib/schedule/schedule-expression';
 
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;

@@ -1,4 +1,4 @@
-import { parseScheduleExpression } from './schedule-expression.ts';
+import { parseScheduleExpression } from '../../schedule/schedule-expression.ts';
 import type { ScheduledJob } from './scheduler.ts';
 
 /** A function a pipeline file declares to run on a schedule (an EventBridge rule on AWS). */

@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import type { ReadPage } from './range-reader.ts';
+import type { PassState, RangeState, SyncCheckpoints } from './sync-checkpoints.ts';
+import type { SyncTarget } from './target.ts';
+import type { TokenRange } from './token-ranges.ts';
+
+/** How long the run may go on: it stops taking pages when less than the margin is left. */
+export type TimeBudget = { remainingMs(): number; marginMs: number };
+
+export type SyncProgress = {
+  pages: number;
+  rowsRead: number;
+  rowsWritten: number;
+  rangesDone: number;
+  rangesTotal: number;
+};
+
+export type FullSyncResult = SyncProgress & {
+  passId: string;
+  /** This run went on with a pass an earlier run started. */
+  resumed: boolean;
+  /** Every range is read: the next run starts a new pass. */
+  passFinished: boolean;
+  /** It stopped early to stay within the time budget; its checkpoints say where. */
+  stoppedForTime: boolean;
+};
+
+export type FullSyncPorts = {
+  checkpoints: SyncCheckpoints;
+  /** The token ranges of a new pass. */
+  plan: () => Promise<TokenRange[]>;
+  readPage: ReadPage;
+  target: SyncTarget;
+  now?: () => number;
+};
+
+/**
+ * One run of a full sync: goes on with the job's unfinished pass, or starts a new one, and reads
+ * its token ranges `concurrency` at a time, page by page. Each page is written to the target
+ * before its range's checkpoint moves past it, so a run cut short anywhere (time budget, an
+ * error, a lost connection) repeats at most the page it was on, which the target absorbs.
+ */
+export async function runFullSync(
+  job: { name: string; concurrency: number },
+  ports: FullSyncPorts,
+  budget: TimeBudget,
+  onProgress: (progress: SyncProgress) => void = () => undefined,
+): Promise<FullSyncResult> {
+  const now = ports.now ?? Date.now;
+  const previous = await ports.checkpoints.loadPass(job.name);
+  const resumed = previous !== undefined && previous.finishedAt === undefined;
+  let pass: PassState;
+  let ranges: RangeState[];
+  if (resumed) {
+    pass = { ...previous, runs: previous.runs + 1 };
+    ranges = await ports.checkpoints.loadRanges(job.name, pass.passId);
+  } else {
+    pass = {
+      passId: randomUUID(),
+      mode: 'full',
+      startedAt: now(),
+      finishedAt: undefined,
+      passesFinished: previous?.passesFinished ?? 0,
+      runs: (previous?.runs ?? 0) + 1,
+      closedThrough: undefined,
+    };
+    ranges = (await ports.plan()).map((r) => ({
+      ...r,
+      pageState: undefined,
+      pages: 0,
+      rows: 0,
+      done: false,
+    }));
+    await ports.checkpoints.startRanges(job.name, pass.passId, ranges);
+  }
+  await ports.checkpoints.savePass(job.name, pass);
+
+  const progress: SyncProgress = {
+    pages: 0,
+    rowsRead: 0,
+    rowsWritten: 0,
+    rangesDone: ranges.filter((r) => r.done).length,
+    rangesTotal: ranges.length,
+  };
+  let stoppedForTime = false;
+  let failure: { error: unknown } | undefined;
+  const queue = ranges.filter((r) => !r.done);
+  const worker = async () => {
+    for (let range = queue.shift(); range && !failure; range = queue.shift()) {
+      while (!range.done && !failure) {
+        if (budget.remainingMs() < budget.marginMs) {
+          stoppedForTime = true;
+          return;
+        }
+        const read = await ports.readPage(range, range.pageState);
+        const written = await ports.target.write({
+          job: job.name,
+          passId: pass.passId,
+          passStartedAt: pass.startedAt,
+          rangeId: range.id,
+          page: range.pages,
+          rows: read.rows,
+        });
+        range = {
+          ...range,
+          pageState: read.nextPageState,
+          pages: range.pages + 1,
+          rows: range.rows + read.rows.length,
+          done: read.nextPageState === undefined,
+        };
+        await ports.checkpoints.saveRange(job.name, pass.passId, range);
+        progress.pages += 1;
+        progress.rowsRead += read.rows.length;
+        progress.rowsWritten += written;
+        if (range.done) progress.rangesDone += 1;
+        onProgress(progress);
+      }
+    }
+  };
+  // One failing range stops the others after their current page; the error is the run's.
+  await Promise.all(
+    Array.from({ length: Math.max(1, job.concurrency) }, () =>
+      worker().catch((error) => {
+        failure ??= { error };
+      }),
+    ),
+  );
+  if (failure) throw failure.error;
+
+  const passFinished = progress.rangesDone === progress.rangesTotal;
+  if (passFinished) {
+    pass = { ...pass, finishedAt: now(), passesFinished: pass.passesFinished + 1 };
+    await ports.checkpoints.savePass(job.name, pass);
+  }
+  return { ...progress, passId: pass.passId, resumed, passFinished, stoppedForTime };
+}

@@ -1,0 +1,40 @@
+import type { TableSpec } from '../store/schema/table-spec.ts';
+
+/** Per sync job, the pass under way (or the last one, finished) and the closed-windows cursor. */
+export const SYNC_PASSES = {
+  name: 'sync_passes',
+  partitionKey: [{ name: 'job', type: 'text' }],
+  clusteringKey: [],
+  columns: [
+    { name: 'pass_id', type: 'text' },
+    { name: 'mode', type: 'text' },
+    { name: 'started_at', type: 'timestamp' },
+    { name: 'finished_at', type: 'timestamp' },
+    { name: 'passes_finished', type: 'bigint' },
+    { name: 'runs', type: 'bigint' },
+    /** closed-windows mode: windows closing up to here (epoch ms) are synced. */
+    { name: 'closed_through', type: 'bigint' },
+  ],
+  comment: 'cassflow: sync jobs, their current pass and cursor',
+} as const satisfies TableSpec;
+
+/** Per sync job and token range of the current pass: where reading stands. */
+export const SYNC_RANGES = {
+  name: 'sync_ranges',
+  partitionKey: [{ name: 'job', type: 'text' }],
+  clusteringKey: [{ name: 'range_id', type: 'int', order: 'ASC' }],
+  columns: [
+    { name: 'pass_id', type: 'text' },
+    { name: 'range_start', type: 'varint' },
+    { name: 'range_end', type: 'varint' },
+    /** The driver's paging state for the next page; null once the range is read. */
+    { name: 'page_state', type: 'blob' },
+    { name: 'pages', type: 'int' },
+    { name: 'rows', type: 'bigint' },
+    { name: 'done', type: 'boolean' },
+    { name: 'updated_at', type: 'timestamp' },
+  ],
+  comment: 'cassflow: sync checkpoints, one row per token range of the current pass',
+} as const satisfies TableSpec;
+
+export const SYNC_TABLES: readonly TableSpec[] = [SYNC_PASSES, SYNC_RANGES];
