@@ -1,3 +1,4 @@
+import type { WindowSpec } from '../windows/window.ts';
 /**
  * Which state row a contribution goes to. A window's rows: `window` rows hold a tumbling window
  * or a final sliding/session window; `pane` rows hold one slice of a sliding window (windows are
@@ -50,4 +51,11 @@ export const CLOSE_BUCKET_MS = HOUR;
 
 export function rowId(row: Pick<RowRef, 'key' | 'window' | 'start'>): string {
   return `${row.window}\u0000${row.key}\u0000${row.start}`;
+}
+
+/** The partition bucket of a final window's row: where close-window, close-sliding and close-sessions put it. */
+export function finalRowBucket(spec: WindowSpec, start: number): number {
+  if (spec.kind === 'tumbling') return bucketOf(start, spec.size);
+  if (spec.kind === 'sliding') return bucketOf(start, spec.slide);
+  return sessionBucketOf(start);
 }

@@ -82,11 +82,20 @@ export class CqlWindowIndex implements WindowIndex {
     }));
   }
 
-  async lowestOpenBucket(): Promise<number | undefined> {
+  lowestOpenBucket(): Promise<number | undefined> {
+    return this.#lowestBucket(this.#open);
+  }
+
+  /** The lowest hour bucket of the closed index (where a first closed-windows sync starts). */
+  lowestClosedBucket(): Promise<number | undefined> {
+    return this.#lowestBucket(this.#closed);
+  }
+
+  async #lowestBucket(table: string): Promise<number | undefined> {
     let lowest: number | undefined;
     let pageState: string | undefined;
     do {
-      const page = await this.#session.execute(`SELECT DISTINCT bucket FROM ${this.#open}`, [], {
+      const page = await this.#session.execute(`SELECT DISTINCT bucket FROM ${table}`, [], {
         idempotent: true,
         fetchSize: 1000,
         ...(pageState ? { pageState } : {}),

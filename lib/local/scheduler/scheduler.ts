@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { createLocalContext } from '../lambda-context.ts';
 import { DuplicateJobError } from '../../schedule/errors.ts';
 import {
   nextFireTime,
   parseScheduleExpression,
   type ScheduleExpression,
 } from '../../schedule/schedule-expression.ts';
+import { createLocalContext } from '../lambda-context.ts';
 
 const ACCOUNT = '000000000000';
 // setTimeout holds at most 2^31 - 1 ms (about 24.8 days): longer waits are made of several.

@@ -15,7 +15,7 @@ export type SyncProgress = {
   rangesTotal: number;
 };
 
-export type FullSyncResult = SyncProgress & {
+export type SyncRunResult = SyncProgress & {
   passId: string;
   /** This run went on with a pass an earlier run started. */
   resumed: boolean;
@@ -25,27 +25,32 @@ export type FullSyncResult = SyncProgress & {
   stoppedForTime: boolean;
 };
 
-export type FullSyncPorts = {
+export type SyncRunPorts = {
   checkpoints: SyncCheckpoints;
-  /** The token ranges of a new pass. */
-  plan: () => Promise<TokenRange[]>;
+  /**
+   * The ranges of a new pass (token ranges, or close-time slices of the closed-windows index),
+   * and for closed-windows mode how far the pass reaches; the last pass is given.
+   */
+  plan: (
+    previous: PassState | undefined,
+  ) => Promise<{ ranges: TokenRange[]; closedThrough?: number }>;
   readPage: ReadPage;
   target: SyncTarget;
   now?: () => number;
 };
 
 /**
- * One run of a full sync: goes on with the job's unfinished pass, or starts a new one, and reads
- * its token ranges `concurrency` at a time, page by page. Each page is written to the target
+ * One run of a sync job: goes on with the job's unfinished pass, or starts a new one, and reads
+ * its ranges `concurrency` at a time, page by page. Each page is written to the target
  * before its range's checkpoint moves past it, so a run cut short anywhere (time budget, an
  * error, a lost connection) repeats at most the page it was on, which the target absorbs.
  */
-export async function runFullSync(
-  job: { name: string; concurrency: number },
-  ports: FullSyncPorts,
+export async function runPasses(
+  job: { name: string; mode: string; concurrency: number },
+  ports: SyncRunPorts,
   budget: TimeBudget,
   onProgress: (progress: SyncProgress) => void = () => undefined,
-): Promise<FullSyncResult> {
+): Promise<SyncRunResult> {
   const now = ports.now ?? Date.now;
   const previous = await ports.checkpoints.loadPass(job.name);
   const resumed = previous !== undefined && previous.finishedAt === undefined;
@@ -55,16 +60,17 @@ export async function runFullSync(
     pass = { ...previous, runs: previous.runs + 1 };
     ranges = await ports.checkpoints.loadRanges(job.name, pass.passId);
   } else {
+    const plan = await ports.plan(previous);
     pass = {
       passId: randomUUID(),
-      mode: 'full',
+      mode: job.mode,
       startedAt: now(),
       finishedAt: undefined,
       passesFinished: previous?.passesFinished ?? 0,
       runs: (previous?.runs ?? 0) + 1,
-      closedThrough: undefined,
+      closedThrough: plan.closedThrough,
     };
-    ranges = (await ports.plan()).map((r) => ({
+    ranges = plan.ranges.map((r) => ({
       ...r,
       pageState: undefined,
       pages: 0,

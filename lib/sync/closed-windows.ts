@@ -1,0 +1,75 @@
+import { finalRowBucket } from '../engine/row-ref.ts';
+import type { Pipeline } from '../pipeline/spec.ts';
+import type { CassandraSession } from '../store/session.ts';
+import { INDEX_BUCKET_MS, indexBucketOf } from '../store/window-index.ts';
+import type { PageRead, ReadPage } from './range-reader.ts';
+import { toSyncValue } from './sync-value.ts';
+import type { SyncRow, SyncSchema } from './target.ts';
+import type { TokenRange } from './token-ranges.ts';
+
+/**
+ * The close-time slices of a closed-windows pass: (from, through] cut at the hour buckets of the
+ * closed-windows index, one range per bucket. `from` is where the last pass reached; `through`
+ * is how far the closer has closed every due window (its cursor), so nothing that closes later
+ * can land behind the pass.
+ */
+export function planClosedSlices(from: number, through: number): TokenRange[] {
+  const ranges: TokenRange[] = [];
+  if (through <= from) return ranges;
+  for (let b = indexBucketOf(from + 1); b <= indexBucketOf(through); b++) {
+    const start = Math.max(from, b * INDEX_BUCKET_MS - 1);
+    const end = Math.min(through, (b + 1) * INDEX_BUCKET_MS - 1);
+    ranges.push({ id: ranges.length, start: BigInt(start), end: BigInt(end) });
+  }
+  return ranges;
+}
+
+/**
+ * Reads one page of the closed-windows index in a slice (`start < close_at <= end`), then each
+ * listed window's final row, as result rows of `schema`.
+ */
+export function closedWindowReader(
+  session: CassandraSession,
+  pipeline: Pipeline,
+  schema: SyncSchema,
+  fetchSize: number,
+): ReadPage {
+  const specs = new Map(pipeline.windows.map((w) => [w.name, w.spec]));
+  const index = session.table(pipeline.tables.closedWindows);
+  const columns = schema.columns.map((c) => c.name);
+  const select =
+    `SELECT ${columns.map((c) => `"${c}"`).join(', ')} FROM ${session.table(pipeline.tables.windows)} ` +
+    'WHERE key = ? AND window = ? AND bucket = ? AND window_start = ?';
+  return async (range, pageState): Promise<PageRead> => {
+    const start = Number(range.start);
+    const end = Number(range.end);
+    const page = await session.execute(
+      `SELECT key, window, window_start FROM ${index} WHERE bucket = ? AND close_at > ? AND close_at <= ?`,
+      [BigInt(indexBucketOf(end)), new Date(start), new Date(end)],
+      { idempotent: true, fetchSize, ...(pageState ? { pageState } : {}) },
+    );
+    const rows = await Promise.all(
+      page.rows.map(async (entry) => {
+        const key = String(entry.get('key'));
+        const window = String(entry.get('window'));
+        const windowStart = (entry.get('window_start') as Date).getTime();
+        const spec = specs.get(window);
+        if (!spec) return undefined; // a window since removed from the definition
+        const result = await session.execute(
+          select,
+          [key, window, BigInt(finalRowBucket(spec, windowStart)), new Date(windowStart)],
+          { idempotent: true },
+        );
+        const row = result.first();
+        if (!row) return undefined;
+        const out: Record<string, SyncRow[string]> = {};
+        for (const c of schema.columns) out[c.name] = toSyncValue(c.type, row.get(c.name));
+        return out as SyncRow;
+      }),
+    );
+    return {
+      rows: rows.filter((r): r is SyncRow => r !== undefined),
+      nextPageState: page.pageState ?? undefined,
+    };
+  };
+}

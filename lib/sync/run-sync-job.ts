@@ -1,0 +1,93 @@
+import type { AnyPipeline } from '../pipeline/any-pipeline.ts';
+import type { SyncJobSpec } from '../pipeline/sync-entry.ts';
+import type { CassandraSession } from '../store/session.ts';
+import { CqlWatermarks } from '../store/watermark-store.ts';
+import { CqlWindowIndex, INDEX_BUCKET_MS } from '../store/window-index.ts';
+import { closedWindowReader, planClosedSlices } from './closed-windows.ts';
+import { tokenRangeReader } from './range-reader.ts';
+import { runPasses, type SyncProgress, type SyncRunResult, type TimeBudget } from './run-passes.ts';
+import { CqlSyncCheckpoints } from './sync-checkpoints.ts';
+import { readTableSchema } from './table-schema.ts';
+import type { SyncSchema, SyncTarget } from './target.ts';
+import { planTokenRanges } from './token-ranges.ts';
+import { readTokenRing } from './token-ring.ts';
+import { windowResultSchema } from './window-results.ts';
+
+export type SyncJobContext = {
+  /** A session on the pipeline's keyspace, which also holds the sync checkpoints. */
+  session: CassandraSession;
+  target: SyncTarget;
+  budget: TimeBudget;
+  onProgress?: (progress: SyncProgress) => void;
+};
+
+export type SyncJobResult = SyncRunResult & { source: string; target: string; mode: string };
+
+/**
+ * Runs a pipeline's sync job once: full (the sink's table, or every window row's results) by
+ * token ranges, or closed-windows (only windows that became final since the last pass) by
+ * slices of the closed-windows index. Resumes an unfinished pass from its checkpoints.
+ */
+export async function runSyncJob(
+  job: SyncJobSpec,
+  pipeline: AnyPipeline,
+  ctx: SyncJobContext,
+): Promise<SyncJobResult> {
+  const { session } = ctx;
+  const tableName = pipeline.kind === 'sink' ? pipeline.table : pipeline.tables.windows;
+  const table = await readTableSchema(session, session.keyspace, tableName);
+  const schema: SyncSchema =
+    pipeline.kind === 'sink' ? table : windowResultSchema(table, pipeline, job.mode === 'full');
+  await ctx.target.prepare(schema);
+  const checkpoints = new CqlSyncCheckpoints(session);
+  const ports =
+    job.mode === 'full'
+      ? {
+          plan: async () => {
+            const ring = await readTokenRing(session);
+            return { ranges: planTokenRanges(ring.space, job.splits, ring.nodeTokens) };
+          },
+          // Pane and open-session rows are the engine's state, not results.
+          readPage: tokenRangeReader(session, table, job.fetchSize, {
+            schema,
+            keep: (row) => !String(row.window ?? '').includes('#'),
+          }),
+        }
+      : closedWindowPorts(job, pipeline, session, schema);
+  const result = await runPasses(
+    { name: job.name, mode: job.mode, concurrency: job.concurrency },
+    { checkpoints, target: ctx.target, ...ports },
+    ctx.budget,
+    ctx.onProgress,
+  );
+  return {
+    ...result,
+    source: `${session.keyspace}.${tableName}`,
+    target: ctx.target.describe,
+    mode: job.mode,
+  };
+}
+
+function closedWindowPorts(
+  job: SyncJobSpec,
+  pipeline: AnyPipeline,
+  session: CassandraSession,
+  schema: SyncSchema,
+) {
+  if (pipeline.kind !== 'aggregation') throw new Error('closed-windows sync needs an aggregation');
+  return {
+    plan: async (previous: { closedThrough: number | undefined } | undefined) => {
+      const cursor = await new CqlWatermarks(session, pipeline).readCursor();
+      const through = cursor && Number.isFinite(cursor.done) ? cursor.done : undefined;
+      let from = previous?.closedThrough;
+      if (from === undefined) {
+        const lowest = await new CqlWindowIndex(session, pipeline).lowestClosedBucket();
+        if (lowest === undefined || through === undefined) return { ranges: [] };
+        from = lowest * INDEX_BUCKET_MS - 1;
+      }
+      if (through === undefined || through <= from) return { ranges: [], closedThrough: from };
+      return { ranges: planClosedSlices(from, through), closedThrough: through };
+    },
+    readPage: closedWindowReader(session, pipeline, schema, job.fetchSize),
+  };
+}
