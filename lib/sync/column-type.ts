@@ -1,7 +1,8 @@
 /** A column type as system_schema.columns spells it, parsed: `map<text, frozen<list<int>>>`. */
 export type ColumnType =
   | { kind: 'scalar'; name: ScalarType }
-  | { kind: 'list' | 'set'; element: ColumnType }
+  | { kind: 'list'; element: ColumnType }
+  | { kind: 'set'; element: ColumnType }
   | { kind: 'map'; key: ColumnType; value: ColumnType };
 
 /** The scalar types sync can carry to every target. */
@@ -63,9 +64,10 @@ function parse(text: string): ColumnType | undefined {
       ? { kind: 'map', key: first, value: second }
       : undefined;
   }
-  return args.length === 1 && first
-    ? { kind: collection[1] as 'list' | 'set', element: first }
-    : undefined;
+  if (args.length !== 1 || !first) return undefined;
+  return collection[1] === 'list'
+    ? { kind: 'list', element: first }
+    : { kind: 'set', element: first };
 }
 
 /** Splits `a, map<b, c>` at the commas that are not inside angle brackets. */

@@ -29,7 +29,7 @@ export function toSyncValue(type: ColumnType, value: DriverValue): SyncValue {
       out[String(toSyncValue(type.key, k))] = toSyncValue(type.value, v);
     return out;
   }
-  switch ((type as Extract<ColumnType, { kind: 'scalar' }>).name) {
+  switch (type.name) {
     case 'int':
     case 'smallint':
     case 'tinyint':

@@ -1,0 +1,109 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  ResourceNotFoundException,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
+import { type SyncPage, type SyncSchema, type SyncTarget, SyncTargetError } from '../target.ts';
+import { itemOf } from './dynamodb-item.ts';
+
+/** BatchWriteItem takes at most 25 puts. */
+const BATCH = 25;
+const MAX_ATTEMPTS = 10;
+
+/**
+ * Puts every row as an item keyed by `pk` (the partition key columns) and `sk` (the clustering
+ * columns), 25 per BatchWriteItem, sending UnprocessedItems again with backoff. Puts replace
+ * whole items, so a replayed page changes nothing. The table is created (on demand) if missing.
+ */
+export class DynamoDbTarget implements SyncTarget {
+  readonly describe: string;
+  readonly #ddb: DynamoDBClient;
+  readonly #table: string;
+  #schema: SyncSchema | undefined;
+
+  constructor(ddb: DynamoDBClient, table: string) {
+    this.#ddb = ddb;
+    this.#table = table;
+    this.describe = `dynamodb table ${table}`;
+  }
+
+  async prepare(schema: SyncSchema): Promise<void> {
+    try {
+      await this.#ddb.send(new DescribeTableCommand({ TableName: this.#table }));
+    } catch (error) {
+      if (!(error instanceof ResourceNotFoundException)) {
+        throw new SyncTargetError(this.describe, `cannot be reached: ${(error as Error).message}`, {
+          cause: error,
+        });
+      }
+      await this.#create();
+    }
+    this.#schema = schema;
+  }
+
+  async #create(): Promise<void> {
+    await this.#ddb.send(
+      new CreateTableCommand({
+        TableName: this.#table,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+      }),
+    );
+    for (let i = 0; i < 120; i++) {
+      const table = await this.#ddb.send(new DescribeTableCommand({ TableName: this.#table }));
+      if (table.Table?.TableStatus === 'ACTIVE') return;
+      await sleep(500);
+    }
+    throw new SyncTargetError(this.describe, 'was created but did not become ACTIVE in 60 s');
+  }
+
+  async write(page: SyncPage): Promise<number> {
+    const schema = this.#schema;
+    if (!schema) throw new Error('prepare() first');
+    for (let from = 0; from < page.rows.length; from += BATCH) {
+      let pending: WriteRequest[] = page.rows
+        .slice(from, from + BATCH)
+        .map((row) => ({ PutRequest: { Item: itemOf(schema, row) } }));
+      for (let attempt = 1; pending.length > 0; attempt++) {
+        if (attempt > MAX_ATTEMPTS) {
+          throw new SyncTargetError(
+            this.describe,
+            `${pending.length} item(s) of range ${page.rangeId} page ${page.page} still unprocessed after ${MAX_ATTEMPTS} attempts`,
+          );
+        }
+        if (attempt > 1) await sleep(Math.random() * Math.min(5000, 50 * 2 ** attempt));
+        try {
+          const result = await this.#ddb.send(
+            new BatchWriteItemCommand({ RequestItems: { [this.#table]: pending } }),
+          );
+          pending = result.UnprocessedItems?.[this.#table] ?? [];
+        } catch (error) {
+          if ((error as { $retryable?: unknown }).$retryable) continue;
+          throw new SyncTargetError(
+            this.describe,
+            `BatchWriteItem failed: ${(error as Error).message}`,
+            {
+              cause: error,
+            },
+          );
+        }
+      }
+    }
+    return page.rows.length;
+  }
+
+  async close(): Promise<void> {
+    this.#ddb.destroy();
+  }
+}

@@ -1,0 +1,98 @@
+import type pg from 'pg';
+import { type SyncPage, type SyncSchema, type SyncTarget, SyncTargetError } from '../target.ts';
+import { postgresParam, postgresType } from './postgres-types.ts';
+
+const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+/** PostgreSQL takes at most 65,535 parameters in one statement. */
+const MAX_PARAMS = 65_535;
+
+/**
+ * Upserts rows into a PostgreSQL table (`INSERT ... ON CONFLICT (primary key) DO UPDATE`), which
+ * it creates if missing with column types mapped from the Cassandra ones. Writing a page twice
+ * leaves the same rows.
+ */
+export class PostgresTarget implements SyncTarget {
+  readonly describe: string;
+  readonly #pool: pg.Pool;
+  readonly #table: string;
+  readonly #schemaName: string;
+  #schema: SyncSchema | undefined;
+
+  constructor(pool: pg.Pool, table: string, schemaName = 'public') {
+    this.#pool = pool;
+    this.#table = table;
+    this.#schemaName = schemaName;
+    this.describe = `postgres table ${schemaName}.${table}`;
+  }
+
+  async prepare(schema: SyncSchema): Promise<void> {
+    const name = `${quote(this.#schemaName)}.${quote(this.#table)}`;
+    const columns = schema.columns.map((c) => `${quote(c.name)} ${postgresType(c.type)}`);
+    const key = schema.primaryKey.map(quote).join(', ');
+    try {
+      await this.#pool.query(`CREATE SCHEMA IF NOT EXISTS ${quote(this.#schemaName)}`);
+      await this.#pool.query(
+        `CREATE TABLE IF NOT EXISTS ${name} (${columns.join(', ')}, PRIMARY KEY (${key}))`,
+      );
+      const existing = await this.#pool.query<{ column_name: string }>(
+        'SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2',
+        [this.#schemaName, this.#table],
+      );
+      const have = new Set(existing.rows.map((r) => r.column_name));
+      const missing = schema.columns.filter((c) => !have.has(c.name)).map((c) => c.name);
+      if (missing.length > 0) {
+        throw new SyncTargetError(
+          this.describe,
+          `exists but lacks column(s) ${missing.join(', ')}`,
+        );
+      }
+    } catch (error) {
+      if (error instanceof SyncTargetError) throw error;
+      throw new SyncTargetError(this.describe, `cannot be prepared: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    this.#schema = schema;
+  }
+
+  async write(page: SyncPage): Promise<number> {
+    const schema = this.#schema;
+    if (!schema) throw new Error('prepare() first');
+    if (page.rows.length === 0) return 0;
+    const names = schema.columns.map((c) => quote(c.name));
+    const updates = schema.columns
+      .filter((c) => !schema.primaryKey.includes(c.name))
+      .map((c) => `${quote(c.name)} = EXCLUDED.${quote(c.name)}`);
+    const conflict = updates.length > 0 ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING';
+    const perStatement = Math.max(1, Math.floor(MAX_PARAMS / schema.columns.length));
+    for (let from = 0; from < page.rows.length; from += perStatement) {
+      const rows = page.rows.slice(from, from + perStatement);
+      const params: unknown[] = [];
+      const tuples = rows.map((row) => {
+        const slots = schema.columns.map((c) => {
+          params.push(postgresParam(c.type, row[c.name] ?? null));
+          return `$${params.length}`;
+        });
+        return `(${slots.join(', ')})`;
+      });
+      try {
+        await this.#pool.query(
+          `INSERT INTO ${quote(this.#schemaName)}.${quote(this.#table)} (${names.join(', ')}) ` +
+            `VALUES ${tuples.join(', ')} ON CONFLICT (${schema.primaryKey.map(quote).join(', ')}) ${conflict}`,
+          params,
+        );
+      } catch (error) {
+        throw new SyncTargetError(
+          this.describe,
+          `upsert of range ${page.rangeId} page ${page.page} failed: ${(error as Error).message}`,
+          { cause: error },
+        );
+      }
+    }
+    return page.rows.length;
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.end();
+  }
+}

@@ -1,0 +1,78 @@
+import { gzipSync } from 'node:zlib';
+import { HeadBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { type SyncPage, type SyncSchema, type SyncTarget, SyncTargetError } from '../target.ts';
+import { jsonLine } from './json-row.ts';
+
+/**
+ * Writes each page as one gzipped JSON Lines object, partitioned by the pass's UTC date and named
+ * after the pass, range and page:
+ * `<prefix>/<job>/dt=2026-11-25/pass=<id>/range=00007/page=000012.jsonl.gz`. A page written
+ * again overwrites its object, so a replayed page adds nothing.
+ */
+export class S3Target implements SyncTarget {
+  readonly describe: string;
+  readonly #s3: S3Client;
+  readonly #bucket: string;
+  readonly #prefix: string;
+
+  constructor(s3: S3Client, bucket: string, prefix = '') {
+    this.#s3 = s3;
+    this.#bucket = bucket;
+    this.#prefix = prefix.replace(/^\/+|\/+$/g, '');
+    this.describe = `s3://${bucket}${this.#prefix ? `/${this.#prefix}` : ''}`;
+  }
+
+  async prepare(_schema: SyncSchema): Promise<void> {
+    try {
+      await this.#s3.send(new HeadBucketCommand({ Bucket: this.#bucket }));
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata
+        ?.httpStatusCode;
+      const problem =
+        status === 404
+          ? `bucket ${this.#bucket} does not exist`
+          : status === 403
+            ? `no access to bucket ${this.#bucket}`
+            : `cannot reach bucket ${this.#bucket}: ${(error as Error).message}`;
+      throw new SyncTargetError(this.describe, problem, { cause: error });
+    }
+  }
+
+  /** The object a page goes to. */
+  keyOf(page: SyncPage): string {
+    const dt = new Date(page.passStartedAt).toISOString().slice(0, 10);
+    const name =
+      `${page.job}/dt=${dt}/pass=${page.passId}/` +
+      `range=${String(page.rangeId).padStart(5, '0')}/page=${String(page.page).padStart(6, '0')}.jsonl.gz`;
+    return this.#prefix ? `${this.#prefix}/${name}` : name;
+  }
+
+  async write(page: SyncPage): Promise<number> {
+    if (page.rows.length === 0) return 0;
+    const body = gzipSync(`${page.rows.map(jsonLine).join('\n')}\n`);
+    try {
+      await this.#s3.send(
+        new PutObjectCommand({
+          Bucket: this.#bucket,
+          Key: this.keyOf(page),
+          Body: body,
+          ContentType: 'application/x-ndjson',
+          ContentEncoding: 'gzip',
+        }),
+      );
+    } catch (error) {
+      throw new SyncTargetError(
+        this.describe,
+        `put of ${this.keyOf(page)} failed: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    return page.rows.length;
+  }
+
+  async close(): Promise<void> {
+    this.#s3.destroy();
+  }
+}
