@@ -11,6 +11,11 @@ Settings come from environment variables (defaults target the local stack):
   CASSANDRA_TLS, CASSANDRA_TLS_CA_FILE, CASSANDRA_TLS_VERIFY
   AWS_REGION                   default us-east-1 locally
   AWS_ENDPOINT_URL_KINESIS     Kinesis endpoint (default http://127.0.0.1:4568 locally)
+  AWS_ENDPOINT_URL_S3          S3 endpoint for sync (default http://127.0.0.1:4569 locally)
+  AWS_ENDPOINT_URL_DYNAMODB    DynamoDB endpoint for sync (default http://127.0.0.1:8000 locally)
+  AWS_ENDPOINT_URL             the endpoint of all three when the service's own is unset
+  CASSFLOW_POSTGRES_URL        PostgreSQL for sync (default locally
+                               postgres://cassflow:cassflow@127.0.0.1:55432/cassflow)
   CASSFLOW_CACHE_DIR           jars, data and logs of the local stack (default ./.cache)
   CASSFLOW_CASSANDRA_HEAP      local Cassandra heap (default 1G)
   CASSFLOW_CASSANDRA_START_TIMEOUT  seconds to wait for the local Cassandra (default 180)

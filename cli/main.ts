@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '#lib/config/errors';
 import { PipelineSpecError } from '#lib/pipeline/errors';
 import { QueryError } from '#lib/query/read-windows';
+import { UnsupportedTypeError } from '#lib/sync/column-type';
+import { SyncSourceError } from '#lib/sync/table-schema';
 import packageJson from '../package.json' with { type: 'json' };
 import { demoCommand } from './commands/demo.ts';
 import { localCommand } from './commands/local.ts';
@@ -10,6 +12,7 @@ import { runCommand } from './commands/run.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { sendCommand } from './commands/send.ts';
 import { smokeCommand } from './commands/smoke.ts';
+import { syncCommand } from './commands/sync.ts';
 import { ENV_HELP } from './env-help.ts';
 import { ExitStatus } from './exit-status.ts';
 import { type Output, UsageError } from './output.ts';
@@ -22,6 +25,7 @@ const COMMANDS: readonly ((out: Output) => Command)[] = [
   runCommand,
   sendCommand,
   queryCommand,
+  syncCommand,
   schemaCommand,
   smokeCommand,
 ];
@@ -63,7 +67,12 @@ function exitCode(error: unknown, out: Output, running: Command): number {
     out.error(`error: ${error.message}\nRun '${commandPath(running)} --help' for usage.`);
     return 2;
   }
-  if (error instanceof PipelineSpecError || error instanceof QueryError) {
+  if (
+    error instanceof PipelineSpecError ||
+    error instanceof QueryError ||
+    error instanceof SyncSourceError ||
+    error instanceof UnsupportedTypeError
+  ) {
     out.error(error.message);
     return 2;
   }

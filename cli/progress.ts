@@ -22,7 +22,7 @@ export function progressLine(
   return `${done} sent  ${count(rate)} rec/s  ${count(figures.retried)} retried${failed}`;
 }
 
-function bar(fraction: number): string {
+export function bar(fraction: number): string {
   const filled = Math.round(Math.min(1, Math.max(0, fraction)) * BAR_WIDTH);
   return `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}]`;
 }
@@ -32,15 +32,14 @@ function bar(fraction: number): string {
  * terminal (a log or a pipe gets no such noise). Returns the function that draws the last state
  * and ends the line.
  */
-export function startProgress(
+export function startProgressLine(
   stream: NodeJS.WriteStream,
-  read: () => ProgressFigures,
-  total?: number,
+  line: (elapsedMs: number) => string,
 ): () => void {
   if (!stream.isTTY) return () => {};
   const started = Date.now();
   // \r returns to the line's start, ESC[K clears what a longer previous line left behind.
-  const draw = () => stream.write(`\r${progressLine(read(), total, Date.now() - started)}\x1b[K`);
+  const draw = () => stream.write(`\r${line(Date.now() - started)}\x1b[K`);
   const timer = setInterval(draw, 100);
   timer.unref();
   draw();
@@ -49,4 +48,13 @@ export function startProgress(
     draw();
     stream.write('\n');
   };
+}
+
+/** The progress of sending records: sent of total, records per second, retried. */
+export function startProgress(
+  stream: NodeJS.WriteStream,
+  read: () => ProgressFigures,
+  total?: number,
+): () => void {
+  return startProgressLine(stream, (elapsedMs) => progressLine(read(), total, elapsedMs));
 }

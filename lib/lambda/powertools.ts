@@ -3,7 +3,12 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import type {
+  Context,
+  KinesisStreamBatchResponse,
+  KinesisStreamEvent,
+  ScheduledEvent,
+} from 'aws-lambda';
 
 export type Observability = { logger?: Logger; metrics?: Metrics };
 
@@ -21,6 +26,16 @@ export function kinesisHandler(
   { logger, metrics }: { logger: Logger; metrics: Metrics },
 ) {
   return middy<KinesisStreamEvent, KinesisStreamBatchResponse, Error, Context>(handle)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }));
+}
+
+/** Wraps a scheduled (EventBridge) handler in middy with Powertools' context logging and metrics. */
+export function scheduledHandler<R>(
+  handle: (event: ScheduledEvent, context: Context) => Promise<R>,
+  { logger, metrics }: { logger: Logger; metrics: Metrics },
+) {
+  return middy<ScheduledEvent, R, Error, Context>(handle)
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }));
 }

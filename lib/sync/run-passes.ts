@@ -53,7 +53,9 @@ export async function runPasses(
 ): Promise<SyncRunResult> {
   const now = ports.now ?? Date.now;
   const previous = await ports.checkpoints.loadPass(job.name);
-  const resumed = previous !== undefined && previous.finishedAt === undefined;
+  // A pass left unfinished goes on, unless it was of the other mode (`--mode` switched it).
+  const resumed =
+    previous !== undefined && previous.finishedAt === undefined && previous.mode === job.mode;
   let pass: PassState;
   let ranges: RangeState[];
   if (resumed) {
@@ -68,7 +70,8 @@ export async function runPasses(
       finishedAt: undefined,
       passesFinished: previous?.passesFinished ?? 0,
       runs: (previous?.runs ?? 0) + 1,
-      closedThrough: plan.closedThrough,
+      // A full pass leaves the closed-windows cursor where it was.
+      closedThrough: plan.closedThrough ?? previous?.closedThrough,
     };
     ranges = plan.ranges.map((r) => ({
       ...r,

@@ -8,7 +8,7 @@ import { tokenRangeReader } from './range-reader.ts';
 import { runPasses, type SyncProgress, type SyncRunResult, type TimeBudget } from './run-passes.ts';
 import { CqlSyncCheckpoints } from './sync-checkpoints.ts';
 import { readTableSchema } from './table-schema.ts';
-import type { SyncSchema, SyncTarget } from './target.ts';
+import type { SyncRow, SyncSchema, SyncTarget } from './target.ts';
 import { planTokenRanges } from './token-ranges.ts';
 import { readTokenRing } from './token-ring.ts';
 import { windowResultSchema } from './window-results.ts';
@@ -23,6 +23,12 @@ export type SyncJobContext = {
 
 export type SyncJobResult = SyncRunResult & { source: string; target: string; mode: string };
 
+/** Any table of the session's keyspace, synced in full (no pipeline behind it). */
+export type TableSource = { kind: 'table'; name: string; table: string };
+
+/** What a job reads: a pipeline's results or table, or a table of its own. */
+export type SyncSource = AnyPipeline | TableSource;
+
 /**
  * Runs a pipeline's sync job once: full (the sink's table, or every window row's results) by
  * token ranges, or closed-windows (only windows that became final since the last pass) by
@@ -30,14 +36,16 @@ export type SyncJobResult = SyncRunResult & { source: string; target: string; mo
  */
 export async function runSyncJob(
   job: SyncJobSpec,
-  pipeline: AnyPipeline,
+  pipeline: SyncSource,
   ctx: SyncJobContext,
 ): Promise<SyncJobResult> {
   const { session } = ctx;
-  const tableName = pipeline.kind === 'sink' ? pipeline.table : pipeline.tables.windows;
+  const tableName = pipeline.kind === 'aggregation' ? pipeline.tables.windows : pipeline.table;
   const table = await readTableSchema(session, session.keyspace, tableName);
   const schema: SyncSchema =
-    pipeline.kind === 'sink' ? table : windowResultSchema(table, pipeline, job.mode === 'full');
+    pipeline.kind === 'aggregation'
+      ? windowResultSchema(table, pipeline, job.mode === 'full')
+      : table;
   await ctx.target.prepare(schema);
   const checkpoints = new CqlSyncCheckpoints(session);
   const ports =
@@ -47,10 +55,9 @@ export async function runSyncJob(
             const ring = await readTokenRing(session);
             return { ranges: planTokenRanges(ring.space, job.splits, ring.nodeTokens) };
           },
-          // Pane and open-session rows are the engine's state, not results.
           readPage: tokenRangeReader(session, table, job.fetchSize, {
             schema,
-            keep: (row) => !String(row.window ?? '').includes('#'),
+            ...(pipeline.kind === 'aggregation' ? { keep: isWindowResult } : {}),
           }),
         }
       : closedWindowPorts(job, pipeline, session, schema);
@@ -68,9 +75,14 @@ export async function runSyncJob(
   };
 }
 
+/** Pane and open-session rows (window names with '#') are the engine's state, not results. */
+function isWindowResult(row: SyncRow): boolean {
+  return !String(row.window ?? '').includes('#');
+}
+
 function closedWindowPorts(
   job: SyncJobSpec,
-  pipeline: AnyPipeline,
+  pipeline: SyncSource,
   session: CassandraSession,
   schema: SyncSchema,
 ) {

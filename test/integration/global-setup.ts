@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import { resolveConfig } from '#lib/config/config';
-import { localDown, localUp } from '#lib/local/stack';
+import { localDown, localUp, startedServices } from '#lib/local/stack';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -18,9 +18,7 @@ export default async function setup(project: TestProject) {
   const stack = await localUp(config, process.env, (line) => console.log(`[local stack] ${line}`));
   project.provide('keyspace', `cassflow_it_${Date.now().toString(36)}`);
   return async () => {
-    await localDown(config, {
-      cassandra: stack.cassandra.state === 'started',
-      kinesis: stack.kinesis.state === 'started',
-    });
+    const started = startedServices(stack);
+    if (Object.keys(started).length > 0) await localDown(config, started);
   };
 }

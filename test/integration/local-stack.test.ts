@@ -9,7 +9,7 @@ import { cassandraPaths, startLocalCassandra } from '#lib/local/cassandra/node';
 import { PortInUseError, ServerStartError } from '#lib/local/errors';
 import { startKinesisEmulator } from '#lib/local/kinesis/emulator';
 import { findRunningPid, isAlive } from '#lib/local/managed-process';
-import { localDown, localStatus, localUp } from '#lib/local/stack';
+import { localDown, localStatus, localUp, STACK_SERVICES } from '#lib/local/stack';
 import { freePort } from '../helpers/free-port.ts';
 
 const shared = resolveConfig(process.env);
@@ -47,16 +47,15 @@ describe('local stack', () => {
   it('finds the running servers instead of starting them twice', async () => {
     const report: string[] = [];
     const again = await localUp(shared, process.env, (l) => report.push(l));
-    expect(again.cassandra.state).toBe('already-running');
-    expect(again.kinesis.state).toBe('already-running');
-    expect(report.filter((l) => l.startsWith('Starting'))).toEqual([]);
+    for (const name of STACK_SERVICES) expect(again[name].state).toBe('already-running');
+    expect(report.filter((l) => l.startsWith('Starting') || l.includes(' ready on '))).toEqual([]);
     const status = await localStatus(shared);
     expect(status.cassandra).toMatchObject({ state: 'running', endpoint: '127.0.0.1:9042' });
     expect(status.cassandra.detail).toMatch(/^Cassandra 5\.0\.\d+$/);
-    expect(status.kinesis.state).toBe('running');
+    for (const name of STACK_SERVICES) expect(status[name].state).toBe('running');
   });
 
-  it('uses a Cassandra and a Kinesis it did not start (Docker, LocalStack), and never stops them', async () => {
+  it('uses servers it did not start (Docker, LocalStack), and never stops them', async () => {
     // Prepare: another cache dir has no pid files, so the shared servers are not "ours" there.
     const config = resolveConfig({ ...process.env, CASSFLOW_CACHE_DIR: isolatedCacheDir() });
 
@@ -67,10 +66,12 @@ describe('local stack', () => {
     // Assess
     expect(stack.cassandra).toMatchObject({ state: 'foreign', endpoint: '127.0.0.1:9042' });
     expect(stack.cassandra.detail).toMatch(/not started by cassflow; using it/);
-    expect(stack.kinesis.state).toBe('foreign');
-    expect(down.cassandra?.state).toBe('stopped');
+    for (const name of STACK_SERVICES) expect(stack[name].state).toBe('foreign');
+    expect(stack.postgres.detail).toBe('a PostgreSQL not started by cassflow; using it');
+    expect(down.cassandra).toEqual({ state: 'stopped' });
+    expect(down.postgres).toEqual({ state: 'stopped' });
     const status = await localStatus(shared);
-    expect([status.cassandra.state, status.kinesis.state]).toEqual(['running', 'running']);
+    for (const name of STACK_SERVICES) expect(status[name].state).toBe('running');
   });
 
   it('refuses to start Cassandra on a taken port, naming the address', async () => {
@@ -139,8 +140,13 @@ describe('local stack', () => {
       env: process.env,
     });
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/Cassandra: running at 127\.0\.0\.1:9042 \(pid \d+\)/);
-    expect(run.stdout).toMatch(/Kinesis {2}: running at http:\/\/127\.0\.0\.1:4568/);
+    expect(run.stdout).toMatch(/Cassandra : running at 127\.0\.0\.1:9042 \(pid \d+\)/);
+    expect(run.stdout).toMatch(/Kinesis {3}: running at http:\/\/127\.0\.0\.1:4568/);
+    expect(run.stdout).toMatch(/S3 {8}: running at http:\/\/127\.0\.0\.1:4569/);
+    expect(run.stdout).toMatch(/DynamoDB {2}: running at http:\/\/127\.0\.0\.1:8000/);
+    expect(run.stdout).toMatch(
+      /PostgreSQL: running at postgres:\/\/cassflow@127\.0\.0\.1:55432\/cassflow/,
+    );
     const pid = Number(/pid (\d+)/.exec(run.stdout)?.[1]);
     expect(isAlive(pid)).toBe(true);
   });

@@ -1,5 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { KinesisConfig } from '../../config/config.ts';
 import { createAggregateHandler } from '../../lambda/aggregate-handler.ts';
 import { kinesisShardLister } from '../../lambda/list-stream-shards.ts';
@@ -7,13 +5,13 @@ import { createSinkHandler } from '../../lambda/sink-handler.ts';
 import type { AnyPipeline } from '../../pipeline/any-pipeline.ts';
 import type { CassandraSession } from '../../store/session.ts';
 import type { KinesisFunction } from '../event-source/invoke.ts';
+import { localObservability } from './local-observability.ts';
 
 /** Batch figures the runtime reports (both handler kinds count records in and dead letters). */
 export type FunctionFigures = { records: number; deadLettered: number; late: number };
 
 /**
- * The same handler Lambda runs for the pipeline (aggregation or sink), with its Powertools logs
- * at `logLevel` so a local run shows the runtime's own lines rather than one JSON line per batch.
+ * The same handler Lambda runs for the pipeline (aggregation or sink), observed locally.
  */
 export function pipelineFunction(
   pipeline: AnyPipeline,
@@ -21,17 +19,7 @@ export function pipelineFunction(
   kinesis: KinesisConfig,
   options: { logLevel: string; onBatch: (figures: FunctionFigures) => void },
 ): KinesisFunction {
-  const logger = new Logger({
-    serviceName: `cassflow-${pipeline.name}`,
-    logLevel: options.logLevel as 'WARN',
-  });
-  // Locally the EMF metrics go nowhere, and neither do their warnings (e.g. "no metrics").
-  const quiet = () => undefined;
-  const metrics = new Metrics({
-    namespace: 'cassflow',
-    serviceName: pipeline.name,
-    logger: { debug: quiet, info: quiet, warn: quiet, error: console.error },
-  });
+  const { logger, metrics } = localObservability(pipeline.name, options.logLevel);
   if (pipeline.kind === 'aggregation') {
     return createAggregateHandler(pipeline, {
       session: () => session,

@@ -17,6 +17,7 @@ import type { EventSourceSettingsInput } from '../event-source/settings.ts';
 import { type ScheduledJob, startScheduler } from '../scheduler/scheduler.ts';
 import { CASSFLOW_EVENT_SOURCE } from './event-source-defaults.ts';
 import { type FunctionFigures, pipelineFunction } from './pipeline-function.ts';
+import { syncSchedules } from './sync-schedules.ts';
 
 export type RuntimeOptions = {
   config: CassflowConfig;
@@ -28,7 +29,7 @@ export type RuntimeOptions = {
   shards?: number;
   /** Powertools log level of the handlers (default WARN). */
   logLevel?: string;
-  /** Functions to run on their schedules (EventBridge rules on AWS). */
+  /** Functions to run on their schedules (EventBridge rules on AWS), besides the pipelines' sync jobs. */
   scheduled?: readonly ScheduledJob[];
 };
 
@@ -58,7 +59,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const kinesis = createKinesisClient(config.kinesis);
   const clients: { shutdown(): Promise<void> }[] = [];
   const running: RunningPipeline[] = [];
-  const scheduler = startScheduler(options.scheduled ?? [], {
+  const scheduled = [
+    ...(options.scheduled ?? []),
+    ...syncSchedules(config, options.pipelines, options.logLevel ?? 'WARN'),
+  ];
+  const scheduler = startScheduler(scheduled, {
     log,
     region: config.kinesis.region,
   });

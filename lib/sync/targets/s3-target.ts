@@ -1,5 +1,10 @@
 import { gzipSync } from 'node:zlib';
-import { HeadBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  HeadBucketCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { type SyncPage, type SyncSchema, type SyncTarget, SyncTargetError } from '../target.ts';
 import { jsonLine } from './json-row.ts';
 
@@ -14,9 +19,17 @@ export class S3Target implements SyncTarget {
   readonly #s3: S3Client;
   readonly #bucket: string;
   readonly #prefix: string;
+  readonly #createIfMissing: boolean;
 
-  constructor(s3: S3Client, bucket: string, prefix = '') {
+  /** `createIfMissing` is for the local S3 server; on AWS a missing bucket is an error. */
+  constructor(
+    s3: S3Client,
+    bucket: string,
+    prefix = '',
+    options: { createIfMissing?: boolean } = {},
+  ) {
     this.#s3 = s3;
+    this.#createIfMissing = options.createIfMissing ?? false;
     this.#bucket = bucket;
     this.#prefix = prefix.replace(/^\/+|\/+$/g, '');
     this.describe = `s3://${bucket}${this.#prefix ? `/${this.#prefix}` : ''}`;
@@ -28,6 +41,10 @@ export class S3Target implements SyncTarget {
     } catch (error) {
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata
         ?.httpStatusCode;
+      if (status === 404 && this.#createIfMissing) {
+        await this.#s3.send(new CreateBucketCommand({ Bucket: this.#bucket }));
+        return;
+      }
       const problem =
         status === 404
           ? `bucket ${this.#bucket} does not exist`

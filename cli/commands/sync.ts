@@ -1,0 +1,90 @@
+import { Command, Option } from 'commander';
+import { resolveConfig } from '#lib/config/config';
+import type { AnyPipeline } from '#lib/pipeline/any-pipeline';
+import { parseDuration } from '#lib/pipeline/duration';
+import { loadPipelineFile } from '#lib/pipelines/load-pipeline-file';
+import { runConfiguredSyncJob } from '#lib/sync/run-configured-job';
+import type { SyncProgress } from '#lib/sync/run-passes';
+import { findSyncJob, syncJobsOf } from '#lib/sync/sync-jobs';
+import { EXAMPLE_PIPELINES } from '../../examples/index.ts';
+import type { Output } from '../output.ts';
+import { UsageError } from '../output.ts';
+import { bar, startProgressLine } from '../progress.ts';
+
+type SyncOptions = {
+  job: string;
+  mode?: 'full' | 'closed-windows';
+  file?: string;
+  timeLimit?: string;
+};
+
+function progressText(p: SyncProgress, elapsedMs: number): string {
+  const rate = elapsedMs > 0 ? Math.round((p.rowsRead * 1000) / elapsedMs) : 0;
+  const ranges =
+    p.rangesTotal > 0
+      ? `${bar(p.rangesDone / p.rangesTotal)} ${p.rangesDone}/${p.rangesTotal} ranges`
+      : 'no ranges';
+  return `${ranges}  ${p.rowsRead.toLocaleString('en-US')} rows  ${p.pages} pages  ${rate.toLocaleString('en-US')} rows/s`;
+}
+
+/** `cassflow sync --job J`: one run of a pipeline's sync job, from where the last one stopped. */
+export function syncCommand(out: Output): Command {
+  return new Command('sync')
+    .summary("run a pipeline's sync job once: Cassandra rows into S3, DynamoDB or PostgreSQL")
+    .description(
+      "Run one of the pipelines' sync jobs once, the way its scheduled Lambda does: read the " +
+        'source page by page (full: token-range splits; closed-windows: only windows that became ' +
+        'final since the last pass) and write each page to the target. It goes on with an ' +
+        'unfinished pass from its checkpoints; a finished pass makes the next run start a new one.',
+    )
+    .requiredOption('--job <name>', 'the sync job (a `sync` entry of a pipeline)')
+    .addOption(
+      new Option('--mode <mode>', "override the job's mode").choices(['full', 'closed-windows']),
+    )
+    .option('--file <path>', 'also look in the pipelines of this module (default: the examples)')
+    .option('--time-limit <duration>', 'stop taking pages after this long, e.g. 5m (default: none)')
+    .action(async (options: SyncOptions) => {
+      const pipelines: AnyPipeline[] = [...EXAMPLE_PIPELINES.values()];
+      if (options.file) pipelines.push(...(await loadPipelineFile(options.file)).pipelines);
+      const found = findSyncJob(syncJobsOf(pipelines), options.job);
+      const job = options.mode ? { ...found.job, mode: options.mode } : found.job;
+      let limitMs = Number.POSITIVE_INFINITY;
+      if (options.timeLimit !== undefined) {
+        try {
+          limitMs = parseDuration(options.timeLimit, '--time-limit');
+        } catch (error) {
+          throw new UsageError((error as Error).message);
+        }
+      }
+      const started = Date.now();
+      let progress: SyncProgress = {
+        pages: 0,
+        rowsRead: 0,
+        rowsWritten: 0,
+        rangesDone: 0,
+        rangesTotal: 0,
+      };
+      const stop = startProgressLine(process.stderr, (ms) => progressText(progress, ms));
+      const result = await runConfiguredSyncJob(
+        resolveConfig(process.env),
+        { job, pipeline: found.pipeline },
+        { remainingMs: () => limitMs - (Date.now() - started), marginMs: 0 },
+        (p) => {
+          progress = { ...p };
+        },
+      ).finally(stop);
+      const seconds = (Date.now() - started) / 1000;
+      const state = result.passFinished
+        ? 'pass finished'
+        : result.stoppedForTime
+          ? 'stopped at the time limit; the next run goes on'
+          : 'pass unfinished';
+      out.info(
+        `Sync ${job.name} (${job.mode}) ${result.source} → ${result.target}: ` +
+          `${result.rowsRead.toLocaleString('en-US')} rows read, ${result.rowsWritten.toLocaleString('en-US')} written, ` +
+          `${result.pages} pages, ${result.rangesDone}/${result.rangesTotal} ranges, in ${seconds.toFixed(1)} s ` +
+          `(${Math.round(result.rowsRead / Math.max(seconds, 0.001)).toLocaleString('en-US')} rows/s); ` +
+          `${result.resumed ? 'resumed a pass; ' : ''}${state}`,
+      );
+    });
+}

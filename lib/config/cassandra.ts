@@ -1,0 +1,105 @@
+import { LOCAL_DEFAULTS } from './defaults.ts';
+import {
+  type Env,
+  readBoolean,
+  readChoice,
+  readPort,
+  readPositiveInt,
+  readString,
+} from './env-values.ts';
+import { ConfigError } from './errors.ts';
+
+/** Which kind of Cassandra holds the state. */
+export const STORE_KINDS = ['cassandra', 'keyspaces'] as const;
+export type StoreKind = (typeof STORE_KINDS)[number];
+
+export type SelfManagedCassandraConfig = {
+  kind: 'cassandra';
+  /** Hosts, each optionally `host:port`; entries without a port use `port`. */
+  contactPoints: string[];
+  port: number;
+  localDataCenter: string;
+  keyspace: string;
+  replicationFactor: number;
+  tls?: { caFile?: string; rejectUnauthorized: boolean };
+  auth?: { username: string; password: string };
+};
+
+export type KeyspacesConfig = {
+  kind: 'keyspaces';
+  region: string;
+  contactPoints: string[];
+  port: number;
+  localDataCenter: string;
+  keyspace: string;
+};
+
+export type CassandraConfig = SelfManagedCassandraConfig | KeyspacesConfig;
+
+/**
+ * The Cassandra cassflow keeps its state in: a self-managed cluster (the local node by default)
+ * or Amazon Keyspaces, the default `kind` unless CASSFLOW_STORE says otherwise.
+ */
+export function resolveCassandra(
+  env: Env,
+  defaultKind: StoreKind,
+  region: string,
+): CassandraConfig {
+  const kind = readChoice(env, 'CASSFLOW_STORE', STORE_KINDS, defaultKind);
+  const keyspace = readKeyspaceName(env);
+  const listed = readString(env, 'CASSANDRA_CONTACT_POINTS')
+    ?.split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+
+  if (kind === 'keyspaces') {
+    return {
+      kind,
+      region,
+      contactPoints: listed ?? [`cassandra.${region}.amazonaws.com`],
+      port: readPort(env, 'CASSANDRA_PORT', 9142),
+      localDataCenter: readString(env, 'CASSANDRA_LOCAL_DC') ?? region,
+      keyspace,
+    };
+  }
+
+  const username = readString(env, 'CASSANDRA_USERNAME');
+  const password = readString(env, 'CASSANDRA_PASSWORD');
+  if ((username === undefined) !== (password === undefined)) {
+    const missing = username === undefined ? 'CASSANDRA_USERNAME' : 'CASSANDRA_PASSWORD';
+    throw new ConfigError(missing, 'must be set together with the other of username/password');
+  }
+  const caFile = readString(env, 'CASSANDRA_TLS_CA_FILE');
+  const tlsOn = readBoolean(env, 'CASSANDRA_TLS', caFile !== undefined);
+  return {
+    kind,
+    contactPoints: listed ?? [LOCAL_DEFAULTS.cassandraHost],
+    port: readPort(env, 'CASSANDRA_PORT', LOCAL_DEFAULTS.cassandraPort),
+    localDataCenter: readString(env, 'CASSANDRA_LOCAL_DC') ?? LOCAL_DEFAULTS.dataCenter,
+    keyspace,
+    replicationFactor: readPositiveInt(env, 'CASSANDRA_REPLICATION_FACTOR', 1),
+    ...(tlsOn
+      ? {
+          tls: {
+            ...(caFile ? { caFile } : {}),
+            rejectUnauthorized: readBoolean(env, 'CASSANDRA_TLS_VERIFY', true),
+          },
+        }
+      : {}),
+    ...(username && password ? { auth: { username, password } } : {}),
+  };
+}
+
+/** Keyspaces names: at most 48 characters, letters, digits and underscores, a letter or digit first. */
+const KEYSPACE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_]{0,47}$/;
+
+function readKeyspaceName(env: Env): string {
+  const keyspace = readString(env, 'CASSANDRA_KEYSPACE') ?? LOCAL_DEFAULTS.keyspace;
+  if (!KEYSPACE_NAME.test(keyspace)) {
+    throw new ConfigError(
+      'CASSANDRA_KEYSPACE',
+      `'${keyspace}' is not a valid keyspace name (letters, digits, _; at most 48)`,
+    );
+  }
+  return keyspace;
+}
