@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '#lib/config/errors';
 import { pipelineFromEnv } from '#lib/lambda/aggregate-function';
+import { syncFunction } from '#lib/lambda/sync-function';
 import { EXAMPLE_PIPELINES } from '../../examples/index.ts';
 
 describe('the deployed functions', () => {
@@ -43,5 +44,16 @@ describe('the deployed functions', () => {
     // Assess
     expect(typeof aggregate.handler).toBe('function');
     expect(typeof sink.handler).toBe('function');
+  });
+
+  it('run the sync job CASSFLOW_SYNC_JOB names, and name the ones there are when it is wrong', async () => {
+    expect(() => syncFunction(EXAMPLE_PIPELINES, {})).toThrow(/CASSFLOW_SYNC_JOB: not set/);
+    expect(() => syncFunction(EXAMPLE_PIPELINES, { CASSFLOW_SYNC_JOB: 'nope' })).toThrow(
+      "CASSFLOW_SYNC_JOB: 'nope' is not one of page-views-to-s3, page-view-log-to-postgres",
+    );
+    process.env.CASSFLOW_SYNC_JOB = 'page-views-to-s3';
+    const sync = await import('../../functions/sync.ts');
+    delete process.env.CASSFLOW_SYNC_JOB;
+    expect(typeof sync.handler).toBe('function');
   });
 });
