@@ -1,4 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import type { CassflowConfig } from '../config/config.ts';
+import type { Env } from '../config/env-values.ts';
 import { PortInUseError, ServerStartError } from './errors.ts';
 import {
   findRunningPid,
@@ -110,4 +112,43 @@ export async function backgroundServerStatus(server: BackgroundServer): Promise<
       : { state: 'stopped', endpoint };
   }
   return { state: answers ? 'running' : 'starting', endpoint, pid };
+}
+
+/**
+ * True when one request, given 3 seconds, succeeds: a port held by something that never answers
+ * must not stall `local up`. The client is closed either way.
+ */
+export async function answersQuickly<C>(
+  client: C,
+  request: (client: C, signal: AbortSignal) => Promise<unknown>,
+  close: (client: C) => unknown,
+): Promise<boolean> {
+  try {
+    await request(client, AbortSignal.timeout(3000));
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await close(client);
+  }
+}
+
+/** What `local up|down|status` call for one background server. */
+export type ServerControls = {
+  start(config: CassflowConfig, env: Env, report: (line: string) => void): Promise<ServiceReport>;
+  stop(cacheDir: string): Promise<ServiceStatus>;
+  status(config: CassflowConfig): Promise<ServiceStatus>;
+};
+
+/** The start, stop and status of a server described by `describe`. */
+export function serverControls(
+  describe: (config: CassflowConfig, env: Env) => BackgroundServer,
+  processOf: (cacheDir: string) => ManagedProcess,
+  stopGraceMs: number,
+): ServerControls {
+  return {
+    start: (config, env, report) => startBackgroundServer(describe(config, env), report),
+    stop: (cacheDir) => stopBackgroundServer(processOf(cacheDir), stopGraceMs),
+    status: (config) => backgroundServerStatus(describe(config, process.env)),
+  };
 }

@@ -1,9 +1,18 @@
 // Generated EventBridge cron expressions, with when they fire worked out by brute force over
 // Date (not by the scheduler's own arithmetic), for the property tests of nextFireTime.
 import fc from 'fast-check';
+import { type CronExpression, parseScheduleExpression } from '#lib/schedule/schedule-expression';
 
-const MIN = 60_000;
-const DAY = 24 * 60 * MIN;
+export const MIN = 60_000;
+export const DAY = 24 * 60 * MIN;
+export const at = (iso: string) => Date.parse(iso);
+
+/** A cron expression parsed, for tests that know it is one. */
+export function cron(text: string): CronExpression {
+  const expr = parseScheduleExpression(text);
+  if (expr.kind !== 'cron') throw new Error(`${text} is not a cron expression`);
+  return expr;
+}
 
 /** A generated cron field: its text, and (apart from the parser) which values it allows. */
 type Field = { readonly text: string; readonly allows: (value: number) => boolean };

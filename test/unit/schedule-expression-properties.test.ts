@@ -1,21 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  type CronExpression,
-  nextFireTime,
-  parseScheduleExpression,
-} from '#lib/schedule/schedule-expression';
-import { cronCases, firstMatch, matches } from '../helpers/cron-cases.ts';
-
-const MIN = 60_000;
-const DAY = 24 * 60 * MIN;
-const at = (iso: string) => Date.parse(iso);
-
-function cron(text: string): CronExpression {
-  const expr = parseScheduleExpression(text);
-  if (expr.kind !== 'cron') throw new Error(`${text} is not a cron expression`);
-  return expr;
-}
+import { nextFireTime, parseScheduleExpression } from '#lib/schedule/schedule-expression';
+import { at, cron, cronCases, DAY, firstMatch, MIN, matches } from '../helpers/cron-cases.ts';
 
 // Long enough to cover nearly every gap the generated expressions leave.
 const BRUTE_FORCE_MS = 3 * 366 * DAY;

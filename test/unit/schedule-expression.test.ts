@@ -1,20 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ScheduleExpressionError } from '#lib/schedule/errors';
-import {
-  type CronExpression,
-  nextFireTime,
-  parseScheduleExpression,
-} from '#lib/schedule/schedule-expression';
-
-const MIN = 60_000;
-const DAY = 24 * 60 * MIN;
-const at = (iso: string) => Date.parse(iso);
-
-function cron(text: string): CronExpression {
-  const expr = parseScheduleExpression(text);
-  if (expr.kind !== 'cron') throw new Error(`${text} is not a cron expression`);
-  return expr;
-}
+import { nextFireTime, parseScheduleExpression } from '#lib/schedule/schedule-expression';
+import { at, cron, DAY, MIN } from '../helpers/cron-cases.ts';
 
 describe('parseScheduleExpression', () => {
   it.each([

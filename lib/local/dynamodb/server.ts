@@ -4,14 +4,8 @@ import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import type { CassflowConfig } from '../../config/config.ts';
 import type { Env } from '../../config/env-values.ts';
 import { createDynamoDbClient } from '../../targets/clients.ts';
-import {
-  type BackgroundServer,
-  backgroundServerStatus,
-  startBackgroundServer,
-  stopBackgroundServer,
-} from '../background-server.ts';
+import { answersQuickly, type BackgroundServer, serverControls } from '../background-server.ts';
 import type { ManagedProcess } from '../managed-process.ts';
-import type { ServiceReport, ServiceStatus } from '../service.ts';
 
 const NAME = 'DynamoDB server (dynalite)';
 
@@ -28,17 +22,12 @@ function dynamoDbPaths(cacheDir: string) {
   };
 }
 
-/** One quick ListTables: a port held by something that never answers must not stall us. */
-async function answersDynamoDb(config: CassflowConfig): Promise<boolean> {
-  const client = createDynamoDbClient(config.dynamodb, { maxAttempts: 1 });
-  try {
-    await client.send(new ListTablesCommand({}), { abortSignal: AbortSignal.timeout(3000) });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    client.destroy();
-  }
+function answersDynamoDb(config: CassflowConfig): Promise<boolean> {
+  return answersQuickly(
+    createDynamoDbClient(config.dynamodb, { maxAttempts: 1 }),
+    (client, abortSignal) => client.send(new ListTablesCommand({}), { abortSignal }),
+    (client) => client.destroy(),
+  );
 }
 
 function dynamoDbServer(config: CassflowConfig, env: Env): BackgroundServer {
@@ -83,18 +72,12 @@ function dynamoDbServer(config: CassflowConfig, env: Env): BackgroundServer {
  * 127.0.0.1, or finds it running. A DynamoDB endpoint someone else runs there (DynamoDB Local,
  * LocalStack) is used as it is.
  */
-export function startDynamoDbServer(
-  config: CassflowConfig,
-  env: Env,
-  report: (line: string) => void,
-): Promise<ServiceReport> {
-  return startBackgroundServer(dynamoDbServer(config, env), report);
-}
+const controls = serverControls(
+  dynamoDbServer,
+  (cacheDir) => dynamoDbPaths(cacheDir).process,
+  5000,
+);
 
-export function stopDynamoDbServer(cacheDir: string): Promise<ServiceStatus> {
-  return stopBackgroundServer(dynamoDbPaths(cacheDir).process, 5000);
-}
-
-export function dynamoDbServerStatus(config: CassflowConfig): Promise<ServiceStatus> {
-  return backgroundServerStatus(dynamoDbServer(config, process.env));
-}
+export const startDynamoDbServer = controls.start;
+export const stopDynamoDbServer = controls.stop;
+export const dynamoDbServerStatus = controls.status;

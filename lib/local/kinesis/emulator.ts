@@ -5,14 +5,8 @@ import { ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import type { CassflowConfig } from '../../config/config.ts';
 import type { Env } from '../../config/env-values.ts';
 import { createKinesisClient } from '../../kinesis/client.ts';
-import {
-  type BackgroundServer,
-  backgroundServerStatus,
-  startBackgroundServer,
-  stopBackgroundServer,
-} from '../background-server.ts';
+import { answersQuickly, type BackgroundServer, serverControls } from '../background-server.ts';
 import type { ManagedProcess } from '../managed-process.ts';
-import type { ServiceReport, ServiceStatus } from '../service.ts';
 
 const NAME = 'Kinesis emulator (kinesis-mock)';
 const START_TIMEOUT_MS = 60_000;
@@ -36,17 +30,12 @@ function emulatorPackageDir(): string {
   return dirname(createRequire(import.meta.url).resolve('kinesis-local/package.json'));
 }
 
-/** One quick ListStreams: a port held by something that never answers must not stall us. */
-async function answersKinesis(config: CassflowConfig): Promise<boolean> {
-  const client = createKinesisClient(config.kinesis, { maxAttempts: 1 });
-  try {
-    await client.send(new ListStreamsCommand({}), { abortSignal: AbortSignal.timeout(3000) });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    client.destroy();
-  }
+function answersKinesis(config: CassflowConfig): Promise<boolean> {
+  return answersQuickly(
+    createKinesisClient(config.kinesis, { maxAttempts: 1 }),
+    (client, abortSignal) => client.send(new ListStreamsCommand({}), { abortSignal }),
+    (client) => client.destroy(),
+  );
 }
 
 function emulatorServer(config: CassflowConfig, env: Env): BackgroundServer {
@@ -92,18 +81,12 @@ function emulatorServer(config: CassflowConfig, env: Env): BackgroundServer {
  * Starts kinesis-mock on 127.0.0.1 (plain HTTP and TLS ports), or finds the one running. A
  * Kinesis endpoint someone else runs there (LocalStack) is used as it is.
  */
-export function startKinesisEmulator(
-  config: CassflowConfig,
-  env: Env,
-  report: (line: string) => void,
-): Promise<ServiceReport> {
-  return startBackgroundServer(emulatorServer(config, env), report);
-}
+const controls = serverControls(
+  emulatorServer,
+  (cacheDir) => emulatorPaths(cacheDir).process,
+  10000,
+);
 
-export function stopKinesisEmulator(cacheDir: string): Promise<ServiceStatus> {
-  return stopBackgroundServer(emulatorPaths(cacheDir).process, 10_000);
-}
-
-export function kinesisEmulatorStatus(config: CassflowConfig): Promise<ServiceStatus> {
-  return backgroundServerStatus(emulatorServer(config, process.env));
-}
+export const startKinesisEmulator = controls.start;
+export const stopKinesisEmulator = controls.stop;
+export const kinesisEmulatorStatus = controls.status;

@@ -2,13 +2,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { CassflowConfig } from '../../config/config.ts';
 import type { Env } from '../../config/env-values.ts';
-import {
-  type BackgroundServer,
-  backgroundServerStatus,
-  startBackgroundServer,
-  stopBackgroundServer,
-} from '../background-server.ts';
-import type { ServiceReport, ServiceStatus } from '../service.ts';
+import { type BackgroundServer, serverControls } from '../background-server.ts';
 import { LAUNCHER, postgresLaunch, postgresPaths } from './launch.ts';
 
 /** One quick `SELECT 1` as the configured user, in the configured database. */
@@ -67,18 +61,12 @@ function postgresServer(config: CassflowConfig, env: Env): BackgroundServer {
  * dir, or finds it running. A PostgreSQL someone else runs there that lets the configured user
  * in is used as it is.
  */
-export function startPostgresServer(
-  config: CassflowConfig,
-  env: Env,
-  report: (line: string) => void,
-): Promise<ServiceReport> {
-  return startBackgroundServer(postgresServer(config, env), report);
-}
+const controls = serverControls(
+  postgresServer,
+  (cacheDir) => postgresPaths(cacheDir).process,
+  30_000,
+);
 
-export function stopPostgresServer(cacheDir: string): Promise<ServiceStatus> {
-  return stopBackgroundServer(postgresPaths(cacheDir).process, 30_000);
-}
-
-export function postgresServerStatus(config: CassflowConfig): Promise<ServiceStatus> {
-  return backgroundServerStatus(postgresServer(config, process.env));
-}
+export const startPostgresServer = controls.start;
+export const stopPostgresServer = controls.stop;
+export const postgresServerStatus = controls.status;

@@ -4,14 +4,8 @@ import { ListBucketsCommand } from '@aws-sdk/client-s3';
 import type { CassflowConfig } from '../../config/config.ts';
 import type { Env } from '../../config/env-values.ts';
 import { createS3Client } from '../../targets/clients.ts';
-import {
-  type BackgroundServer,
-  backgroundServerStatus,
-  startBackgroundServer,
-  stopBackgroundServer,
-} from '../background-server.ts';
+import { answersQuickly, type BackgroundServer, serverControls } from '../background-server.ts';
 import type { ManagedProcess } from '../managed-process.ts';
-import type { ServiceReport, ServiceStatus } from '../service.ts';
 
 const NAME = 'S3 server (s3rver)';
 
@@ -30,17 +24,12 @@ export function s3Paths(cacheDir: string) {
   };
 }
 
-/** One quick ListBuckets: a port held by something that never answers must not stall us. */
-async function answersS3(config: CassflowConfig): Promise<boolean> {
-  const client = createS3Client(config.s3, { maxAttempts: 1 });
-  try {
-    await client.send(new ListBucketsCommand({}), { abortSignal: AbortSignal.timeout(3000) });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    client.destroy();
-  }
+function answersS3(config: CassflowConfig): Promise<boolean> {
+  return answersQuickly(
+    createS3Client(config.s3, { maxAttempts: 1 }),
+    (client, abortSignal) => client.send(new ListBucketsCommand({}), { abortSignal }),
+    (client) => client.destroy(),
+  );
 }
 
 function s3Server(config: CassflowConfig, env: Env): BackgroundServer {
@@ -82,18 +71,8 @@ function s3Server(config: CassflowConfig, env: Env): BackgroundServer {
  * Starts s3rver (an S3-compatible server, objects kept as files under the cache dir) on
  * 127.0.0.1, or finds it running. An S3 endpoint someone else runs there is used as it is.
  */
-export function startS3Server(
-  config: CassflowConfig,
-  env: Env,
-  report: (line: string) => void,
-): Promise<ServiceReport> {
-  return startBackgroundServer(s3Server(config, env), report);
-}
+const controls = serverControls(s3Server, (cacheDir) => s3Paths(cacheDir).process, 5000);
 
-export function stopS3Server(cacheDir: string): Promise<ServiceStatus> {
-  return stopBackgroundServer(s3Paths(cacheDir).process, 5000);
-}
-
-export function s3ServerStatus(config: CassflowConfig): Promise<ServiceStatus> {
-  return backgroundServerStatus(s3Server(config, process.env));
-}
+export const startS3Server = controls.start;
+export const stopS3Server = controls.stop;
+export const s3ServerStatus = controls.status;
