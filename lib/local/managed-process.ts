@@ -1,5 +1,13 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A server process cassflow started in the background: its pid file and its log. */
@@ -62,6 +70,12 @@ export function startDetached(
 ): number {
   const log = openSync(proc.logFile, 'a');
   try {
+    // Each start is marked in the log, so its end says which run it belongs to even before the
+    // server has printed anything.
+    writeSync(
+      log,
+      `--- cassflow started ${proc.name} at ${new Date().toISOString()}: ${command} ${args.join(' ')}\n`,
+    );
     const child = spawn(command, args, {
       cwd: options.cwd,
       env: options.env,
