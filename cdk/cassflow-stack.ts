@@ -1,8 +1,9 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
-import { Stream, StreamEncryption, StreamMode } from 'aws-cdk-lib/aws-kinesis';
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { Stream } from 'aws-cdk-lib/aws-kinesis';
 import type { Construct } from 'constructs';
 import { CORE_TABLES } from '#lib/store/schema/core-tables';
 import { KeyspacesSchema } from './constructs/keyspaces-schema.ts';
+import { PipelineStream } from './constructs/pipeline-stream.ts';
 
 export type CassflowStackProps = StackProps & {
   keyspaceName?: string;
@@ -20,13 +21,10 @@ export class CassflowStack extends Stack {
 
   constructor(scope: Construct, id: string, props: CassflowStackProps = {}) {
     super(scope, id, props);
-    this.stream = new Stream(this, 'Source', {
+    this.stream = new PipelineStream(this, 'Source', {
       streamName: props.streamName ?? 'cassflow-events',
-      streamMode: StreamMode.PROVISIONED,
-      shardCount: props.shardCount ?? 1,
-      encryption: StreamEncryption.MANAGED,
-      retentionPeriod: Duration.hours(24),
-    });
+      capacity: { shards: props.shardCount ?? 1 },
+    }).stream;
     this.schema = new KeyspacesSchema(this, 'State', {
       keyspaceName: props.keyspaceName ?? 'cassflow',
       tables: CORE_TABLES,

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { resolveConfig } from '#lib/config/config';
-import { CASSFLOW_EVENT_SOURCE } from '#lib/local/runtime/event-source-defaults';
+import { CASSFLOW_EVENT_SOURCE } from '#lib/lambda/event-source-defaults';
 import { startRuntime } from '#lib/local/runtime/runtime';
 import { statusLine } from '#lib/local/runtime/status-line';
 import { localDown, localUp, startedServices } from '#lib/local/stack';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '#lib/config/errors';
 import { pipelineFromEnv } from '#lib/lambda/aggregate-function';
+import { checkParallelization, ParallelizationError } from '#lib/lambda/event-source-defaults';
 import { syncFunction } from '#lib/lambda/sync-function';
 import { EXAMPLE_PIPELINES } from '../../examples/index.ts';
 
@@ -55,5 +56,18 @@ describe('the deployed functions', () => {
     const sync = await import('../../functions/sync.ts');
     delete process.env.CASSFLOW_SYNC_JOB;
     expect(typeof sync.handler).toBe('function');
+  });
+});
+
+describe('the parallelization factor rule', () => {
+  it('holds an aggregation to one batch per shard, and lets a sink take 1 to 10', () => {
+    expect(() => checkParallelization({ name: 'views', kind: 'aggregation' }, 1)).not.toThrow();
+    expect(() => checkParallelization({ name: 'views', kind: 'aggregation' }, 2)).toThrow(
+      /pipeline views: a parallelization factor of 2 is not allowed for an aggregation/,
+    );
+    expect(() => checkParallelization({ name: 'log', kind: 'sink' }, 10)).not.toThrow();
+    expect(() => checkParallelization({ name: 'log', kind: 'sink' }, 11)).toThrow(
+      ParallelizationError,
+    );
   });
 });

@@ -3,6 +3,7 @@ import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/clien
 import type { CassflowConfig } from '../../config/config.ts';
 import { createKinesisClient } from '../../kinesis/client.ts';
 import { ensureStream } from '../../kinesis/streams.ts';
+import { CASSFLOW_EVENT_SOURCE, checkParallelization } from '../../lambda/event-source-defaults.ts';
 import type { AnyPipeline } from '../../pipeline/any-pipeline.ts';
 import { createCassandraClient } from '../../store/client.ts';
 import { tablesOf } from '../../store/pipeline-tables.ts';
@@ -15,7 +16,6 @@ import { FailureLog } from '../event-source/on-failure.ts';
 import { CassandraPositions } from '../event-source/positions.ts';
 import type { EventSourceSettingsInput } from '../event-source/settings.ts';
 import { type ScheduledJob, startScheduler } from '../scheduler/scheduler.ts';
-import { CASSFLOW_EVENT_SOURCE } from './event-source-defaults.ts';
 import { type FunctionFigures, pipelineFunction } from './pipeline-function.ts';
 import { syncSchedules } from './sync-schedules.ts';
 
@@ -56,6 +56,10 @@ export type Runtime = {
  */
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { config, log } = options;
+  const settings = { ...CASSFLOW_EVENT_SOURCE, ...options.eventSource };
+  for (const pipeline of options.pipelines) {
+    checkParallelization(pipeline, settings.parallelizationFactor ?? 1);
+  }
   const kinesis = createKinesisClient(config.kinesis);
   const clients: { shutdown(): Promise<void> }[] = [];
   const running: RunningPipeline[] = [];
@@ -109,7 +113,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           stream,
         ),
         onFailure: new FailureLog(failureLog),
-        settings: { ...CASSFLOW_EVENT_SOURCE, ...options.eventSource },
+        settings,
         log: (line) => log(`${pipeline.name}: ${line}`),
       });
       running.push({ pipeline, stream, source, figures, failureLog });
