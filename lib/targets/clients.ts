@@ -88,5 +88,14 @@ export function createPostgresPool(
   if (!config.url) {
     throw new ConfigError('CASSFLOW_POSTGRES_URL', 'must be set to reach PostgreSQL in aws mode');
   }
-  return new pg.Pool({ connectionTimeoutMillis: 5000, ...options, connectionString: config.url });
+  const pool = new pg.Pool({
+    connectionTimeoutMillis: 5000,
+    ...options,
+    connectionString: config.url,
+  });
+  // A connection the server drops (restart, shutdown) emits 'error' on its client even when it is
+  // idle or its pool is ending; unheard, that would end the process. Queries still reject.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
 }
