@@ -12,8 +12,9 @@ export type KeyspacesSchemaProps = {
 };
 
 /**
- * An Amazon Keyspaces keyspace and its tables, on-demand and with point-in-time recovery, built
- * from cassflow's table descriptions so the deployed schema and the CQL schema cannot drift.
+ * An Amazon Keyspaces keyspace and its tables, on-demand, with point-in-time recovery and a
+ * pipeline's retention as the TTL, built from cassflow's table descriptions so the deployed
+ * schema and the CQL schema cannot drift.
  */
 export class KeyspacesSchema extends Construct {
   readonly keyspace: CfnKeyspace;
@@ -37,6 +38,8 @@ export class KeyspacesSchema extends Construct {
         regularColumns: spec.columns.map(toColumn),
         billingMode: { mode: 'ON_DEMAND' },
         pointInTimeRecoveryEnabled: true,
+        // A default TTL also turns on the table's TTL feature (which cannot be turned off).
+        ...(spec.ttlSeconds ? { defaultTimeToLive: spec.ttlSeconds } : {}),
       });
       table.addResourceDependency(this.keyspace);
       table.applyRemovalPolicy(removalPolicy);

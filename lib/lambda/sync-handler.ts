@@ -23,14 +23,20 @@ function record(metrics: Metrics, r: SyncJobResult): void {
 export function createSyncHandler(
   config: CassflowConfig,
   sync: SyncJob,
-  options: Observability = {},
+  options: Observability & { schemaManaged?: boolean } = {},
 ) {
   const { logger, metrics } = observability(sync.job.name, options);
   const handle = async (_event: ScheduledEvent, context: Context): Promise<SyncJobResult> => {
-    const result = await runConfiguredSyncJob(config, sync, {
-      remainingMs: () => context.getRemainingTimeInMillis(),
-      marginMs: sync.job.marginMs,
-    });
+    const result = await runConfiguredSyncJob(
+      config,
+      sync,
+      {
+        remainingMs: () => context.getRemainingTimeInMillis(),
+        marginMs: sync.job.marginMs,
+      },
+      undefined,
+      { schemaManaged: options.schemaManaged ?? false },
+    );
     record(metrics, result);
     logger.info('sync run', { ...result });
     return result;

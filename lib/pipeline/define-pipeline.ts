@@ -5,6 +5,7 @@ import type { WindowSpec } from '../windows/window.ts';
 import { parseDuration } from './duration.ts';
 import { PipelineSpecError } from './errors.ts';
 import { readPath, splitPath } from './field-path.ts';
+import { checkRetention } from './retention.ts';
 import { maxEventBytes, streamName, zodIssues } from './schema-parts.ts';
 import type { EventRecord, Extractor, Pipeline, PipelineDefinition } from './spec.ts';
 import { resolveSyncEntries, syncEntrySchema } from './sync-entry.ts';
@@ -77,6 +78,7 @@ const definitionSchema = z.object({
     .strict()
     .optional(),
   keyspace: z.string().regex(CQL_NAME, CQL_NAME_RULE).optional(),
+  retention: duration.optional(),
   tables: z
     .object({
       windows: cqlName,
@@ -170,6 +172,13 @@ export function definePipeline(definition: PipelineDefinition): Pipeline {
     maxFutureMs: ms(spec.lateness?.maxFuture, 86_400_000, 'lateness.maxFuture'),
   };
   const sync = resolveSyncEntries(spec.sync, 'closed-windows', issues);
+  const retentionSeconds = checkRetention(
+    spec.retention === undefined ? undefined : ms(spec.retention, 0, 'retention'),
+    Math.max(...windows.map((w) => windowSpanMs(w.spec))) +
+      lateness.outOfOrderMs +
+      lateness.allowedMs,
+    issues,
+  );
   if (issues.length > 0) throw new PipelineSpecError(spec.name, issues);
 
   const [key, keyField] = resolveExtractor(spec.key, 'key');
@@ -188,6 +197,7 @@ export function definePipeline(definition: PipelineDefinition): Pipeline {
     maxEventBytes: spec.maxEventBytes ?? 256 * 1024,
     sync,
     ...(spec.keyspace ? { keyspace: spec.keyspace } : {}),
+    ...(retentionSeconds ? { retentionSeconds } : {}),
     tables: {
       windows: `${spec.name}_windows`,
       openWindows: `${spec.name}_open_windows`,
@@ -197,4 +207,9 @@ export function definePipeline(definition: PipelineDefinition): Pipeline {
       ...spec.tables,
     },
   };
+}
+
+/** How long one window stays open at most, before lateness: its size (a session: its gap). */
+function windowSpanMs(spec: WindowSpec): number {
+  return spec.kind === 'session' ? spec.gap : spec.size;
 }

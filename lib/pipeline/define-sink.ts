@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { parseDuration } from './duration.ts';
 import { PipelineSpecError } from './errors.ts';
 import { readPath, splitPath } from './field-path.ts';
+import { checkRetention } from './retention.ts';
 import { maxEventBytes, streamName, zodIssues } from './schema-parts.ts';
 import {
   SINK_COLUMN_TYPES,
@@ -43,6 +45,7 @@ const definitionSchema = z.object({
     .object({ partition: z.array(z.string()).min(1), clustering: z.array(z.string()).optional() })
     .strict(),
   maxEventBytes,
+  retention: z.union([z.string(), z.number()]).optional(),
   sync: z.array(syncEntrySchema).optional(),
 });
 
@@ -84,6 +87,14 @@ export function defineSink(definition: SinkDefinition): SinkPipeline {
   if (new Set(keyColumns).size !== keyColumns.length)
     issues.push('primaryKey: a column is named twice');
   const sync = resolveSyncEntries(spec.sync, 'full', issues);
+  let retentionSeconds: number | undefined;
+  try {
+    const retentionMs =
+      spec.retention === undefined ? undefined : parseDuration(spec.retention, 'retention');
+    retentionSeconds = checkRetention(retentionMs, 0, issues);
+  } catch (error) {
+    issues.push((error as Error).message);
+  }
   if (issues.length > 0) throw new PipelineSpecError(spec.name, issues);
 
   const columns: SinkColumn[] = Object.entries(spec.columns).map(([column, c]) => {
@@ -103,6 +114,7 @@ export function defineSink(definition: SinkDefinition): SinkPipeline {
     stream: spec.source.stream,
     table: spec.table,
     ...(spec.keyspace ? { keyspace: spec.keyspace } : {}),
+    ...(retentionSeconds ? { retentionSeconds } : {}),
     columns,
     partitionKey: partition,
     clusteringKey: clustering,

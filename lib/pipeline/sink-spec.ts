@@ -35,6 +35,8 @@ export type SinkDefinition = {
   /** Partition key columns, then clustering columns: together, what makes an upsert idempotent. */
   primaryKey: { partition: readonly string[]; clustering?: readonly string[] };
   maxEventBytes?: number;
+  /** How long rows are kept (the table's TTL), e.g. '30d'. Default: kept until deleted. */
+  retention?: string | number;
   /** Jobs that copy the table to other stores on a schedule (always in full). */
   sync?: readonly SyncEntryDefinition[];
 };
@@ -59,5 +61,7 @@ export type SinkPipeline = {
   partitionKey: readonly string[];
   clusteringKey: readonly string[];
   maxEventBytes: number;
+  /** The table's TTL in seconds, when retention is set. */
+  retentionSeconds?: number;
   sync: readonly SyncJobSpec[];
 };

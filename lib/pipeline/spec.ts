@@ -39,6 +39,11 @@ export type PipelineDefinition = {
   sync?: readonly SyncEntryDefinition[];
   /** The keyspace of the pipeline's tables (default: CASSANDRA_KEYSPACE, else 'cassflow'). */
   keyspace?: string;
+  /**
+   * How long window results and late events are kept (a table TTL), e.g. '90d'. Default: kept
+   * until deleted. Must outlast the largest window plus its lateness.
+   */
+  retention?: Duration;
   /** Table names, when the defaults `<name>_windows`, `<name>_late_events`, ... will not do. */
   tables?: Partial<PipelineTables>;
 };
@@ -75,5 +80,7 @@ export type Pipeline = {
   sync: readonly SyncJobSpec[];
   /** Set when the definition names one; else the configured keyspace is used. */
   keyspace?: string;
+  /** The TTL of the windows, closed-windows and late-events tables, when retention is set. */
+  retentionSeconds?: number;
   tables: PipelineTables;
 };

@@ -11,6 +11,8 @@ import { sinkTableSpec } from './sink-table.ts';
  */
 export function pipelineTables(pipeline: Pipeline): TableSpec[] {
   const { tables } = pipeline;
+  // Retention expires results and late events; open windows and watermarks are live state.
+  const ttl = pipeline.retentionSeconds ? { ttlSeconds: pipeline.retentionSeconds } : {};
   const resultColumns: ColumnSpec[] = pipeline.aggregates.map((a) => ({
     name: a.name,
     type: a.aggregate.resultType,
@@ -44,6 +46,7 @@ export function pipelineTables(pipeline: Pipeline): TableSpec[] {
         { name: 'updated_at', type: 'timestamp' },
       ],
       comment: `cassflow ${pipeline.name}: one row per key, window and start`,
+      ...ttl,
     },
     {
       name: tables.openWindows,
@@ -56,6 +59,7 @@ export function pipelineTables(pipeline: Pipeline): TableSpec[] {
       ...indexRow,
       columns: [{ name: 'closed_at', type: 'timestamp' }],
       comment: `cassflow ${pipeline.name}: final windows, by close time (hour buckets), for sync`,
+      ...ttl,
     },
     {
       name: tables.watermarks,
@@ -87,6 +91,7 @@ export function pipelineTables(pipeline: Pipeline): TableSpec[] {
         { name: 'recorded_at', type: 'timestamp' },
       ],
       comment: `cassflow ${pipeline.name}: events that arrived after their window was final`,
+      ...ttl,
     },
   ];
 }

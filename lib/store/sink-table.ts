@@ -16,6 +16,7 @@ export function sinkTableSpec(pipeline: SinkPipeline): TableSpec {
     clusteringKey: pipeline.clusteringKey.map((c) => ({ ...column(c), order: 'ASC' as const })),
     columns: pipeline.columns.filter((c) => !keys.has(c.name)).map((c) => column(c.name)),
     comment: `cassflow sink ${pipeline.name} from stream ${pipeline.stream}`,
+    ...(pipeline.retentionSeconds ? { ttlSeconds: pipeline.retentionSeconds } : {}),
   };
 }
 

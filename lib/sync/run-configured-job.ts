@@ -11,19 +11,24 @@ import { createSyncTarget } from './targets/create-target.ts';
 
 /**
  * One run of a sync job against the configured Cassandra and target: makes sure the checkpoint
- * tables exist, runs, and closes its connections whatever happens.
+ * tables exist (unless a deployment manages the schema), runs, and closes its connections
+ * whatever happens.
  */
 export async function runConfiguredSyncJob(
   config: CassflowConfig,
   { job, pipeline }: SyncJob,
   budget: TimeBudget,
   onProgress?: (progress: SyncProgress) => void,
+  options: { schemaManaged?: boolean } = {},
 ): Promise<SyncJobResult> {
   const cassandra = pipelineCassandra(config.cassandra, pipeline);
   const client = createCassandraClient(cassandra);
   const target = createSyncTarget(job.target, config);
   try {
-    await applySchema(schemaConnection(client), cassandra, SYNC_TABLES);
+    // A deployed stack made the tables already, and its function may not create any.
+    if (!options.schemaManaged) {
+      await applySchema(schemaConnection(client), cassandra, SYNC_TABLES);
+    }
     const session = new CassandraSession(client, cassandra.keyspace);
     return await runSyncJob(job, pipeline, {
       session,

@@ -23,6 +23,8 @@ export function createTableCql(keyspace: string, spec: TableSpec): string {
   const clustering = spec.clusteringKey.map((c) => c.name);
   const primaryKey = [`(${partition})`, ...clustering].join(', ');
   const options = [`comment = '${spec.comment.replaceAll("'", "''")}'`];
+  // On Keyspaces a default TTL also turns the table's TTL feature on.
+  if (spec.ttlSeconds) options.push(`default_time_to_live = ${spec.ttlSeconds}`);
   if (spec.clusteringKey.length > 0) {
     const order = spec.clusteringKey.map((c) => `${c.name} ${c.order}`).join(', ');
     options.unshift(`CLUSTERING ORDER BY (${order})`);

@@ -33,6 +33,8 @@ export type TableSpec = {
   clusteringKey: readonly ClusteringColumnSpec[];
   columns: readonly ColumnSpec[];
   comment: string;
+  /** The table's default TTL in seconds (a pipeline's retention); none when undefined. */
+  ttlSeconds?: number;
 };
 
 /** Lowercase names need no quoting in CQL and fit Keyspaces' 48-character limit. */

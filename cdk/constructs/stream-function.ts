@@ -1,0 +1,103 @@
+import { Duration } from 'aws-cdk-lib';
+import type { IStream } from 'aws-cdk-lib/aws-kinesis';
+import { EventSourceMapping, type IFunction, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct, type IDependable } from 'constructs';
+import { CASSFLOW_EVENT_SOURCE, checkParallelization } from '#lib/lambda/event-source-defaults';
+import type { AnyPipeline } from '#lib/pipeline/any-pipeline';
+import { tablesOf } from '#lib/store/pipeline-tables';
+import { CORE_TABLES } from '#lib/store/schema/core-tables';
+import { acceptFinding } from '../nag.ts';
+import { cassflowFunction } from './cassflow-function.ts';
+import type { StateStore } from './state-store.ts';
+
+export type EventSourceOverrides = {
+  batchSize?: number;
+  maxBatchingWindow?: Duration;
+  retryAttempts?: number;
+  maxRecordAge?: Duration;
+  /** Checked at synth time against the pipeline's kind (DESIGN.md's rule). */
+  parallelizationFactor?: number;
+};
+
+export type StreamFunctionProps = {
+  pipeline: AnyPipeline;
+  /** The aggregate or sink entry of writeHandlerEntries. */
+  entry: string;
+  stream: IStream;
+  store: StateStore;
+  defaultKeyspace: string;
+  /** The schema step: the event source starts only once the tables take writes. */
+  schemaReady: IDependable;
+  eventSource?: EventSourceOverrides;
+  memorySize?: number;
+};
+
+const ES = CASSFLOW_EVENT_SOURCE;
+
+/**
+ * The Lambda that reads a pipeline's stream (aggregation or sink), with the event-source mapping
+ * cassflow's handlers are written for: TRIM_HORIZON, large batches, partial batch responses,
+ * bisect on error, bounded retries and record age, and batches that still fail described in an
+ * encrypted SQS queue (Lambda sends the batch's shard and sequence range, not the records, which
+ * stay readable in the stream for its retention).
+ */
+export class StreamFunction extends Construct {
+  readonly function: IFunction;
+  readonly failures: Queue;
+
+  constructor(scope: Construct, id: string, props: StreamFunctionProps) {
+    super(scope, id);
+    const { pipeline } = props;
+    const factor = props.eventSource?.parallelizationFactor ?? ES.parallelizationFactor;
+    checkParallelization(pipeline, factor);
+
+    const fn = cassflowFunction(this, 'Function', {
+      entry: props.entry,
+      description: `cassflow ${pipeline.kind} ${pipeline.name}: stream ${pipeline.stream}`,
+      store: props.store,
+      environment: { CASSFLOW_PIPELINE: pipeline.name },
+      timeout: Duration.seconds(ES.timeoutSeconds),
+      ...(props.memorySize ? { memorySize: props.memorySize } : {}),
+    });
+    const keyspace = pipeline.keyspace ?? props.defaultKeyspace;
+    const deadLetters = CORE_TABLES.filter((t) => t.name === 'dead_letters').map((t) => t.name);
+    props.store.grantTables(
+      fn,
+      keyspace,
+      [...tablesOf(pipeline).map((t) => t.name), ...deadLetters],
+      'readWrite',
+    );
+
+    this.failures = new Queue(this, 'Failures', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acceptFinding(
+      this.failures,
+      'SQS3',
+      'it is itself the failure destination of the event-source mapping; its messages are read ' +
+        'by people (with the FailedBatches alarm), and a queue behind it would add nothing',
+    );
+    const source = new KinesisEventSource(props.stream, {
+      startingPosition: StartingPosition.TRIM_HORIZON,
+      batchSize: props.eventSource?.batchSize ?? ES.batchSize,
+      maxBatchingWindow:
+        props.eventSource?.maxBatchingWindow ?? Duration.seconds(ES.maxBatchingWindowSeconds),
+      bisectBatchOnError: ES.bisectBatchOnError,
+      retryAttempts: props.eventSource?.retryAttempts ?? ES.retryAttempts,
+      maxRecordAge: props.eventSource?.maxRecordAge ?? Duration.seconds(ES.maxRecordAgeSeconds),
+      parallelizationFactor: factor,
+      reportBatchItemFailures: ES.reportBatchItemFailures,
+      onFailure: new SqsDlq(this.failures),
+    });
+    // Also grants stream read (with ListShards, which the aggregation's watermark needs).
+    fn.addEventSource(source);
+    for (const child of fn.node.children) {
+      if (child instanceof EventSourceMapping) child.node.addDependency(props.schemaReady);
+    }
+    this.function = fn;
+  }
+}

@@ -1,0 +1,91 @@
+import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Construct, type IDependable } from 'constructs';
+import { SCHEMA_MANAGED } from '#lib/lambda/sync-function';
+import type { AnyPipeline } from '#lib/pipeline/any-pipeline';
+import type { SyncJobSpec } from '#lib/pipeline/sync-entry';
+import { SYNC_TABLES } from '#lib/sync/sync-tables';
+import { cassflowFunction } from './cassflow-function.ts';
+import type { StateStore } from './state-store.ts';
+import { SyncTarget } from './sync-target.ts';
+
+export type SyncJobProps = {
+  job: SyncJobSpec;
+  pipeline: AnyPipeline;
+  /** The sync entry of writeHandlerEntries. */
+  entry: string;
+  store: StateStore;
+  defaultKeyspace: string;
+  schemaReady: IDependable;
+  postgresSecretArn?: string;
+};
+
+/**
+ * One sync job: its target, a function that reads the pipeline's results page by page for up to
+ * 15 minutes and saves its place, and the EventBridge rule that runs it on the job's schedule.
+ * Reserved concurrency 1: runs of a job share its checkpoints, so two must never overlap.
+ */
+export class SyncJob extends Construct {
+  readonly function: IFunction;
+  readonly rule: Rule;
+  readonly target: SyncTarget;
+  /** Fires when a run fails (the next run resumes, but repeated failures need a look). */
+  readonly errors: Alarm;
+
+  constructor(scope: Construct, id: string, props: SyncJobProps) {
+    super(scope, id);
+    const { job, pipeline } = props;
+    this.target = new SyncTarget(this, 'Target', {
+      target: job.target,
+      ...(props.postgresSecretArn ? { postgresSecretArn: props.postgresSecretArn } : {}),
+    });
+    const fn = cassflowFunction(this, 'Function', {
+      entry: props.entry,
+      description: `cassflow sync ${job.name}: ${pipeline.name} to ${job.target.kind}`,
+      store: props.store,
+      environment: {
+        CASSFLOW_SYNC_JOB: job.name,
+        [SCHEMA_MANAGED]: 'true',
+        ...this.target.environment,
+      },
+      timeout: Duration.minutes(15),
+      reservedConcurrentExecutions: 1,
+    });
+    const keyspace = pipeline.keyspace ?? props.defaultKeyspace;
+    props.store.grantTables(fn, keyspace, sourceTables(pipeline), 'read');
+    props.store.grantTables(
+      fn,
+      keyspace,
+      SYNC_TABLES.map((t) => t.name),
+      'readWrite',
+    );
+    this.target.grantWrite(fn);
+
+    this.rule = new Rule(this, 'Schedule', {
+      description: `cassflow sync ${job.name}`,
+      schedule: Schedule.expression(job.schedule),
+      // A run that fails is not retried: the next scheduled run resumes from the checkpoints.
+      targets: [new LambdaFunction(fn, { retryAttempts: 0 })],
+    });
+    this.rule.node.addDependency(props.schemaReady);
+    this.function = fn;
+    this.errors = new Alarm(this, 'Errors', {
+      alarmDescription: `cassflow sync ${job.name}: a run failed`,
+      metric: fn.metricErrors({ period: Duration.minutes(5) }),
+      threshold: 0,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+  }
+}
+
+/** The tables a job reads: a sink's table, or an aggregation's windows and their close index. */
+function sourceTables(pipeline: AnyPipeline): string[] {
+  return pipeline.kind === 'sink'
+    ? [pipeline.table]
+    : [pipeline.tables.windows, pipeline.tables.closedWindows];
+}
