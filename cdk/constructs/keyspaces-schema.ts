@@ -27,6 +27,7 @@ export class KeyspacesSchema extends Construct {
     this.keyspace.applyRemovalPolicy(removalPolicy);
     const tables = new Map<string, CfnTable>();
     for (const spec of props.tables) {
+      checkCloudFormationNames(spec);
       const table = new CfnTable(this, `Table-${spec.name}`, {
         keyspaceName: props.keyspaceName,
         tableName: spec.name,
@@ -51,4 +52,21 @@ export class KeyspacesSchema extends Construct {
 
 function toColumn(column: { name: string; type: string }) {
   return { columnName: column.name, columnType: column.type };
+}
+
+/** AWS::Cassandra::Table's pattern for table and column names: 2 to 48 characters. */
+const CFN_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_]{1,47}$/;
+
+function checkCloudFormationNames(spec: TableSpec): void {
+  const names = [
+    spec.name,
+    ...[...spec.partitionKey, ...spec.clusteringKey, ...spec.columns].map((c) => c.name),
+  ];
+  const bad = names.find((name) => !CFN_NAME.test(name));
+  if (bad !== undefined) {
+    throw new Error(
+      `table ${spec.name}: '${bad}' cannot be deployed to Keyspaces with CloudFormation, which ` +
+        'takes table and column names of 2 to 48 letters, digits and _ (rename the aggregate or column)',
+    );
+  }
 }
