@@ -16,18 +16,19 @@ export function acceptFinding(scope: IConstruct, finding: string, reason: string
  * on an ARN it builds, without knowing its logical ids.
  */
 export function nagText(scope: IConstruct, value: string): string {
-  return render(Stack.of(scope).resolve(value));
+  return renderTemplateValue(Stack.of(scope).resolve(value));
 }
 
-function render(value: unknown): string {
+/** A resolved template value as text: `{Ref: X}` as `<X>`, `{Fn::GetAtt: [L, A]}` as `<L.A>`. */
+export function renderTemplateValue(value: unknown): string {
   if (typeof value === 'string') return value;
-  if (Array.isArray(value)) return value.map(render).join('');
+  if (Array.isArray(value)) return value.map(renderTemplateValue).join('');
   const object = value as Record<string, unknown>;
   if ('Ref' in object) return `<${String(object.Ref)}>`;
   if ('Fn::GetAtt' in object) return `<${(object['Fn::GetAtt'] as string[]).join('.')}>`;
   if ('Fn::Join' in object) {
     const [separator, parts] = object['Fn::Join'] as [string, unknown[]];
-    return parts.map(render).join(separator);
+    return parts.map(renderTemplateValue).join(separator);
   }
   return JSON.stringify(value);
 }

@@ -7,7 +7,7 @@ import { Construct, type IDependable } from 'constructs';
 import { CASSFLOW_EVENT_SOURCE, checkParallelization } from '#lib/lambda/event-source-defaults';
 import type { AnyPipeline } from '#lib/pipeline/any-pipeline';
 import { tablesOf } from '#lib/store/pipeline-tables';
-import { CORE_TABLES } from '#lib/store/schema/core-tables';
+import { DEAD_LETTERS } from '#lib/store/schema/core-tables';
 import { acceptFinding } from '../nag.ts';
 import { cassflowFunction } from './cassflow-function.ts';
 import type { StateStore } from './state-store.ts';
@@ -62,11 +62,10 @@ export class StreamFunction extends Construct {
       ...(props.memorySize ? { memorySize: props.memorySize } : {}),
     });
     const keyspace = pipeline.keyspace ?? props.defaultKeyspace;
-    const deadLetters = CORE_TABLES.filter((t) => t.name === 'dead_letters').map((t) => t.name);
     props.store.grantTables(
       fn,
       keyspace,
-      [...tablesOf(pipeline).map((t) => t.name), ...deadLetters],
+      [...tablesOf(pipeline).map((t) => t.name), DEAD_LETTERS.name],
       'readWrite',
     );
 

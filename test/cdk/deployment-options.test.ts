@@ -89,7 +89,7 @@ describe('CassflowStack options', () => {
       'dynamodb:PutItem',
       'dynamodb:DescribeTable',
     ]) {
-      expect(resourcesFor(statements, action)).toEqual([`\${${tableId}.Arn}`]);
+      expect(resourcesFor(statements, action)).toEqual([`<${tableId}.Arn>`]);
     }
     const dynamoActions = statements
       .flatMap((s) => [s.Action].flat())

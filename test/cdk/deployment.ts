@@ -6,6 +6,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { AnyPipeline } from 'cassflow';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CassflowStack, type CassflowStackProps } from '../../cdk/cassflow-stack.ts';
+import { renderTemplateValue } from '../../cdk/nag.ts';
 import examples from '../../examples/index.ts';
 
 export const EXAMPLE_FILE = 'examples/index.ts';
@@ -48,18 +49,8 @@ export function readNagReport(outdir: string): NagReport {
   return JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as NagReport;
 }
 
-/** A template value as text, references written `${Name}` (e.g. `${AWS::Partition}`). */
-export function text(value: unknown): string {
-  if (typeof value === 'string') return value;
-  const object = value as Record<string, unknown>;
-  if ('Ref' in object) return `\${${String(object.Ref)}}`;
-  if ('Fn::GetAtt' in object) return `\${${(object['Fn::GetAtt'] as string[]).join('.')}}`;
-  if ('Fn::Join' in object) {
-    const [separator, parts] = object['Fn::Join'] as [string, unknown[]];
-    return parts.map(text).join(separator);
-  }
-  return JSON.stringify(value);
-}
+/** A template value as text, references written `<Name>` as cdk-nag does (e.g. `<AWS::Partition>`). */
+export const text = renderTemplateValue;
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
 

@@ -4,7 +4,7 @@ import { CASSFLOW_EVENT_SOURCE } from '#lib/lambda/event-source-defaults';
 import { deploymentSchema } from '#lib/pipelines/deployment-schema';
 import { deploy, EXAMPLES, readNagReport, resourcesFor, statementsOf } from './deployment.ts';
 
-const KS = 'arn:${AWS::Partition}:cassandra:eu-west-1:123456789012:/keyspace';
+const KS = 'arn:<AWS::Partition>:cassandra:eu-west-1:123456789012:/keyspace';
 
 describe('CassflowStack on Amazon Keyspaces (the example pipelines)', () => {
   const { template, outdir, app } = deploy({ keyspace: 'analytics' }, { nag: true });
@@ -92,7 +92,7 @@ describe('CassflowStack on Amazon Keyspaces (the example pipelines)', () => {
     );
     const stream = resourcesFor(statements, 'kinesis:GetRecords');
     expect(stream).toHaveLength(1);
-    expect(stream[0]).toMatch(/^\$\{StreampageviewsStream\w+\.Arn\}$/);
+    expect(stream[0]).toMatch(/^<StreampageviewsStream\w+\.Arn>$/);
     // Nothing else is allowed on every resource but X-Ray's calls, which have no resource level.
     const anywhere = statements.filter((s) => [s.Resource].flat().includes('*'));
     expect(anywhere.flatMap((s) => [s.Action].flat()).every((a) => a.startsWith('xray:'))).toBe(
@@ -113,7 +113,7 @@ describe('CassflowStack on Amazon Keyspaces (the example pipelines)', () => {
       ]),
     );
     expect(resourcesFor(statements, 's3:PutObject')).toEqual([
-      expect.stringMatching(/^\$\{Syncpageviewstos3TargetBucket\w+\.Arn\}\/page_views\/\*$/),
+      expect.stringMatching(/^<Syncpageviewstos3TargetBucket\w+\.Arn>\/page_views\/\*$/),
     ]);
     expect(statements.flatMap((s) => [s.Action].flat())).not.toContain('s3:*');
   });
@@ -169,7 +169,7 @@ describe('CassflowStack on Amazon Keyspaces (the example pipelines)', () => {
     template.resourceCountIs('AWS::SecretsManager::Secret', 1);
     const [secretId] = Object.keys(template.findResources('AWS::SecretsManager::Secret'));
     const statements = statementsOf(template, 'Syncpageviewlogtopostgres');
-    expect(resourcesFor(statements, 'secretsmanager:GetSecretValue')).toEqual([`\${${secretId}}`]);
+    expect(resourcesFor(statements, 'secretsmanager:GetSecretValue')).toEqual([`<${secretId}>`]);
     expect(
       resourcesFor(statementsOf(template, 'Pipelinepageviews'), 'secretsmanager:GetSecretValue'),
     ).toEqual([]);
