@@ -77,8 +77,9 @@ function estimate(registers: Uint8Array): bigint {
 }
 
 function encode(registers: Uint8Array): Uint8Array {
+  // Plain loops, no per-register allocation: encode runs once per row and batch (hot path).
   let set = 0;
-  for (const r of registers) if (r !== 0) set++;
+  for (let i = 0; i < M; i++) if (registers[i] !== 0) set++;
   if (set > SPARSE_LIMIT) {
     const out = new Uint8Array(1 + M);
     out[0] = FORMAT_DENSE;
@@ -87,12 +88,14 @@ function encode(registers: Uint8Array): Uint8Array {
   }
   const out = new Uint8Array(1 + 3 * set);
   out[0] = FORMAT_SPARSE;
-  let at = 1;
-  registers.forEach((r, i) => {
-    if (r === 0) return;
-    out.set([i >>> 8, i & 0xff, r], at);
+  for (let i = 0, at = 1; i < M; i++) {
+    const r = registers[i] as number;
+    if (r === 0) continue;
+    out[at] = i >>> 8;
+    out[at + 1] = i & 0xff;
+    out[at + 2] = r;
     at += 3;
-  });
+  }
   return out;
 }
 
