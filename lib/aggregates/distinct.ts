@@ -1,5 +1,5 @@
 import type { Aggregate } from './aggregate.ts';
-import { estimateCardinality } from './hll-estimate.ts';
+import { estimateCardinality, estimateFromHistogram } from './hll-estimate.ts';
 
 /** Precision: 2^14 one-byte registers, standard error 1.04 / sqrt(2^14) ≈ 0.81%. */
 const P = 14;
@@ -59,24 +59,81 @@ export function hashScalar(value: string | number | boolean): [number, number] {
   return [hi, (lo ^ (hi >>> 1)) >>> 0];
 }
 
-function addValue(registers: Uint8Array, value: string | number | boolean): Uint8Array {
+/**
+ * The registers: while at most SPARSE_LIMIT are set, a map of those (index to rank), so a row
+ * with a few distinct values costs a few entries, not 16 KiB; then all 2^14 in an array.
+ */
+type Registers = Map<number, number> | Uint8Array;
+
+function densify(registers: Registers): Uint8Array {
+  if (registers instanceof Uint8Array) return registers;
+  const dense = new Uint8Array(M);
+  for (const [index, rank] of registers) dense[index] = rank;
+  return dense;
+}
+
+function setRank(registers: Registers, index: number, rank: number): Registers {
+  if (registers instanceof Uint8Array) {
+    if (rank > (registers[index] as number)) registers[index] = rank;
+    return registers;
+  }
+  if (rank > (registers.get(index) ?? 0)) registers.set(index, rank);
+  return registers.size > SPARSE_LIMIT ? densify(registers) : registers;
+}
+
+function addValue(registers: Registers, value: string | number | boolean): Registers {
   const [hi, lo] = hashScalar(value);
   const index = hi >>> (32 - P);
   const rest = hi & ((1 << (32 - P)) - 1);
   // 1-based position of the first 1 bit in the 50 bits after the index
   const rank =
     rest !== 0 ? Math.clz32(rest) - P + 1 : lo !== 0 ? 33 - P + Math.clz32(lo) : MAX_RANK;
-  if (rank > (registers[index] as number)) registers[index] = rank;
-  return registers;
+  return setRank(registers, index, rank);
+}
+
+function mergeRegisters(a: Registers, b: Registers): Registers {
+  if (b instanceof Uint8Array) {
+    const dense = densify(a);
+    for (let i = 0; i < M; i++)
+      if ((b[i] as number) > (dense[i] as number)) dense[i] = b[i] as number;
+    return dense;
+  }
+  let merged = a;
+  for (const [index, rank] of b) merged = setRank(merged, index, rank);
+  return merged;
 }
 
 /** Ertl's improved estimate, rounded; capped at the bigint range (every register saturated). */
-function estimate(registers: Uint8Array): bigint {
-  const n = estimateCardinality(registers, MAX_RANK - 1);
+function estimate(registers: Registers): bigint {
+  let n: number;
+  if (registers instanceof Uint8Array) {
+    n = estimateCardinality(registers, MAX_RANK - 1);
+  } else {
+    const counts = new Array<number>(MAX_RANK + 1).fill(0);
+    counts[0] = M - registers.size;
+    for (const rank of registers.values()) counts[rank] = (counts[rank] as number) + 1;
+    n = estimateFromHistogram(counts, M);
+  }
   return n < 2 ** 63 ? BigInt(Math.round(n)) : MAX_RESULT;
 }
 
-function encode(registers: Uint8Array): Uint8Array {
+function encode(registers: Registers): Uint8Array {
+  if (registers instanceof Uint8Array) return encodeDense(registers);
+  const out = new Uint8Array(1 + 3 * registers.size);
+  out[0] = FORMAT_SPARSE;
+  // Indices in increasing order: every set of registers has exactly one encoding.
+  const indices = [...registers.keys()].sort((x, y) => x - y);
+  let at = 1;
+  for (const i of indices) {
+    out[at] = i >>> 8;
+    out[at + 1] = i & 0xff;
+    out[at + 2] = registers.get(i) as number;
+    at += 3;
+  }
+  return out;
+}
+
+function encodeDense(registers: Uint8Array): Uint8Array {
   // Plain loops, no per-register allocation: encode runs once per row and batch (hot path).
   let set = 0;
   for (let i = 0; i < M; i++) if (registers[i] !== 0) set++;
@@ -99,23 +156,25 @@ function encode(registers: Uint8Array): Uint8Array {
   return out;
 }
 
-function decode(bytes: Uint8Array): Uint8Array {
+function decode(bytes: Uint8Array): Registers {
   const bad = () => new Error('distinct: accumulator has an unknown format');
-  const registers = new Uint8Array(M);
   if (bytes[0] === FORMAT_DENSE && bytes.length === 1 + M) {
-    registers.set(bytes.subarray(1));
-  } else if (bytes[0] === FORMAT_SPARSE && bytes.length % 3 === 1) {
-    // Indices strictly increase, as encode writes them, so every register has one encoding
-    for (let at = 1, last = -1; at < bytes.length; at += 3) {
-      const index = ((bytes[at] as number) << 8) | (bytes[at + 1] as number);
-      if (index <= last || index >= M || bytes[at + 2] === 0) throw bad();
-      registers[index] = bytes[at + 2] as number;
-      last = index;
-    }
-  } else {
-    throw bad();
+    const registers = bytes.slice(1);
+    if (registers.some((r) => r > MAX_RANK)) throw bad();
+    return registers;
   }
-  if (registers.some((r) => r > MAX_RANK)) throw bad();
+  if (bytes[0] !== FORMAT_SPARSE || bytes.length % 3 !== 1) throw bad();
+  const registers = new Map<number, number>();
+  // Indices strictly increase, as encode writes them, so every register has one encoding
+  for (let at = 1, last = -1; at < bytes.length; at += 3) {
+    const index = ((bytes[at] as number) << 8) | (bytes[at + 1] as number);
+    const rank = bytes[at + 2] as number;
+    if (index <= last || index >= M || rank === 0 || rank > MAX_RANK) throw bad();
+    registers.set(index, rank);
+    last = index;
+  }
+  // A sparse encoding holds at most SPARSE_LIMIT pairs; more is not something encode writes.
+  if (registers.size > SPARSE_LIMIT) throw bad();
   return registers;
 }
 
@@ -126,18 +185,15 @@ function decode(bytes: Uint8Array): Uint8Array {
  * whole range, with no seam between small and large sets. Rows hold the set registers sparsely
  * (3 bytes each) while that is smaller, else all 16,385 bytes.
  */
-export function distinct(field: string): Aggregate<Uint8Array, bigint> {
+export function distinct(field: string): Aggregate<Registers, bigint> {
   return {
     kind: 'distinct',
     field,
     input: 'scalar',
     resultType: 'bigint',
-    init: () => new Uint8Array(M),
+    init: () => new Map(),
     add: (acc, value) => addValue(acc, value as string | number | boolean),
-    merge: (a, b) => {
-      for (let i = 0; i < M; i++) if ((b[i] as number) > (a[i] as number)) a[i] = b[i] as number;
-      return a;
-    },
+    merge: mergeRegisters,
     result: estimate,
     encode,
     decode,

@@ -48,9 +48,17 @@ function tau(x: number): number {
  * an empty sketch; infinite only when every register is saturated.
  */
 export function estimateCardinality(registers: Uint8Array, q: number): number {
-  const m = registers.length;
   const counts = new Array<number>(q + 2).fill(0);
   for (const r of registers) counts[r] = (counts[r] as number) + 1;
+  return estimateFromHistogram(counts, registers.length);
+}
+
+/**
+ * The same estimate from the histogram of register values (`counts[r]`: registers holding r,
+ * empty ones at 0) of `m` registers: what a sparse sketch has without its 2^p registers.
+ */
+export function estimateFromHistogram(counts: readonly number[], m: number): number {
+  const q = counts.length - 2;
   // Horner-style: z = m·τ(1 − C_{q+1}/m) · 2^−q + Σ_{k=1..q} C_k · 2^−k, then σ for the empties
   let z = m * tau(1 - (counts[q + 1] as number) / m);
   for (let k = q; k >= 1; k--) z = 0.5 * (z + (counts[k] as number));
