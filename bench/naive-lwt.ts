@@ -3,6 +3,7 @@ import { mapWithConcurrency } from '#lib/engine/concurrency';
 import { fromKinesisEventRecord } from '#lib/lambda/kinesis-event';
 import type { TableSpec } from '#lib/store/schema/table-spec';
 import type { CassandraSession } from '#lib/store/session';
+import { type BenchStore, sumColumn } from './store.ts';
 
 /**
  * The approach cassflow exists to beat: one lightweight transaction per event. Each event is
@@ -128,4 +129,27 @@ export async function runNaive(
   run.wallMs = performance.now() - start;
   run.eventsPerSec = (run.records / run.wallMs) * 1000;
   return run;
+}
+
+/** The naive baseline once, on a fresh table: timed, checked (every event counted once), dropped. */
+export async function naiveOnce(
+  store: BenchStore,
+  name: string,
+  event: KinesisStreamEvent,
+  concurrency: number,
+  beforeTiming: () => Promise<unknown> = async () => {},
+): Promise<NaiveRun> {
+  const table = naiveTable(name);
+  await store.createTables([table]);
+  try {
+    await beforeTiming();
+    const run = await runNaive(store.session, table.name, event, concurrency);
+    const counted = await sumColumn(store, table.name, 'n');
+    if (counted !== BigInt(run.records)) {
+      throw new Error(`naive: rows hold ${counted} events, not ${run.records}`);
+    }
+    return run;
+  } finally {
+    await store.dropTables([table]);
+  }
 }

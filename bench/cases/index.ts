@@ -1,0 +1,17 @@
+import type { BenchCase } from '../harness.ts';
+import { endToEndCase } from './end-to-end.ts';
+import { handlerCase } from './handler.ts';
+import { hotKeyCase } from './hot-key.ts';
+import { inMemoryCase } from './in-memory.ts';
+import { memoryCase } from './memory.ts';
+import { syncCase } from './sync.ts';
+
+/** The cases in the order `npm run bench` runs them: cheapest and most basic first. */
+export const BENCH_CASES: readonly BenchCase[] = [
+  inMemoryCase,
+  handlerCase,
+  hotKeyCase,
+  memoryCase,
+  syncCase,
+  endToEndCase,
+];

@@ -1,0 +1,104 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { KinesisStreamEvent } from 'aws-lambda';
+import type { KinesisConfig } from '#lib/config/config';
+import { createKinesisClient } from '#lib/kinesis/client';
+import type { MappingStats } from '#lib/local/event-source/stats';
+import type { CassandraSession } from '#lib/store/session';
+import {
+  type CallTime,
+  type CallTimeSummary,
+  summarizeCallTimes,
+  timeGetRecords,
+} from './call-timing.ts';
+import { keyOfData } from './events.ts';
+import { type ProbeSent, startLoad } from './load.ts';
+import { freshStream, startMapping } from './mapping.ts';
+import { type LatencySummary, summarizeLatency } from './percentile.ts';
+
+export type DeliveryBaseline = {
+  rate: number;
+  latency: LatencySummary;
+  stats: MappingStats;
+  putTimes: CallTimeSummary;
+  getTimes: CallTimeSummary;
+};
+
+export type DeliveryBaselineOptions = {
+  kinesisConfig: KinesisConfig;
+  sending: KinesisClient;
+  session: CassandraSession;
+  stream: string;
+  rate: number;
+  durationMs: number;
+  probeEveryMs: number;
+  log: (line: string) => void;
+};
+
+/** How long the last probes may take to arrive: a poll and a batching window, with room. */
+const ARRIVAL_WAIT_MS = 10_000;
+
+/**
+ * The emulator's delivery latency alone: the same load and probes through startEventSource, to a
+ * function that only notes when each probe arrives (no Cassandra, no aggregation).
+ */
+export async function measureDeliveryLatency(
+  options: DeliveryBaselineOptions,
+): Promise<DeliveryBaseline> {
+  const { stream } = options;
+  const reading = createKinesisClient(options.kinesisConfig);
+  const getCalls: CallTime[] = [];
+  const prefix = 'probe-delivery-';
+  const arrivedAt = new Map<string, number>();
+  const sent: ProbeSent[] = [];
+  const fn = async (event: KinesisStreamEvent) => {
+    const now = Date.now();
+    for (const record of event.Records) {
+      const key = keyOfData(record.kinesis.data);
+      if (key?.startsWith(prefix)) arrivedAt.set(key, now);
+    }
+    return { batchItemFailures: [] };
+  };
+  try {
+    await freshStream(reading, stream);
+    timeGetRecords(reading, Date.now(), getCalls);
+    const source = await startMapping({
+      kinesis: reading,
+      session: options.session,
+      stream,
+      functionName: 'bench-e2e-delivery',
+      fn,
+      log: options.log,
+    });
+    try {
+      const load = await startLoad({
+        kinesis: options.sending,
+        stream,
+        rate: options.rate,
+        durationMs: options.durationMs,
+        probeEveryMs: options.probeEveryMs,
+        probePrefix: prefix,
+        onProbeSent: (probe) => sent.push(probe),
+      }).done;
+      if (load.counts.failed > 0) throw new Error(`the sender gave up: ${load.firstFailure}`);
+      const deadline = Date.now() + ARRIVAL_WAIT_MS;
+      while (sent.some((p) => !arrivedAt.has(p.key)) && Date.now() < deadline) await sleep(50);
+      const latencies = sent.flatMap((p) => {
+        const at = arrivedAt.get(p.key);
+        return at === undefined ? [] : [at - p.putReturnedAt];
+      });
+      return {
+        rate: options.rate,
+        latency: summarizeLatency(latencies, sent.length),
+        stats: { ...source.stats },
+        putTimes: load.putTimes,
+        // Idle polls (before and after the load) say nothing about reading.
+        getTimes: summarizeCallTimes(getCalls.filter((c) => c.records > 0)),
+      };
+    } finally {
+      await source.stop();
+    }
+  } finally {
+    reading.destroy();
+  }
+}

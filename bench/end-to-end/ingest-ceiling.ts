@@ -1,0 +1,43 @@
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { SendCounts } from '#lib/kinesis/kinesis-sender';
+import type { CallTimeSummary } from './call-timing.ts';
+import { startLoad } from './load.ts';
+import { freshStream } from './mapping.ts';
+
+export type IngestCeiling = {
+  eventsPerSec: number;
+  durationMs: number;
+  counts: SendCounts;
+  putTimes: CallTimeSummary;
+};
+
+/**
+ * kinesis-mock's own ceiling: events sent as fast as the sender takes them (no pacing) to an
+ * empty one-shard stream that nobody reads, for `durationMs`; the rate it had accepted by then.
+ */
+export async function measureIngestCeiling(
+  kinesis: KinesisClient,
+  sending: KinesisClient,
+  stream: string,
+  durationMs: number,
+): Promise<IngestCeiling> {
+  await freshStream(kinesis, stream);
+  const result = await startLoad({
+    kinesis: sending,
+    stream,
+    rate: Number.POSITIVE_INFINITY,
+    durationMs,
+  }).done;
+  if (result.counts.failed > 0) {
+    throw new Error(
+      `kinesis-mock refused ${result.counts.failed} records for good while measuring its ceiling ` +
+        `(${result.firstFailure})`,
+    );
+  }
+  return {
+    eventsPerSec: (result.acceptedInTime * 1000) / durationMs,
+    durationMs,
+    counts: result.counts,
+    putTimes: result.putTimes,
+  };
+}

@@ -1,0 +1,54 @@
+import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { ensureStream } from '#lib/kinesis/streams';
+import { CASSFLOW_EVENT_SOURCE } from '#lib/lambda/event-source-defaults';
+import { deleteStream } from '#lib/local/demo/reset';
+import { type RunningEventSource, startEventSource } from '#lib/local/event-source/event-source';
+import type { KinesisFunction } from '#lib/local/event-source/invoke';
+import { CassandraPositions } from '#lib/local/event-source/positions';
+import type { CassandraSession } from '#lib/store/session';
+
+/** One shard: the issue's target is a single shard's read limit. */
+const SHARDS = 1;
+
+/**
+ * The stream deleted and made again, empty: each phase starts on a shard of its own size (kinesis
+ * keeps every record in memory and slows down as a shard grows) and from sequence numbers nobody
+ * has fenced rows with.
+ */
+export async function freshStream(kinesis: KinesisClient, stream: string): Promise<void> {
+  await deleteStream(kinesis, stream);
+  await ensureStream(kinesis, stream, SHARDS);
+}
+
+export type MappingOptions = {
+  kinesis: KinesisClient;
+  session: CassandraSession;
+  stream: string;
+  functionName: string;
+  fn: KinesisFunction;
+  log: (line: string) => void;
+};
+
+/**
+ * The in-process event-source mapping as the local runtime wires it: cassflow's event-source
+ * defaults, positions in Cassandra's shard_checkpoints under a mapping name that includes the
+ * stream's creation time (a recreated stream's sequence numbers start over).
+ */
+export async function startMapping(options: MappingOptions): Promise<RunningEventSource> {
+  const { kinesis, stream } = options;
+  const summary = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: stream }));
+  const created = summary.StreamDescriptionSummary?.StreamCreationTimestamp?.getTime() ?? 0;
+  return startEventSource({
+    kinesis,
+    streamName: stream,
+    functionName: options.functionName,
+    fn: options.fn,
+    positions: new CassandraPositions(
+      options.session,
+      `cassflow-bench:${options.functionName}:${created}`,
+      stream,
+    ),
+    settings: CASSFLOW_EVENT_SOURCE,
+    log: options.log,
+  });
+}

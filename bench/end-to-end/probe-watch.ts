@@ -1,0 +1,84 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { finalRowBucket } from '#lib/engine/row-ref';
+import type { Pipeline } from '#lib/pipeline/spec';
+import type { CassandraSession } from '#lib/store/session';
+import { CqlWindowRows, type WindowRowId } from '#lib/store/window-rows';
+import { tumblingWindowOf } from '#lib/windows/tumbling';
+import type { ProbeSent } from './load.ts';
+
+/** How often pending probes' rows are looked for: the resolution of the latencies. */
+const POLL_MS = 50;
+
+/**
+ * Looks for each probe's window row in Cassandra (a single-partition read through the engine's
+ * own window-row store) until it appears, and keeps the time from the probe's PutRecords
+ * returning to its row being readable.
+ */
+export class ProbeWatch {
+  readonly latencies: number[] = [];
+  readonly #rows: CqlWindowRows;
+  readonly #pipeline: Pipeline;
+  readonly #pending = new Map<string, { probe: ProbeSent; row: WindowRowId }>();
+  #sent = 0;
+  #stopped = false;
+  #loop: Promise<void> | undefined;
+  #error: unknown;
+
+  constructor(session: CassandraSession, pipeline: Pipeline) {
+    this.#rows = new CqlWindowRows(session, pipeline);
+    this.#pipeline = pipeline;
+  }
+
+  get sent(): number {
+    return this.#sent;
+  }
+
+  get pending(): number {
+    return this.#pending.size;
+  }
+
+  add(probe: ProbeSent): void {
+    const window = this.#pipeline.windows[0];
+    if (window?.spec.kind !== 'tumbling') throw new Error('probes need a tumbling window');
+    const { start } = tumblingWindowOf(probe.ts, window.spec.size);
+    const row = {
+      key: probe.key,
+      window: window.name,
+      bucket: finalRowBucket(window.spec, start),
+      start,
+    };
+    this.#pending.set(probe.key, { probe, row });
+    this.#sent += 1;
+  }
+
+  start(): void {
+    this.#loop ??= this.#poll();
+  }
+
+  /** Waits until every probe sent so far was seen, or `timeoutMs` passed. */
+  async drain(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.#pending.size > 0 && Date.now() < deadline && !this.#error) await sleep(POLL_MS);
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await this.#loop;
+    if (this.#error) throw new Error(`looking for probe rows failed: ${String(this.#error)}`);
+  }
+
+  async #poll(): Promise<void> {
+    while (!this.#stopped && !this.#error) {
+      await Promise.all([...this.#pending.values()].map((p) => this.#check(p))).catch((error) => {
+        this.#error = error;
+      });
+      await sleep(POLL_MS);
+    }
+  }
+
+  async #check({ probe, row }: { probe: ProbeSent; row: WindowRowId }): Promise<void> {
+    if (!(await this.#rows.read(row))) return;
+    this.latencies.push(Date.now() - probe.putReturnedAt);
+    this.#pending.delete(probe.key);
+  }
+}

@@ -1,0 +1,183 @@
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { KinesisConfig } from '#lib/config/config';
+import { createKinesisClient } from '#lib/kinesis/client';
+import type { MappingStats } from '#lib/local/event-source/stats';
+import type { Pipeline } from '#lib/pipeline/spec';
+import { pipelineTables } from '#lib/store/pipeline-tables';
+import { CORE_TABLES } from '#lib/store/schema/core-tables';
+import type { BenchStore } from '../store.ts';
+import { aggregateFunction, type HandlerTotals } from './aggregate-function.ts';
+import { type BacklogSample, sampleBacklog } from './backlog-sampler.ts';
+import {
+  type CallTime,
+  type CallTimeSummary,
+  summarizeCallTimes,
+  timedFunction,
+  timeGetRecords,
+} from './call-timing.ts';
+import { startLoad } from './load.ts';
+import { freshStream, startMapping } from './mapping.ts';
+import { type LatencySummary, summarizeLatency } from './percentile.ts';
+import { ProbeWatch } from './probe-watch.ts';
+import { judgeStep, type Verdict } from './verdict.ts';
+
+export type StepEnv = {
+  store: BenchStore;
+  /** Where Kinesis is: each step reads through a client of its own, its GetRecords timed. */
+  kinesisConfig: KinesisConfig;
+  /** For PutRecords: no SDK retries, the sender retries itself (as the demo sends). */
+  sending: KinesisClient;
+  stream: string;
+  durationMs: number;
+  probeEveryMs: number;
+  progress: (line: string) => void;
+  /** What the event source logged (retries, throttling), for the report. */
+  sourceLog: (line: string) => void;
+};
+
+export type RateStepResult = {
+  rate: number;
+  /** Accepted by Kinesis within the duration, per second. */
+  acceptedPerSec: number;
+  /** Processed per second over the second half (between the two backlog windows). */
+  processedPerSec: number;
+  /** Mean backlog over the 10 s up to half-way and up to the end. */
+  backlogHalfway: number;
+  backlogAtEnd: number;
+  latency: LatencySummary;
+  verdict: Verdict;
+  samples: BacklogSample[];
+  handler: HandlerTotals;
+  source: MappingStats;
+  sendRetries: number;
+  putTimes: CallTimeSummary;
+  getTimes: CallTimeSummary;
+  /** The aggregation handler's invocations: time and records per batch. */
+  invocationTimes: CallTimeSummary;
+};
+
+const SAMPLE_EVERY_MS = 500;
+/** Backlog "at 30 s" and "at 60 s" are means over the 10 s before: five batching cycles. */
+const MEAN_WINDOW_MS = 10_000;
+const PROGRESS_EVERY_MS = 10_000;
+/** Samples kept in the report. */
+const REPORT_EVERY_MS = 2000;
+
+/**
+ * One rate for one duration, end to end: the real aggregation handler behind the event-source
+ * emulator on a fresh one-shard stream and fresh tables, fed at `rate` events/s with a probe every
+ * `probeEveryMs`; backlog (accepted minus processed) sampled as it goes.
+ */
+export async function runRateStep(
+  env: StepEnv,
+  pipeline: Pipeline,
+  rate: number,
+): Promise<RateStepResult> {
+  await env.store.createTables([...CORE_TABLES, ...pipelineTables(pipeline)]);
+  const reading = createKinesisClient(env.kinesisConfig);
+  try {
+    return await measureStep(env, pipeline, rate, reading);
+  } finally {
+    reading.destroy();
+  }
+}
+
+async function measureStep(
+  env: StepEnv,
+  pipeline: Pipeline,
+  rate: number,
+  reading: KinesisClient,
+): Promise<RateStepResult> {
+  const { store, stream, durationMs } = env;
+  await freshStream(reading, stream);
+  const getCalls: CallTime[] = [];
+  const invocations: CallTime[] = [];
+  const { fn, totals } = aggregateFunction(pipeline, store.session, reading, stream);
+  timeGetRecords(reading, Date.now(), getCalls);
+  const source = await startMapping({
+    kinesis: reading,
+    session: store.session,
+    stream,
+    functionName: pipeline.name,
+    fn: timedFunction(fn, Date.now(), invocations),
+    log: env.sourceLog,
+  });
+  let sourceFailure: unknown;
+  source.done.catch((error: unknown) => {
+    sourceFailure = error;
+  });
+  const watch = new ProbeWatch(store.session, pipeline);
+  // Both stop even if one fails; the step's own error, if any, is the one reported.
+  const stopBoth = async () => {
+    const stops = await Promise.allSettled([watch.stop(), source.stop()]);
+    const failed = stops.find((s) => s.status === 'rejected');
+    return failed ? `${rate}/s: stopping failed: ${String(failed.reason)}` : undefined;
+  };
+  try {
+    watch.start();
+    const load = startLoad({
+      kinesis: env.sending,
+      stream,
+      rate,
+      durationMs,
+      probeEveryMs: env.probeEveryMs,
+      probePrefix: `probe-${rate}-`,
+      onProbeSent: (probe) => watch.add(probe),
+    });
+    const sampler = sampleBacklog({
+      everyMs: SAMPLE_EVERY_MS,
+      durationMs,
+      accepted: () => load.counts.sent,
+      processed: () => source.stats.records,
+      onSample: (s) => {
+        if (s.atMs % PROGRESS_EVERY_MS !== 0) return;
+        env.progress(
+          `  ${rate}/s at ${s.atMs / 1000} s: sent ${s.accepted}, processed ${s.processed}, ` +
+            `backlog ${s.backlog}, probes seen ${watch.latencies.length}/${watch.sent}`,
+        );
+      },
+    });
+    const loaded = await load.done.finally(() => sampler.stop());
+    if (loaded.counts.failed > 0) {
+      throw new Error(
+        `${rate}/s: the sender gave up on ${loaded.counts.failed} records (${loaded.firstFailure})`,
+      );
+    }
+    if (sourceFailure)
+      throw new Error(`${rate}/s: the event source stopped: ${String(sourceFailure)}`);
+    const halfway = sampler.mean(durationMs / 2 - MEAN_WINDOW_MS, durationMs / 2);
+    const end = sampler.mean(durationMs - MEAN_WINDOW_MS, durationMs);
+    if (!halfway || !end) throw new Error(`${rate}/s: no backlog samples were taken`);
+    const verdict = judgeStep({
+      rate,
+      durationMs,
+      accepted: loaded.acceptedInTime,
+      backlogHalfway: halfway.backlog,
+      backlogAtEnd: end.backlog,
+    });
+    // Probes sent last still need a poll, a batching window and a batch; a falling-behind
+    // consumer may never get to them in a useful time.
+    await watch.drain(verdict.sustained ? 15_000 : 5_000);
+    const stopFailure = await stopBoth();
+    if (stopFailure) throw new Error(stopFailure);
+    return {
+      rate,
+      acceptedPerSec: (loaded.acceptedInTime * 1000) / durationMs,
+      processedPerSec: ((end.processed - halfway.processed) * 1000) / (end.atMs - halfway.atMs),
+      backlogHalfway: halfway.backlog,
+      backlogAtEnd: end.backlog,
+      latency: summarizeLatency(watch.latencies, watch.sent),
+      verdict,
+      samples: sampler.samples.filter((x) => x.atMs % REPORT_EVERY_MS === 0),
+      handler: { ...totals },
+      source: { ...source.stats },
+      sendRetries: loaded.counts.retried,
+      putTimes: loaded.putTimes,
+      getTimes: summarizeCallTimes(getCalls.filter((c) => c.records > 0)),
+      invocationTimes: summarizeCallTimes(invocations),
+    };
+  } catch (error) {
+    await stopBoth();
+    throw error;
+  }
+}

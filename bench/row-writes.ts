@@ -1,0 +1,83 @@
+import type { KinesisStreamEvent } from 'aws-lambda';
+import { mapWithConcurrency } from '#lib/engine/concurrency';
+import { decodeEvent } from '#lib/engine/decode-event';
+import { raiseFences } from '#lib/engine/fences';
+import { planBatch } from '#lib/engine/plan-batch';
+import { encodeRow, rowResults } from '#lib/engine/row-accumulator';
+import { fromKinesisEventRecord } from '#lib/lambda/kinesis-event';
+import type { Pipeline } from '#lib/pipeline/spec';
+import { pipelineTables } from '#lib/store/pipeline-tables';
+import type { BenchStore } from './store.ts';
+
+export type RowWritesRun = { rows: number; records: number; wallMs: number; eventsPerSec: number };
+
+/**
+ * The rows cassflow writes for this batch, as bound values of its INSERT: planned before the
+ * clock starts, so the timed part holds no cassflow code at all.
+ */
+function plannedRows(pipeline: Pipeline, event: KinesisStreamEvent): unknown[][] {
+  const now = Date.now();
+  const decoded = event.Records.map((raw) => {
+    const d = decodeEvent(pipeline, fromKinesisEventRecord(raw), now);
+    if (!d.ok) throw new Error(`bench record rejected: ${d.rejected.reason}`);
+    return d.event;
+  });
+  const plan = planBatch(pipeline, decoded, Number.NEGATIVE_INFINITY);
+  return plan.rows.map((row) => {
+    return [
+      row.ref.key,
+      row.ref.window,
+      BigInt(row.ref.bucket),
+      new Date(row.ref.start),
+      new Date(row.ref.end),
+      false,
+      BigInt(row.events.length),
+      ...rowResults(pipeline.aggregates, row.combined),
+      Buffer.from(encodeRow(pipeline.aggregates, row.combined)),
+      1n,
+      Object.fromEntries(raiseFences(undefined, row.events)),
+      new Date(),
+    ];
+  });
+}
+
+/**
+ * Baselines for the handler: the rows cassflow writes for a batch, written straight with the same
+ * driver, session and concurrency, either as conditional inserts (`IF NOT EXISTS`: the ceiling of
+ * any compare-and-set design) or as plain inserts (what writes cost without any transaction).
+ * Fresh tables each time, so every insert creates its row, as cassflow's first call does.
+ */
+export async function writeRowsDirectly(
+  store: BenchStore,
+  pipeline: Pipeline,
+  event: KinesisStreamEvent,
+  options: { conditional: boolean; concurrency: number; beforeTiming?: () => Promise<unknown> },
+): Promise<RowWritesRun> {
+  const [windows] = pipelineTables(pipeline);
+  if (!windows) throw new Error('no windows table');
+  await store.createTables([windows]);
+  try {
+    const rows = plannedRows(pipeline, event);
+    const columns = pipeline.aggregates.map((a) => a.name);
+    const cql =
+      `INSERT INTO ${store.session.table(windows.name)} (key, window, bucket, window_start, ` +
+      `window_end, final, events, ${columns.join(', ')}, acc, version, fences, updated_at) ` +
+      `VALUES (${new Array(11 + columns.length).fill('?').join(', ')})` +
+      (options.conditional ? ' IF NOT EXISTS' : '');
+    await options.beforeTiming?.();
+    const start = performance.now();
+    await mapWithConcurrency(rows, options.concurrency, async (params) => {
+      const result = await store.session.execute(cql, params);
+      if (options.conditional && !result.wasApplied()) throw new Error('row already existed');
+    });
+    const wallMs = performance.now() - start;
+    return {
+      rows: rows.length,
+      records: event.Records.length,
+      wallMs,
+      eventsPerSec: (event.Records.length / wallMs) * 1000,
+    };
+  } finally {
+    await store.dropTables([windows]);
+  }
+}
