@@ -123,7 +123,8 @@ export const endToEndCase: BenchCase = {
       }
 
       return {
-        title: 'End to end: one shard through kinesis-mock, the event-source emulator, Cassandra',
+        title:
+          '5. End to end: one shard through kinesis-mock, the event-source emulator, Cassandra',
         table: reportTables(steps, skipped, ceiling, delivery),
         notes: NOTES,
         figures: {
