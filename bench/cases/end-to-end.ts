@@ -1,6 +1,6 @@
 import { createKinesisClient } from '#lib/kinesis/client';
+import { deleteStream } from '#lib/kinesis/streams';
 import { CASSFLOW_EVENT_SOURCE } from '#lib/lambda/event-source-defaults';
-import { deleteStream } from '#lib/local/demo/reset';
 import type { Pipeline } from '#lib/pipeline/spec';
 import { pipelineTables } from '#lib/store/pipeline-tables';
 import { CORE_TABLES } from '#lib/store/schema/core-tables';

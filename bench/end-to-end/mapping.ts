@@ -1,7 +1,6 @@
 import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { ensureStream } from '#lib/kinesis/streams';
+import { deleteStream, ensureStream } from '#lib/kinesis/streams';
 import { CASSFLOW_EVENT_SOURCE } from '#lib/lambda/event-source-defaults';
-import { deleteStream } from '#lib/local/demo/reset';
 import { type RunningEventSource, startEventSource } from '#lib/local/event-source/event-source';
 import type { KinesisFunction } from '#lib/local/event-source/invoke';
 import { CassandraPositions } from '#lib/local/event-source/positions';

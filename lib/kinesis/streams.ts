@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   CreateStreamCommand,
+  DeleteStreamCommand,
   DescribeStreamSummaryCommand,
   type KinesisClient,
   ListShardsCommand,
@@ -56,5 +57,23 @@ export async function streamExists(client: KinesisClient, name: string): Promise
   } catch (error) {
     if (error instanceof ResourceNotFoundException) return false;
     throw error;
+  }
+}
+
+/** Deletes the stream (if there) and waits until it is gone. */
+export async function deleteStream(client: KinesisClient, stream: string, timeoutMs = 30_000) {
+  try {
+    await client.send(
+      new DeleteStreamCommand({ StreamName: stream, EnforceConsumerDeletion: true }),
+    );
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return;
+    throw error;
+  }
+  const deadline = Date.now() + timeoutMs;
+  while (await streamExists(client, stream)) {
+    if (Date.now() > deadline)
+      throw new Error(`stream ${stream} still exists after ${timeoutMs} ms`);
+    await sleep(200);
   }
 }

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createKinesisClient } from '#lib/kinesis/client';
-import { deleteStream } from '#lib/local/demo/reset';
+import { deleteStream } from '#lib/kinesis/streams';
 import { generatePageViews } from '#lib/local/generate-page-views';
 import { main } from '../../cli/main.ts';
 import { collectOutput } from '../helpers/collect-output.ts';

@@ -1,11 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeleteStreamCommand } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKinesisClient } from '#lib/kinesis/client';
 import { readShardToTip } from '#lib/kinesis/shard-reader';
-import { listShards } from '#lib/kinesis/streams';
+import { deleteStream, listShards } from '#lib/kinesis/streams';
 import { main } from '../../cli/main.ts';
 import { collectOutput } from '../helpers/collect-output.ts';
 import { integrationConfig } from '../helpers/integration-config.ts';
@@ -27,9 +26,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const name of streams) {
-    await client.send(new DeleteStreamCommand({ StreamName: name })).catch(() => undefined);
-  }
+  for (const name of streams) await deleteStream(client, name).catch(() => undefined);
   client.destroy();
   await proxy.close();
 });

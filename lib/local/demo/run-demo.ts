@@ -4,7 +4,7 @@ import { valueInputs } from '../../kinesis/input-sources.ts';
 import { KinesisSender, type SendCounts } from '../../kinesis/kinesis-sender.ts';
 import { putRecordsCall } from '../../kinesis/put-records-call.ts';
 import { sendRecords } from '../../kinesis/send-records.ts';
-import { ensureStream } from '../../kinesis/streams.ts';
+import { deleteStream, ensureStream } from '../../kinesis/streams.ts';
 import type { Pipeline } from '../../pipeline/spec.ts';
 import { readWindows } from '../../query/read-windows.ts';
 import type { WindowResult } from '../../query/window-result.ts';
@@ -13,7 +13,7 @@ import { generatePageViews } from '../generate-page-views.ts';
 import { startRuntime } from '../runtime/runtime.ts';
 import { waitForFinalWindows } from './await-final.ts';
 import { expectedFinalCounts } from './expected-counts.ts';
-import { deleteStream, dropKeyspace } from './reset.ts';
+import { dropKeyspace } from './reset.ts';
 
 /** kinesis-mock slows down as a shard grows: more, shorter shards send faster. */
 const DEMO_SHARDS = 4;
