@@ -26,8 +26,16 @@ export interface WindowRowStore {
   readRange(id: Omit<WindowRowId, 'start'>, from: number, to: number): Promise<StoredWindowRow[]>;
   /** Inserts the row if it does not exist; false when it does. */
   create(id: WindowRowId, state: WindowRowState): Promise<boolean>;
-  /** Replaces the row if it is still at `expectedVersion`; false when someone else moved it. */
+  /**
+   * Replaces the row if it is still at `expectedVersion` and not final; false when someone else
+   * moved it or it was made final meanwhile.
+   */
   update(id: WindowRowId, state: WindowRowState, expectedVersion: bigint): Promise<boolean>;
+  /**
+   * Makes the row final, in one conditional write without reading it; false when it is final
+   * already or does not exist. Leaves the version alone: updates also require `final = false`.
+   */
+  finalize(id: WindowRowId): Promise<boolean>;
 }
 
 type Row = { get(name: string): unknown };
@@ -41,6 +49,7 @@ export class CqlWindowRows implements WindowRowStore {
   readonly #selectAll: string;
   readonly #insert: string;
   readonly #update: string;
+  readonly #finalize: string;
 
   constructor(session: CassandraSession, pipeline: Pipeline) {
     this.#session = session;
@@ -60,7 +69,11 @@ export class CqlWindowRows implements WindowRowStore {
     const sets = this.#columns.map((c) => `${c} = ?`).join(', ');
     this.#update =
       `UPDATE ${table} SET window_end = ?, final = ?, events = ?, ${sets}, acc = ?, version = ?, ` +
-      `fences = ?, updated_at = ? WHERE ${partition} AND window_start = ? IF version = ?`;
+      `fences = ?, updated_at = ? WHERE ${partition} AND window_start = ? ` +
+      'IF version = ? AND final = false';
+    this.#finalize =
+      `UPDATE ${table} SET final = true, updated_at = ? WHERE ${partition} AND window_start = ? ` +
+      'IF final = false';
   }
 
   async read(id: WindowRowId): Promise<StoredWindowRow | undefined> {
@@ -140,6 +153,17 @@ export class CqlWindowRows implements WindowRowStore {
       BigInt(id.bucket),
       new Date(id.start),
       expectedVersion,
+    ]);
+    return result.wasApplied();
+  }
+
+  async finalize(id: WindowRowId): Promise<boolean> {
+    const result = await this.#session.execute(this.#finalize, [
+      new Date(),
+      id.key,
+      id.window,
+      BigInt(id.bucket),
+      new Date(id.start),
     ]);
     return result.wasApplied();
   }

@@ -232,6 +232,7 @@ describe('ground truth: 100,000 events over 1,000 keys and 4 shards', () => {
           readRange: (id, from, to) => ports.rows.readRange(id, from, to),
           create: guarded((id, state) => ports.rows.create(id, state)),
           update: guarded((id, state, v) => ports.rows.update(id, state, v)),
+          finalize: guarded((id) => ports.rows.finalize(id)),
         },
       };
     };
