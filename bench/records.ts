@@ -1,3 +1,7 @@
+import type { KinesisStreamEvent } from 'aws-lambda';
+import { type DecodedEvent, decodeEvent } from '#lib/engine/decode-event';
+import { fromKinesisEventRecord } from '#lib/lambda/kinesis-event';
+import type { Pipeline } from '#lib/pipeline/spec';
 import { seededRandom } from '../test/helpers/event-stream.ts';
 import { jsonRecord, type ShardRecord, sequenceNumber } from '../test/helpers/kinesis-events.ts';
 
@@ -29,4 +33,17 @@ export function benchEvents(count: number, keys: number, seed = 42): BenchEvent[
 
 export function shardRecords(events: readonly BenchEvent[]): ShardRecord[] {
   return events.map((event, i) => jsonRecord(SHARD_ID, sequenceNumber(0, i), event, event.key));
+}
+
+/** The batch decoded as the handler decodes it; a record it would refuse stops the bench. */
+export function decodeBatch(
+  pipeline: Pipeline,
+  event: KinesisStreamEvent,
+  now: number,
+): DecodedEvent[] {
+  return event.Records.map((raw) => {
+    const decoded = decodeEvent(pipeline, fromKinesisEventRecord(raw), now);
+    if (!decoded.ok) throw new Error(`bench record rejected: ${decoded.rejected.reason}`);
+    return decoded.event;
+  });
 }

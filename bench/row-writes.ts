@@ -1,12 +1,11 @@
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { mapWithConcurrency } from '#lib/engine/concurrency';
-import { decodeEvent } from '#lib/engine/decode-event';
 import { raiseFences } from '#lib/engine/fences';
 import { planBatch } from '#lib/engine/plan-batch';
 import { encodeRow, rowResults } from '#lib/engine/row-accumulator';
-import { fromKinesisEventRecord } from '#lib/lambda/kinesis-event';
 import type { Pipeline } from '#lib/pipeline/spec';
 import { pipelineTables } from '#lib/store/pipeline-tables';
+import { decodeBatch } from './records.ts';
 import type { BenchStore } from './store.ts';
 
 export type RowWritesRun = { rows: number; records: number; wallMs: number; eventsPerSec: number };
@@ -16,12 +15,7 @@ export type RowWritesRun = { rows: number; records: number; wallMs: number; even
  * clock starts, so the timed part holds no cassflow code at all.
  */
 function plannedRows(pipeline: Pipeline, event: KinesisStreamEvent): unknown[][] {
-  const now = Date.now();
-  const decoded = event.Records.map((raw) => {
-    const d = decodeEvent(pipeline, fromKinesisEventRecord(raw), now);
-    if (!d.ok) throw new Error(`bench record rejected: ${d.rejected.reason}`);
-    return d.event;
-  });
+  const decoded = decodeBatch(pipeline, event, Date.now());
   const plan = planBatch(pipeline, decoded, Number.NEGATIVE_INFINITY);
   return plan.rows.map((row) => {
     return [

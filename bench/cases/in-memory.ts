@@ -1,7 +1,6 @@
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { avg, count, sum } from '#lib/aggregates/basic';
 import { distinct, quantile } from '#lib/aggregates/index';
-import { type DecodedEvent, decodeEvent } from '#lib/engine/decode-event';
 import { parseRecord } from '#lib/engine/parse-record';
 import { planBatch } from '#lib/engine/plan-batch';
 import { addToRow, encodeRow, initRow, mergeRows, type RowAcc } from '#lib/engine/row-accumulator';
@@ -16,7 +15,7 @@ import type { Pipeline } from '#lib/pipeline/spec';
 import { addToSessions, session, sliding, tumbling } from '#lib/windows/index';
 import { kinesisEvent } from '../../test/helpers/kinesis-events.ts';
 import type { BenchCase, BenchContext } from '../harness.ts';
-import { benchEvents, shardRecords } from '../records.ts';
+import { benchEvents, decodeBatch, shardRecords } from '../records.ts';
 import { formatSpread, type Spread, spread, textTable } from '../stats.ts';
 
 const RECORDS = 10_000;
@@ -48,17 +47,9 @@ function eventsPerSecond(fn: () => void, repeats: number): Spread {
   return spread(Array.from({ length: Math.max(repeats, 3) }, round));
 }
 
-function decodeAll(pipeline: Pipeline, event: KinesisStreamEvent, now: number): DecodedEvent[] {
-  return event.Records.map((raw) => {
-    const decoded = decodeEvent(pipeline, fromKinesisEventRecord(raw), now);
-    if (!decoded.ok) throw new Error(`bench record rejected: ${decoded.rejected.reason}`);
-    return decoded.event;
-  });
-}
-
 /** What the handler does on the CPU: decode, plan rows, fold (sessions: per session), encode. */
 function preAggregate(pipeline: Pipeline, event: KinesisStreamEvent, now: number): void {
-  const plan = planBatch(pipeline, decodeAll(pipeline, event, now), Number.NEGATIVE_INFINITY);
+  const plan = planBatch(pipeline, decodeBatch(pipeline, event, now), Number.NEGATIVE_INFINITY);
   const aggs = pipeline.aggregates;
   const merge = (a: SessionValue, b: SessionValue) => ({
     acc: mergeRows(aggs, a.acc, b.acc),

@@ -1,5 +1,4 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
-import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
+import { Logger } from '@aws-lambda-powertools/logger';
 import { resolveConfig } from '../config/config.ts';
 import type { Env } from '../config/env-values.ts';
 import type { AnyPipeline } from '../pipeline/any-pipeline.ts';
@@ -34,7 +33,7 @@ export function schemaFunction(
 ) {
   const config = resolveConfig(env);
   const keyspaces = deploymentSchema(pipelines.values(), config.cassandra.keyspace);
-  const logger = ports.logger ?? new PowertoolsLogger({ serviceName: 'cassflow-schema' });
+  const logger = ports.logger ?? new Logger({ serviceName: 'cassflow-schema' });
   const report = (line: string) => logger.info(line);
   return customResourceHandler(async (event, context) => {
     if (event.RequestType === 'Delete') return;

@@ -8,6 +8,7 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A server process cassflow started in the background: its pid file and its log. */
@@ -138,4 +139,22 @@ export function tailFile(path: string, count = 25): string {
   if (!existsSync(path)) return '(no log written)';
   const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
   return lines.slice(-count).join('\n');
+}
+
+/**
+ * A local server's process files in its folder `home`: `<file>.pid` and `<file>.log`; the process
+ * is found again by `commandMarker` in its command line.
+ */
+export function processIn(
+  home: string,
+  name: string,
+  file: string,
+  commandMarker: string,
+): ManagedProcess {
+  return {
+    name,
+    pidFile: join(home, `${file}.pid`),
+    logFile: join(home, `${file}.log`),
+    commandMarker,
+  };
 }

@@ -5,7 +5,7 @@ import type { CassflowConfig } from '../../config/config.ts';
 import type { Env } from '../../config/env-values.ts';
 import { createDynamoDbClient } from '../../targets/clients.ts';
 import { answersQuickly, type BackgroundServer, serverControls } from '../background-server.ts';
-import type { ManagedProcess } from '../managed-process.ts';
+import { processIn } from '../managed-process.ts';
 
 const NAME = 'DynamoDB server (dynalite)';
 
@@ -13,12 +13,7 @@ function dynamoDbPaths(cacheDir: string) {
   const home = join(cacheDir, 'dynamodb');
   return {
     home,
-    process: {
-      name: NAME,
-      pidFile: join(home, 'dynalite.pid'),
-      logFile: join(home, 'dynalite.log'),
-      commandMarker: 'dynalite',
-    } satisfies ManagedProcess,
+    process: processIn(home, NAME, 'dynalite', 'dynalite'),
   };
 }
 

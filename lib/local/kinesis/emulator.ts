@@ -6,7 +6,7 @@ import type { CassflowConfig } from '../../config/config.ts';
 import type { Env } from '../../config/env-values.ts';
 import { createKinesisClient } from '../../kinesis/client.ts';
 import { answersQuickly, type BackgroundServer, serverControls } from '../background-server.ts';
-import type { ManagedProcess } from '../managed-process.ts';
+import { processIn } from '../managed-process.ts';
 
 const NAME = 'Kinesis emulator (kinesis-mock)';
 const START_TIMEOUT_MS = 60_000;
@@ -16,12 +16,7 @@ function emulatorPaths(cacheDir: string) {
   const home = join(cacheDir, 'kinesis');
   return {
     home,
-    process: {
-      name: NAME,
-      pidFile: join(home, 'kinesis-mock.pid'),
-      logFile: join(home, 'kinesis-mock.log'),
-      commandMarker: 'kinesis-local',
-    } satisfies ManagedProcess,
+    process: processIn(home, NAME, 'kinesis-mock', 'kinesis-local'),
   };
 }
 

