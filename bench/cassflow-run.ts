@@ -27,15 +27,15 @@ export function benchPipeline(name: string): Pipeline {
 
 /**
  * Where one invocation spent its wall time, in ms (the phases run one after another): decoding
- * and planning, folding into rows, moving the watermark, closing due windows, and closing the
- * windows this batch opened behind the closer's claim (processBatch's closeOwnLateOpens).
+ * and planning, placing the write hold and indexing the batch's windows, folding into rows,
+ * moving the watermark (and letting go of the hold), and closing due windows.
  */
 export type Phases = {
   decodeAndPlan: number;
+  holdAndIndex: number;
   rows: number;
   watermark: number;
   closer: number;
-  ownLateOpens: number;
 };
 
 export type CassflowRun = {
@@ -56,23 +56,26 @@ export type CassflowRun = {
 };
 
 /**
- * Phase boundaries from the first calls of port methods, following processBatch's order: rows
- * start with a read, end when late events are written; the closer starts by reading the cursor,
- * and closeOwnLateOpens starts with the last cursor read (when there were at least two).
+ * Phase boundaries from the first calls of port methods, following processBatch's order: the
+ * hold is placed after planning, rows start with their first read or write and end when late
+ * events are written, and the closer starts when the hold is let go.
  */
 function phasesOf(calls: Map<string, MethodCalls>, start: number, end: number): Phases {
-  const at = (name: string, fallback: number) => calls.get(name)?.firstAt ?? fallback;
-  const rowsStart = at('rows.read', start);
-  const rowsEnd = at('sideOutputs.lateEvents', rowsStart);
-  const cursorReads = calls.get('watermarks.readCursor');
-  const closerStart = cursorReads?.firstAt ?? end;
-  const ownStart = cursorReads && cursorReads.count > 1 ? cursorReads.lastAt : end;
+  const first = (names: string[], fallback: number) =>
+    Math.min(...names.map((n) => calls.get(n)?.firstAt ?? Number.POSITIVE_INFINITY), fallback);
+  const holdStart = first(['holds.place'], end);
+  const rowsStart = first(
+    ['rows.read', 'rows.readMany', 'rows.create', 'rows.update', 'rows.writePartition'],
+    end,
+  );
+  const rowsEnd = first(['sideOutputs.lateEvents'], end);
+  const closerStart = first(['holds.release'], end);
   return {
-    decodeAndPlan: rowsStart - start,
+    decodeAndPlan: Math.min(holdStart, rowsStart) - start,
+    holdAndIndex: rowsStart - Math.min(holdStart, rowsStart),
     rows: rowsEnd - rowsStart,
     watermark: closerStart - rowsEnd,
-    closer: ownStart - closerStart,
-    ownLateOpens: end - ownStart,
+    closer: end - closerStart,
   };
 }
 

@@ -1,6 +1,6 @@
 import type cassandra from 'cassandra-driver';
 import type { EnginePorts } from '#lib/engine/ports';
-import { CassandraSession, type ExecuteOptions } from '#lib/store/session';
+import { type BatchStatement, CassandraSession, type ExecuteOptions } from '#lib/store/session';
 
 /** `UPDATE+IF windows`: the verb, `+IF` for a lightweight transaction, and the table. */
 export function statementKind(cql: string, tablePrefix: string): string {
@@ -11,7 +11,10 @@ export function statementKind(cql: string, tablePrefix: string): string {
   return `${verb}${conditional} ${short}`;
 }
 
-/** A session that counts the statements it runs, by kind (see statementKind). */
+/**
+ * A session that counts the requests it sends, by kind (see statementKind): a batch is one
+ * request, counted as `BATCH <kind of its first statement>`.
+ */
 export class CountingSession extends CassandraSession {
   readonly counts = new Map<string, number>();
   readonly #tablePrefix: string;
@@ -31,6 +34,15 @@ export class CountingSession extends CassandraSession {
     return super.execute(cql, params, options);
   }
 
+  override batch(
+    statements: readonly BatchStatement[],
+    options: { idempotent?: boolean } = {},
+  ): Promise<cassandra.types.ResultSet> {
+    const kind = `BATCH ${statementKind(statements[0]?.query ?? '', this.#tablePrefix)}`;
+    this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
+    return super.batch(statements, options);
+  }
+
   total(filter: (kind: string) => boolean = () => true): number {
     let n = 0;
     for (const [kind, count] of this.counts) if (filter(kind)) n += count;
@@ -47,23 +59,42 @@ export type MethodCalls = { count: number; totalMs: number; firstAt: number; las
  */
 export function timePorts(ports: EnginePorts, calls: Map<string, MethodCalls>): EnginePorts {
   const wrap = <T extends object>(portName: string, port: T): T => {
-    const wrapped: Record<string, unknown> = {};
+    // Plain fields (what the store can do) pass through; methods are timed.
+    const wrapped: Record<string, unknown> = { ...(port as Record<string, unknown>) };
     for (const method of Object.getOwnPropertyNames(Object.getPrototypeOf(port))) {
       const fn = (port as Record<string, unknown>)[method];
       if (method === 'constructor' || typeof fn !== 'function') continue;
       const name = `${portName}.${method}`;
-      wrapped[method] = async (...args: unknown[]) => {
+      const enter = () => {
         const start = performance.now();
         const entry = calls.get(name) ?? { count: 0, totalMs: 0, firstAt: start, lastAt: start };
         entry.lastAt = start;
         calls.set(name, entry);
-        try {
-          return await fn.apply(port, args);
-        } finally {
-          entry.count++;
-          entry.totalMs += performance.now() - start;
-        }
+        return { start, entry };
       };
+      const leave = ({ start, entry }: ReturnType<typeof enter>) => {
+        entry.count++;
+        entry.totalMs += performance.now() - start;
+      };
+      // Paged reads are async generators: timed from the first call to the last page.
+      wrapped[method] =
+        fn.constructor.name === 'AsyncGeneratorFunction'
+          ? async function* (...args: unknown[]) {
+              const call = enter();
+              try {
+                yield* fn.apply(port, args) as AsyncGenerator<unknown>;
+              } finally {
+                leave(call);
+              }
+            }
+          : async (...args: unknown[]) => {
+              const call = enter();
+              try {
+                return await fn.apply(port, args);
+              } finally {
+                leave(call);
+              }
+            };
     }
     return wrapped as T;
   };
@@ -71,6 +102,7 @@ export function timePorts(ports: EnginePorts, calls: Map<string, MethodCalls>): 
     rows: wrap('rows', ports.rows),
     index: wrap('index', ports.index),
     watermarks: wrap('watermarks', ports.watermarks),
+    holds: wrap('holds', ports.holds),
     sideOutputs: wrap('sideOutputs', ports.sideOutputs),
   };
 }

@@ -95,10 +95,10 @@ export const handlerCase: BenchCase = {
       return [
         r.keys.toLocaleString('en-US'),
         p('decodeAndPlan'),
+        p('holdAndIndex'),
         p('rows'),
         p('watermark'),
         p('closer'),
-        p('ownLateOpens'),
         String(m(r.cassflow.map((c) => c.windowsClosed))),
       ];
     });
@@ -120,7 +120,7 @@ export const handlerCase: BenchCase = {
         ],
         rows,
       )}\n\nWhere the handler's time went (median ms):\n\n${textTable(
-        ['keys', 'decode+plan', 'rows', 'watermark', 'closer', 're-close own', 'windows closed'],
+        ['keys', 'decode+plan', 'hold+index', 'rows', 'watermark', 'closer', 'windows closed'],
         phases,
       )}`,
       notes:

@@ -1,6 +1,5 @@
 import type { Pipeline } from '../pipeline/spec.ts';
-import type { WindowRowState } from '../store/window-rows.ts';
-import { closeTime } from '../windows/index.ts';
+import type { StoredWindowRow, WindowRowState } from '../store/window-rows.ts';
 import { withCompareAndSet } from './compare-and-set.ts';
 import type { DecodedEvent } from './decode-event.ts';
 import { aboveFences, raiseFences } from './fences.ts';
@@ -31,57 +30,70 @@ function fold(pipeline: Pipeline, events: readonly DecodedEvent[]) {
   return acc;
 }
 
+/** The row after folding in `fresh` (the plan's events above its fences) at version + 1. */
+export function nextRowState(
+  pipeline: Pipeline,
+  plan: RowPlan,
+  fresh: readonly DecodedEvent[],
+  stored: StoredWindowRow | undefined,
+): WindowRowState {
+  const delta = fresh.length === plan.events.length ? plan.combined : fold(pipeline, fresh);
+  const acc = stored
+    ? mergeRows(pipeline.aggregates, decodeRow(pipeline.aggregates, stored.acc), delta)
+    : mergeRows(pipeline.aggregates, initRow(pipeline.aggregates), delta);
+  return {
+    end: plan.ref.end,
+    final: false,
+    events: (stored?.events ?? 0n) + BigInt(fresh.length),
+    results: rowResults(pipeline.aggregates, acc),
+    acc: encodeRow(pipeline.aggregates, acc),
+    version: (stored?.version ?? 0n) + 1n,
+    fences: raiseFences(stored?.fences, fresh),
+  };
+}
+
 /**
  * Folds a batch's events into one window or pane row, exactly once: read the row, keep only the
  * events above its fences, write the merged accumulator with version + 1 if the version is still
  * the one read (or the row still absent), and retry on a lost compare-and-set. A final row takes
- * nothing more: its new events are late.
+ * nothing more: its new events are late. A row `likelyNew` is not read first: its conditional
+ * insert either creates it or hands back the row that exists, which the next try merges into.
  */
 export async function applyWindowRow(
   pipeline: Pipeline,
   plan: RowPlan,
   ports: EnginePorts,
   settings: EngineSettings,
+  likelyNew = false,
 ): Promise<RowOutcome> {
   const { ref } = plan;
   const id = { key: ref.key, window: ref.window, bucket: ref.bucket, start: ref.start };
   let wrote = false;
+  let stored: StoredWindowRow | undefined;
+  let known = likelyNew;
   const outcome = await withCompareAndSet<LateEvent[]>(async () => {
-    const stored = await ports.rows.read(id);
+    if (!known) stored = await ports.rows.read(id);
+    known = false;
     const fresh = aboveFences(plan.events, stored?.fences);
     if (fresh.length === 0) return { done: true, value: [] };
     if (stored?.final) {
       return { done: true, value: fresh.map((event) => ({ event, window: ref.windowName })) };
     }
-    const delta = fresh.length === plan.events.length ? plan.combined : fold(pipeline, fresh);
-    const acc = stored
-      ? mergeRows(pipeline.aggregates, decodeRow(pipeline.aggregates, stored.acc), delta)
-      : mergeRows(pipeline.aggregates, initRow(pipeline.aggregates), delta);
-    const state: WindowRowState = {
-      end: ref.end,
-      final: false,
-      events: (stored?.events ?? 0n) + BigInt(fresh.length),
-      results: rowResults(pipeline.aggregates, acc),
-      acc: encodeRow(pipeline.aggregates, acc),
-      version: (stored?.version ?? 0n) + 1n,
-      fences: raiseFences(stored?.fences, fresh),
-    };
-    if (!stored) {
-      // Indexed before the row exists, so the closer can never miss a window that exists.
-      await ports.index.addOpen(
-        plan.opens.map((w) => ({
-          closeAt: closeTime(w, pipeline.lateness.allowedMs),
-          key: w.key,
-          window: w.window,
-          start: w.start,
-        })),
-      );
-    }
+    const state = nextRowState(pipeline, plan, fresh, stored);
     wrote = true;
-    const applied = stored
-      ? await ports.rows.update(id, state, stored.version)
-      : await ports.rows.create(id, state);
-    return applied ? { done: true, value: [] } : { done: false };
+    if (stored) {
+      return (await ports.rows.update(id, state, stored.version))
+        ? { done: true, value: [] }
+        : { done: false };
+    }
+    const created = await ports.rows.create(id, state);
+    if (created.created) return { done: true, value: [] };
+    // Lost to a row that exists: the next try starts from it, without reading it again.
+    if (created.existing) {
+      stored = created.existing;
+      known = true;
+    }
+    return { done: false };
   }, settings.retry);
   return outcome.applied
     ? { plan, applied: true, wrote, casRetries: outcome.retries, late: outcome.value }

@@ -78,7 +78,7 @@ export async function applySessionRow(
     wrote = true;
     const applied = stored
       ? await ports.rows.update(id, next, stored.version)
-      : await ports.rows.create(id, next);
+      : (await ports.rows.create(id, next)).created;
     return applied ? { done: true, value: late } : { done: false };
   }, settings.retry);
   return outcome.applied

@@ -49,9 +49,9 @@ export async function closeSessions(
         { key: entry.key, window: name, bucket: sessionBucketOf(s.start), start: s.start },
         finalRowState(pipeline.aggregates, s.end, s.value.acc, s.value.events),
       );
-      if (created) finalized++;
+      if (created.created) finalized++;
       await ports.index.addClosed(
-        { closeAt: s.end + allowed, key: entry.key, window: name, start: s.start },
+        [{ closeAt: s.end + allowed, key: entry.key, window: name, start: s.start }],
         settings.now(),
       );
     }

@@ -57,8 +57,8 @@ export async function closeSliding(
     id,
     finalRowState(pipeline.aggregates, window.end, acc, events),
   );
-  await ports.index.addClosed(entry, settings.now());
-  return { finalized: created ? 1 : 0, casRetries };
+  // The final row exists before the closed index says so; a rerun finds it and records it again.
+  return { finalized: created.created ? 1 : 0, casRetries, closed: [entry] };
 }
 
 /** Marks a pane final (creating it empty if no event reached it yet); returns the CAS retries. */
@@ -74,10 +74,12 @@ async function sealPane(
     if (row?.final) return { done: true, value: undefined };
     const applied = row
       ? await ports.rows.update(id, { ...row, final: true, version: row.version + 1n }, row.version)
-      : await ports.rows.create(
-          id,
-          finalRowState(pipeline.aggregates, end, initRow(pipeline.aggregates), 0n),
-        );
+      : (
+          await ports.rows.create(
+            id,
+            finalRowState(pipeline.aggregates, end, initRow(pipeline.aggregates), 0n),
+          )
+        ).created;
     return applied ? { done: true, value: undefined } : { done: false };
   }, settings.retry);
   if (!outcome.applied) throw new Error(`could not seal pane ${id.window} ${id.key} ${id.start}`);

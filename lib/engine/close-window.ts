@@ -2,56 +2,74 @@ import type { Pipeline } from '../pipeline/spec.ts';
 import type { IndexedWindow } from '../store/window-index.ts';
 import { closeSessions } from './close-sessions.ts';
 import { closeSliding } from './close-sliding.ts';
+import { mapWithConcurrency } from './concurrency.ts';
 import type { EnginePorts, EngineSettings } from './ports.ts';
 import { bucketOf } from './row-ref.ts';
 
-/** How many windows one close made final: 0 when another closer (or none was due) got there. */
-export type CloseResult = { finalized: number; casRetries: number };
+/**
+ * What closing made final: 0 when another closer got there first. `closed`: entries for the
+ * closed-windows index that the caller records (sessions record their own, see closeSessions).
+ */
+export type CloseResult = { finalized: number; casRetries: number; closed?: IndexedWindow[] };
 
 const OPEN_SUFFIX = '#open';
 
 /**
- * Makes one due window final, exactly once, and records it in the closed index; then drops its
- * open-index entry. Safe to run twice or concurrently: every step is a compare-and-set or an
- * idempotent write, and a crash between steps is finished by the next run.
+ * Makes a page of due windows final and records them in the closed index, then drops their
+ * open-index entries. Safe to run twice or concurrently: every step is idempotent or a
+ * compare-and-set, and a crash between steps is finished by the next run.
+ *
+ * Tumbling windows cost one plain write each: no batch writes them any more (the closer only
+ * gets here below every write hold, see closeDueWindows), so `final` needs no condition.
  */
-export async function closeWindow(
+export async function closeEntries(
   pipeline: Pipeline,
-  entry: IndexedWindow,
+  due: readonly IndexedWindow[],
   watermark: number,
   ports: EnginePorts,
   settings: EngineSettings,
 ): Promise<CloseResult> {
-  const name = entry.window.endsWith(OPEN_SUFFIX)
-    ? entry.window.slice(0, -OPEN_SUFFIX.length)
-    : entry.window;
-  const spec = pipeline.windows.find((w) => w.name === name)?.spec;
-  let result: CloseResult = { finalized: 0, casRetries: 0 };
-  if (spec?.kind === 'tumbling') result = await closeTumbling(entry, spec.size, ports, settings);
-  if (spec?.kind === 'sliding') result = await closeSliding(pipeline, entry, spec, ports, settings);
-  if (spec?.kind === 'session') {
-    result = await closeSessions(pipeline, entry, name, watermark, ports, settings);
-  }
-  await ports.index.removeOpen(entry);
-  return result;
-}
-
-async function closeTumbling(
-  entry: IndexedWindow,
-  size: number,
-  ports: EnginePorts,
-  settings: EngineSettings,
-): Promise<CloseResult> {
-  const id = {
-    key: entry.key,
-    window: entry.window,
-    bucket: bucketOf(entry.start, size),
-    start: entry.start,
+  const specs = new Map(pipeline.windows.map((w) => [w.name, w.spec]));
+  const specOf = (entry: IndexedWindow) =>
+    specs.get(
+      entry.window.endsWith(OPEN_SUFFIX)
+        ? entry.window.slice(0, -OPEN_SUFFIX.length)
+        : entry.window,
+    );
+  const tumbling = due.filter((e) => specOf(e)?.kind === 'tumbling');
+  const marked = ports.rows.markFinal(
+    tumbling.map((entry) => {
+      const spec = specOf(entry);
+      const size = spec?.kind === 'tumbling' ? spec.size : 0;
+      return {
+        key: entry.key,
+        window: entry.window,
+        bucket: bucketOf(entry.start, size),
+        start: entry.start,
+      };
+    }),
+  );
+  marked.catch(() => {}); // awaited below
+  const others = await mapWithConcurrency(
+    due.filter((e) => specOf(e)?.kind !== 'tumbling'),
+    settings.concurrency,
+    (entry): Promise<CloseResult> => {
+      const spec = specOf(entry);
+      if (spec?.kind === 'sliding') return closeSliding(pipeline, entry, spec, ports, settings);
+      if (spec?.kind === 'session') {
+        const name = entry.window.slice(0, -OPEN_SUFFIX.length);
+        return closeSessions(pipeline, entry, name, watermark, ports, settings);
+      }
+      return Promise.resolve({ finalized: 0, casRetries: 0 }); // a window since removed
+    },
+  );
+  // The closed index may be written beside the flags: sync reads it only up to the cursor's
+  // done, which moves after this. Open entries go last, so a crash loses no window.
+  const closed = [...tumbling, ...others.flatMap((r) => r.closed ?? [])];
+  await Promise.all([marked, ports.index.addClosed(closed, settings.now())]);
+  await ports.index.removeOpen(due);
+  return {
+    finalized: tumbling.length + others.reduce((n, r) => n + r.finalized, 0),
+    casRetries: others.reduce((n, r) => n + r.casRetries, 0),
   };
-  // One conditional write, no read: a writer that read the row before this commits nothing
-  // after it, because its update also requires final = false (then it sees the events late).
-  const finalized = (await ports.rows.finalize(id)) ? 1 : 0;
-  // Recorded whether or not this run won: a crash after the flag must not lose the index row.
-  await ports.index.addClosed(entry, settings.now());
-  return { finalized, casRetries: 0 };
 }

@@ -1,15 +1,19 @@
+import { randomUUID } from 'node:crypto';
 import type { Pipeline } from '../pipeline/spec.ts';
+import type { WriteHold } from '../store/write-holds.ts';
 import { advanceShardWatermarks } from './advance-watermarks.ts';
+import { applyPartitionRows } from './apply-partition-rows.ts';
 import { applyWindowRow, type RowOutcome } from './apply-row.ts';
 import { applySessionRow } from './apply-session-row.ts';
-import { closeWindow } from './close-window.ts';
 import { type CloserRun, closeDueWindows } from './closer.ts';
-import { mapWithConcurrency } from './concurrency.ts';
+import { mapWithPreparedChunks } from './concurrency.ts';
 import { type DecodedEvent, decodeEvent } from './decode-event.ts';
 import type { InputRecord, RejectedRecord } from './input-record.ts';
 import { type LateEvent, planBatch, type RowPlan } from './plan-batch.ts';
 import type { EnginePorts, EngineSettings } from './ports.ts';
-import { pipelineWatermark } from './watermark.ts';
+import { openedWindows, rowGroups } from './row-groups.ts';
+import { pipelineWatermark, shardsSeenUpTo } from './watermark.ts';
+import { lowestCloseOf } from './write-hold.ts';
 
 /** What one batch did: the figures the handler logs and reports as metrics. */
 export type BatchResult = {
@@ -40,11 +44,16 @@ function lowestRecord(plans: readonly RowPlan[]): InputRecord | undefined {
   return lowest?.record;
 }
 
+/** Row groups whose windows are indexed in one go, ahead of writing them. */
+const INDEX_AHEAD_GROUPS = 1000;
+
 /**
  * Folds one Kinesis batch into the pipeline's state, exactly once (see DESIGN: state in
- * Cassandra). Bad records go to the dead-letter table and late ones to the late-events table
- * before anything else is decided; rows are updated in parallel up to `settings.concurrency`;
- * the shard's watermark moves only when every row applied, and then due windows are closed.
+ * Cassandra, and README: the write hold). Bad records go to the dead-letter table and late ones
+ * to the late-events table before anything else is decided. The batch holds the closer back
+ * from its windows while it writes, indexes them, updates its rows in parallel up to
+ * `settings.concurrency`, and only when every row applied moves the shard's watermark, lets go
+ * of the hold and closes due windows.
  */
 export async function processBatch(
   pipeline: Pipeline,
@@ -62,17 +71,50 @@ export async function processBatch(
   }
   await ports.sideOutputs.deadLetters(pipeline.name, rejected);
 
-  const watermark = pipelineWatermark(
-    await ports.watermarks.readShards(),
-    now,
-    pipeline.lateness.idleTimeoutMs,
-  );
-  const plan = planBatch(pipeline, events, watermark);
-  const outcomes: RowOutcome[] = await mapWithConcurrency(plan.rows, settings.concurrency, (row) =>
-    row.ref.kind === 'sessions'
-      ? applySessionRow(pipeline, row, watermark, ports, settings)
-      : applyWindowRow(pipeline, row, ports, settings),
-  );
+  const [shards, cursor] = await Promise.all([
+    ports.watermarks.readShards(),
+    ports.watermarks.readCursor(),
+  ]);
+  const watermark = pipelineWatermark(shards, now, pipeline.lateness.idleTimeoutMs);
+  // Windows the closer has claimed are closing: their events are late, whatever the watermark.
+  let closedUpTo = Math.max(watermark, cursor?.claimed ?? Number.NEGATIVE_INFINITY);
+  let plan = planBatch(pipeline, events, closedUpTo);
+  let hold: WriteHold | undefined;
+  if (plan.rows.length > 0) {
+    hold = {
+      id: `${records[0]?.shardId ?? 'batch'}/${randomUUID()}`,
+      lowestCloseAt: lowestCloseOf(pipeline, plan.rows),
+      expiresAt: now + settings.holdMs,
+    };
+    await ports.holds.place(hold);
+    // Read after the hold is in place: a claim this misses cannot pass the hold.
+    const claimed = (await ports.watermarks.readCursor())?.claimed ?? Number.NEGATIVE_INFINITY;
+    if (claimed > closedUpTo) {
+      closedUpTo = claimed;
+      plan = planBatch(pipeline, events, closedUpTo);
+    }
+  }
+  const seenUpTo = shardsSeenUpTo(shards, records);
+  const likelyNew = (row: RowPlan) => row.ref.start > seenUpTo;
+  // Windows are indexed before their rows exist, so the closer can never miss one that exists.
+  const outcomes: RowOutcome[] = (
+    await mapWithPreparedChunks(
+      rowGroups(plan.rows, ports.rows.partitionWrites),
+      settings.concurrency,
+      INDEX_AHEAD_GROUPS,
+      (groups) => ports.index.addOpen(openedWindows(pipeline, groups.flat())),
+      async (group): Promise<RowOutcome[]> => {
+        const [row] = group;
+        if (!row) return [];
+        if (row.ref.kind === 'sessions') {
+          return [await applySessionRow(pipeline, row, closedUpTo, ports, settings)];
+        }
+        return group.length === 1
+          ? [await applyWindowRow(pipeline, row, ports, settings, likelyNew(row))]
+          : applyPartitionRows(pipeline, group, ports, settings, likelyNew);
+      },
+    )
+  ).flat();
   const late: LateEvent[] = [...plan.late, ...outcomes.flatMap((o) => o.late)];
   await ports.sideOutputs.lateEvents(
     late.map(({ event, window }) => ({
@@ -80,7 +122,7 @@ export async function processBatch(
       key: event.key,
       eventTime: event.time,
       window,
-      watermark,
+      watermark: closedUpTo,
     })),
   );
 
@@ -97,6 +139,8 @@ export async function processBatch(
   };
   const failedAt = lowestRecord(failed.map((o) => o.plan));
   if (failedAt) {
+    // A write that errored may still land: then the hold stays until it expires.
+    if (hold && failed.every((o) => !o.error)) await ports.holds.release(hold.id);
     const rowErrors = [
       ...new Set(failed.map((o) => (o.error ? String(o.error) : 'compare-and-set lost too often'))),
     ].slice(0, 5);
@@ -104,67 +148,17 @@ export async function processBatch(
   }
 
   await advanceShardWatermarks(pipeline, records, events, ports, settings);
+  if (hold) await ports.holds.release(hold.id);
   const after = pipelineWatermark(
     await ports.watermarks.readShards(),
     settings.now(),
     pipeline.lateness.idleTimeoutMs,
   );
-  let closer: CloserRun | undefined;
-  let closerError: unknown;
   try {
-    closer = await closeDueWindows(pipeline, after, ports, settings);
+    const closer = await closeDueWindows(pipeline, after, ports, settings);
+    return { ...result, watermark: after, closer };
   } catch (error) {
-    // The rows are in; the closer's range stays unclaimed as done, so the next batch redoes it.
-    closerError = error;
+    // The rows are in; the cursor did not move past what failed, so the next batch redoes it.
+    return { ...result, watermark: after, closerError: error };
   }
-  try {
-    await closeOwnLateOpens(pipeline, plan.rows, closer?.covered, ports, settings);
-  } catch (error) {
-    // No other closer will visit these windows (their close time is behind the cursor): the
-    // batch fails, and its replay, a no-op for the rows, closes them.
-    const first = lowestRecord(plan.rows);
-    if (first) return { ...result, watermark: after, failedAt: first, rowErrors: [String(error)] };
-  }
-  return {
-    ...result,
-    watermark: after,
-    ...(closer ? { closer } : {}),
-    ...(closerError ? { closerError } : {}),
-  };
-}
-
-/**
- * A window this batch opened after the closer had already claimed its close time would be
- * missed by the closer: the batch closes it itself (idempotent when the closer did too).
- */
-async function closeOwnLateOpens(
-  pipeline: Pipeline,
-  rows: readonly RowPlan[],
-  covered: CloserRun['covered'],
-  ports: EnginePorts,
-  settings: EngineSettings,
-): Promise<void> {
-  const cursor = await ports.watermarks.readCursor();
-  if (!cursor) return;
-  const allowed = pipeline.lateness.allowedMs;
-  // Windows this call's own complete closer run walked over after the rows were indexed are
-  // done; session state rows are indexed by their own earliest close, so they are re-checked.
-  const coveredByCloser = (closeAt: number) =>
-    covered !== undefined && closeAt >= covered.from && closeAt <= covered.through;
-  const due = rows.flatMap((row) => {
-    if (row.ref.kind === 'sessions') {
-      const spec = pipeline.windows.find((w) => w.name === row.ref.windowName)?.spec;
-      const gap = spec?.kind === 'session' ? spec.gap : 0;
-      const earliest = Math.min(...row.events.map((e) => e.time + gap + allowed));
-      return earliest <= cursor.claimed
-        ? [{ closeAt: earliest, key: row.ref.key, window: row.ref.window, start: 0 }]
-        : [];
-    }
-    return row.opens
-      .map((w) => ({ closeAt: w.end + allowed, key: w.key, window: w.window, start: w.start }))
-      .filter((w) => w.closeAt <= cursor.claimed && !coveredByCloser(w.closeAt));
-  });
-  await mapWithConcurrency(due, settings.concurrency, (entry) =>
-    closeWindow(pipeline, entry, cursor.claimed, ports, settings),
-  );
 }

@@ -32,3 +32,17 @@ export function pipelineWatermark(
   if (active.length === 0) return Math.max(...shards.map((s) => s.watermark));
   return Math.min(...active.map((s) => s.watermark));
 }
+
+/**
+ * The newest event time this batch's shards had folded in before it. A window or pane starting
+ * after it has no row yet unless another shard wrote one first, so it is inserted without a read.
+ */
+export function shardsSeenUpTo(
+  shards: readonly ShardWatermark[],
+  records: readonly { shardId: string }[],
+) {
+  const ids = new Set(records.map((r) => r.shardId));
+  let seen = Number.NEGATIVE_INFINITY;
+  for (const s of shards) if (ids.has(s.shardId)) seen = Math.max(seen, s.maxEventTime);
+  return seen;
+}

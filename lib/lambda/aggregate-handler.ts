@@ -1,6 +1,6 @@
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import { cqlPorts, DEFAULT_ENGINE_SETTINGS } from '../engine/cql-ports.ts';
+import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import { cqlPorts, DEFAULT_ENGINE_SETTINGS, HOLD_MARGIN_MS } from '../engine/cql-ports.ts';
 import type { EnginePorts, EngineSettings } from '../engine/ports.ts';
 import { type BatchResult, processBatch } from '../engine/process-batch.ts';
 import type { Pipeline } from '../pipeline/spec.ts';
@@ -46,7 +46,10 @@ export function createAggregateHandler(pipeline: Pipeline, options: AggregateHan
   let ports: EnginePorts | undefined;
   const registered = new Set<string>();
 
-  const handle = async (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> => {
+  const handle = async (
+    event: KinesisStreamEvent,
+    context?: Context,
+  ): Promise<KinesisStreamBatchResponse> => {
     if (!ports) {
       const base = cqlPorts(options.session(), pipeline);
       ports = options.wrapPorts ? options.wrapPorts(base) : base;
@@ -56,11 +59,14 @@ export function createAggregateHandler(pipeline: Pipeline, options: AggregateHan
       await ports.watermarks.registerShards(await options.listShards(arn), settings.now());
       registered.add(arn);
     }
+    const remaining = context?.getRemainingTimeInMillis();
     const result = await processBatch(
       pipeline,
       event.Records.map(fromKinesisEventRecord),
       ports,
-      settings,
+      remaining === undefined || options.settings?.holdMs !== undefined
+        ? settings
+        : { ...settings, holdMs: remaining + HOLD_MARGIN_MS },
     );
     record(metrics, result, settings.now());
     options.onBatch?.(result);

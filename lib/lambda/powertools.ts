@@ -22,7 +22,7 @@ export function observability(pipeline: string, given: Observability) {
 
 /** Wraps a Kinesis batch handler in middy with Powertools' context logging and metrics flush. */
 export function kinesisHandler(
-  handle: (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse>,
+  handle: (event: KinesisStreamEvent, context: Context) => Promise<KinesisStreamBatchResponse>,
   { logger, metrics }: { logger: Logger; metrics: Metrics },
 ) {
   return middy<KinesisStreamEvent, KinesisStreamBatchResponse, Error, Context>(handle)

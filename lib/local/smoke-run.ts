@@ -9,7 +9,7 @@ import { createCassandraClient } from '../store/client.ts';
 import { applySchema } from '../store/schema/apply.ts';
 import { schemaConnection } from '../store/schema/connection.ts';
 import { CORE_TABLES } from '../store/schema/core-tables.ts';
-import { CassandraSession } from '../store/session.ts';
+import { CassandraSession, sessionOptions } from '../store/session.ts';
 
 export const SMOKE_STREAM = 'cassflow-smoke';
 const CONSUMER = 'cassflow-smoke';
@@ -64,7 +64,11 @@ export async function runSmoke(
         `${Date.now() - started} ms, ${put.attempts} PutRecords call(s)`,
     );
 
-    const session = new CassandraSession(client, config.cassandra.keyspace);
+    const session = new CassandraSession(
+      client,
+      config.cassandra.keyspace,
+      sessionOptions(config.cassandra),
+    );
     const checkpoints = new ShardCheckpoints(session);
     const before = await checkpoints.read(CONSUMER, SMOKE_STREAM);
     const shards = await listShards(kinesis, SMOKE_STREAM);

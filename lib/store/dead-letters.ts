@@ -1,20 +1,10 @@
 import type { RejectedRecord } from '../engine/input-record.ts';
+import { inChunks } from './in-chunks.ts';
 import { DEAD_LETTERS } from './schema/core-tables.ts';
 import type { CassandraSession } from './session.ts';
 
 export function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
-}
-
-/** Writes `write` over `items`, `concurrency` at a time. */
-export async function inChunks<T>(
-  concurrency: number,
-  items: readonly T[],
-  write: (item: T) => Promise<unknown>,
-): Promise<void> {
-  for (let i = 0; i < items.length; i += concurrency) {
-    await Promise.all(items.slice(i, i + concurrency).map(write));
-  }
 }
 
 /**

@@ -6,7 +6,13 @@ import { type ClientOverrides, createCassandraClient } from './client.ts';
 type Params = cassandra.ArrayOrObject;
 
 /** The part of the driver client a session needs (so tests can stand in for it). */
-export type CqlClient = Pick<cassandra.Client, 'execute' | 'shutdown'>;
+export type CqlClient = Pick<cassandra.Client, 'execute' | 'batch' | 'shutdown'>;
+
+/** Statements per unlogged batch at most: Amazon Keyspaces takes no more than 30. */
+export const BATCH_LIMIT = 30;
+
+/** One statement of a batch. */
+export type BatchStatement = { query: string; params: Params };
 
 export type ExecuteOptions = {
   /** Safe to run twice: lets the driver and the session retry it. */
@@ -14,6 +20,13 @@ export type ExecuteOptions = {
   fetchSize?: number;
   pageState?: string;
 };
+
+export type SessionOptions = { reconnectDelayMs?: number; conditionalBatches?: boolean };
+
+/** What a session may do on the configured store. */
+export function sessionOptions(config: CassandraConfig): SessionOptions {
+  return { conditionalBatches: config.kind !== 'keyspaces' };
+}
 
 const CONNECTION_ERROR_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED']);
 
@@ -42,15 +55,21 @@ export function isConnectionFailure(error: unknown): boolean {
 export class CassandraSession {
   readonly client: CqlClient;
   readonly keyspace: string;
+  /**
+   * Batches may carry conditions (one compare-and-set for several rows of a partition): true on
+   * Apache Cassandra; Amazon Keyspaces takes no lightweight transactions in batches.
+   */
+  readonly conditionalBatches: boolean;
   readonly #reconnectDelayMs: number;
 
-  constructor(client: CqlClient, keyspace: string, reconnectDelayMs = 250) {
+  constructor(client: CqlClient, keyspace: string, options: SessionOptions = {}) {
     this.client = client;
     this.keyspace = keyspace;
-    this.#reconnectDelayMs = reconnectDelayMs;
+    this.conditionalBatches = options.conditionalBatches ?? true;
+    this.#reconnectDelayMs = options.reconnectDelayMs ?? 250;
   }
 
-  async execute(
+  execute(
     cql: string,
     params: Params = [],
     options: ExecuteOptions = {},
@@ -61,13 +80,49 @@ export class CassandraSession {
       ...(options.fetchSize ? { fetchSize: options.fetchSize } : {}),
       ...(options.pageState ? { pageState: options.pageState } : {}),
     };
+    return this.#withReconnect(options.idempotent, () =>
+      this.client.execute(cql, params, queryOptions),
+    );
+  }
+
+  /**
+   * An unlogged batch: one request for statements on one partition (index rows of one hour), or
+   * a conditional batch when the statements carry IF clauses. Retried like `execute`.
+   */
+  batch(
+    statements: readonly BatchStatement[],
+    options: { idempotent?: boolean } = {},
+  ): Promise<cassandra.types.ResultSet> {
+    const queryOptions: cassandra.QueryOptions = {
+      prepare: true,
+      logged: false,
+      isIdempotent: options.idempotent ?? false,
+    };
+    const queries = statements.map((s) => ({ query: s.query, params: s.params }));
+    return this.#withReconnect(options.idempotent, () => this.client.batch(queries, queryOptions));
+  }
+
+  async #withReconnect<T>(idempotent: boolean | undefined, run: () => Promise<T>): Promise<T> {
     try {
-      return await this.client.execute(cql, params, queryOptions);
+      return await run();
     } catch (error) {
-      if (!options.idempotent || !isConnectionFailure(error)) throw error;
+      if (!idempotent || !isConnectionFailure(error)) throw error;
       await sleep(this.#reconnectDelayMs);
-      return this.client.execute(cql, params, queryOptions);
+      return run();
     }
+  }
+
+  /**
+   * The hosts that own a partition (its serialized key), as one string to group by; '' when the
+   * driver knows no ring for the keyspace.
+   */
+  replicasOf(routingKey: Buffer): string {
+    const client = this.client as Partial<Pick<cassandra.Client, 'getReplicas'>>;
+    const hosts = client.getReplicas?.(this.keyspace, routingKey) as
+      | { address: string }[]
+      | null
+      | undefined;
+    return hosts ? hosts.map((h) => h.address).join(',') : '';
   }
 
   /** `keyspace.table`, for statements that name a cassflow table. */
@@ -92,7 +147,11 @@ export function createSession(
   config: CassandraConfig,
   overrides: ClientOverrides = {},
 ): CassandraSession {
-  return new CassandraSession(createCassandraClient(config, overrides), config.keyspace);
+  return new CassandraSession(
+    createCassandraClient(config, overrides),
+    config.keyspace,
+    sessionOptions(config),
+  );
 }
 
 let shared: CassandraSession | undefined;

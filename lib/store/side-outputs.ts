@@ -1,5 +1,6 @@
 import type { InputRecord, RejectedRecord } from '../engine/input-record.ts';
-import { CqlDeadLetters, inChunks, utcDay } from './dead-letters.ts';
+import { CqlDeadLetters, utcDay } from './dead-letters.ts';
+import { inChunks } from './in-chunks.ts';
 import type { CassandraSession } from './session.ts';
 
 /** A late event as stored: the raw record, its key and time, and the window it missed. */

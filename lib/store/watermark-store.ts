@@ -1,28 +1,14 @@
 import type { ShardWatermark } from '../engine/watermark.ts';
 import type { Pipeline } from '../pipeline/spec.ts';
 import type { CassandraSession } from './session.ts';
+import { fromTimeColumn, toTimeColumn } from './time-column.ts';
 
 const SHARDS = 'shard';
-
-/** Back from a column: the safe-integer limits are the unbounded ends again. */
-function fromColumn(value: unknown): number {
-  const ms = Number(value);
-  if (ms <= Number.MIN_SAFE_INTEGER) return Number.NEGATIVE_INFINITY;
-  if (ms >= Number.MAX_SAFE_INTEGER) return Number.POSITIVE_INFINITY;
-  return ms;
-}
-
-/** Event times as bigint columns; the unbounded ends become the safe-integer limits. */
-function toColumn(ms: number): bigint {
-  if (Number.isFinite(ms)) return BigInt(Math.trunc(ms));
-  return BigInt(ms > 0 ? Number.MAX_SAFE_INTEGER : Number.MIN_SAFE_INTEGER);
-}
 const CLOSER = 'closer';
 
 /**
- * The closer's position. `claimed`: windows closing at or before it are being made final (a
- * handler that opens such a window closes it itself). `done`: the open index below its hour
- * bucket is empty.
+ * The closer's position. `claimed`: windows closing at or before it are being made final, and a
+ * batch treats their events as late. `done`: every window closing at or before it is final.
  */
 export type CloserCursor = { claimed: number; done: number; version: bigint };
 
@@ -54,8 +40,8 @@ export class CqlWatermarks implements WatermarkStore {
     );
     return result.rows.map((row) => ({
       shardId: String(row.get('shard_id')),
-      watermark: fromColumn(row.get('watermark')),
-      maxEventTime: fromColumn(row.get('max_event_time')),
+      watermark: fromTimeColumn(row.get('watermark')),
+      maxEventTime: fromTimeColumn(row.get('max_event_time')),
       lastSeen: (row.get('last_seen') as Date).getTime(),
       version: BigInt(row.get('version') as bigint),
     }));
@@ -66,8 +52,8 @@ export class CqlWatermarks implements WatermarkStore {
     previous?: ShardWatermark,
   ): Promise<boolean> {
     const values = [
-      toColumn(next.watermark),
-      toColumn(next.maxEventTime),
+      toTimeColumn(next.watermark),
+      toTimeColumn(next.maxEventTime),
       new Date(next.lastSeen),
       (previous?.version ?? 0n) + 1n,
     ];
@@ -88,8 +74,8 @@ export class CqlWatermarks implements WatermarkStore {
       await this.#session.execute(
         `INSERT INTO ${this.#table} (watermark, max_event_time, last_seen, version, scope, shard_id) VALUES (?, ?, ?, ?, ?, ?) IF NOT EXISTS`,
         [
-          toColumn(Number.NEGATIVE_INFINITY),
-          toColumn(Number.NEGATIVE_INFINITY),
+          toTimeColumn(Number.NEGATIVE_INFINITY),
+          toTimeColumn(Number.NEGATIVE_INFINITY),
           new Date(now),
           0n,
           SHARDS,
@@ -108,8 +94,8 @@ export class CqlWatermarks implements WatermarkStore {
     const row = result.first();
     return row
       ? {
-          claimed: fromColumn(row.get('watermark')),
-          done: fromColumn(row.get('max_event_time')),
+          claimed: fromTimeColumn(row.get('watermark')),
+          done: fromTimeColumn(row.get('max_event_time')),
           version: BigInt(row.get('version') as bigint),
         }
       : undefined;
@@ -118,7 +104,7 @@ export class CqlWatermarks implements WatermarkStore {
   /** The cursor row reuses the shard columns: watermark = claimed, max_event_time = done. */
   async moveCursor(next: Omit<CloserCursor, 'version'>, previous?: CloserCursor): Promise<boolean> {
     const version = (previous?.version ?? 0n) + 1n;
-    const values = [toColumn(next.claimed), toColumn(next.done), version];
+    const values = [toTimeColumn(next.claimed), toTimeColumn(next.done), version];
     const result = previous
       ? await this.#session.execute(
           `UPDATE ${this.#table} SET watermark = ?, max_event_time = ?, version = ? WHERE scope = ? AND shard_id = ? IF version = ?`,

@@ -1,5 +1,6 @@
 import type { Pipeline } from '../pipeline/spec.ts';
-import type { CassandraSession } from './session.ts';
+import { inChunks } from './in-chunks.ts';
+import { BATCH_LIMIT, type BatchStatement, type CassandraSession } from './session.ts';
 
 /** A window in the open or closed index: found by when it closes. */
 export type IndexedWindow = { closeAt: number; key: string; window: string; start: number };
@@ -11,16 +12,49 @@ export function indexBucketOf(closeAt: number): number {
   return Math.floor(closeAt / INDEX_BUCKET_MS);
 }
 
+const BATCHES_IN_FLIGHT = 16;
+
+/**
+ * The entries' statements as unlogged batches of one index partition (an hour bucket) each, so
+ * every batch is one mutation on one replica set rather than a coordinator's fan-out.
+ */
+function batchesPerBucket(
+  windows: readonly IndexedWindow[],
+  statement: (w: IndexedWindow) => BatchStatement,
+): BatchStatement[][] {
+  const byBucket = new Map<number, BatchStatement[]>();
+  for (const w of windows) {
+    const bucket = indexBucketOf(w.closeAt);
+    const list = byBucket.get(bucket);
+    if (list) list.push(statement(w));
+    else byBucket.set(bucket, [statement(w)]);
+  }
+  const batches: BatchStatement[][] = [];
+  for (const list of byBucket.values()) {
+    for (let i = 0; i < list.length; i += BATCH_LIMIT) {
+      batches.push(list.slice(i, i + BATCH_LIMIT));
+    }
+  }
+  return batches;
+}
+
 /** Windows by close time: the open index tells the closer what is due, the closed one tells sync. */
 export interface WindowIndex {
   addOpen(windows: readonly IndexedWindow[]): Promise<void>;
-  removeOpen(window: IndexedWindow): Promise<void>;
+  removeOpen(windows: readonly IndexedWindow[]): Promise<void>;
   /**
-   * Open windows of one hour bucket with from <= closeAt <= upTo, by close time. The lower bound
-   * keeps the read clear of the tombstones closed windows leave behind them.
+   * Open windows of one hour bucket with from <= closeAt <= upTo, by close time, a page at a
+   * time. The lower bound keeps the read clear of the tombstones closed windows leave behind
+   * them; the pages continue from the driver's paging state, so entries removed behind it as
+   * pages are closed do not disturb the read.
    */
-  dueInBucket(bucket: number, from: number, upTo: number, limit: number): Promise<IndexedWindow[]>;
-  addClosed(window: IndexedWindow, closedAt: number): Promise<void>;
+  duePages(
+    bucket: number,
+    from: number,
+    upTo: number,
+    pageSize: number,
+  ): AsyncGenerator<IndexedWindow[]>;
+  addClosed(windows: readonly IndexedWindow[], closedAt: number): Promise<void>;
   closedInBucket(bucket: number): Promise<(IndexedWindow & { closedAt: number })[]>;
   /** The lowest hour bucket of the open index, if it has any rows (the closer's first run). */
   lowestOpenBucket(): Promise<number | undefined>;
@@ -37,49 +71,61 @@ export class CqlWindowIndex implements WindowIndex {
     this.#closed = session.table(pipeline.tables.closedWindows);
   }
 
-  async addOpen(windows: readonly IndexedWindow[]): Promise<void> {
-    await Promise.all(
-      windows.map((w) =>
-        this.#session.execute(
-          `INSERT INTO ${this.#open} (bucket, close_at, key, window, window_start) VALUES (?, ?, ?, ?, ?)`,
-          [
-            BigInt(indexBucketOf(w.closeAt)),
-            new Date(w.closeAt),
-            w.key,
-            w.window,
-            new Date(w.start),
-          ],
-          { idempotent: true },
-        ),
-      ),
+  addOpen(windows: readonly IndexedWindow[]): Promise<void> {
+    const query = `INSERT INTO ${this.#open} (bucket, close_at, key, window, window_start) VALUES (?, ?, ?, ?, ?)`;
+    return this.#write(windows, (w) => ({ query, params: indexKey(w) }));
+  }
+
+  removeOpen(windows: readonly IndexedWindow[]): Promise<void> {
+    const query = `DELETE FROM ${this.#open} WHERE bucket = ? AND close_at = ? AND key = ? AND window = ? AND window_start = ?`;
+    return this.#write(windows, (w) => ({ query, params: indexKey(w) }));
+  }
+
+  addClosed(windows: readonly IndexedWindow[], closedAt: number): Promise<void> {
+    const query = `INSERT INTO ${this.#closed} (bucket, close_at, key, window, window_start, closed_at) VALUES (?, ?, ?, ?, ?, ?)`;
+    const at = new Date(closedAt);
+    return this.#write(windows, (w) => ({ query, params: [...indexKey(w), at] }));
+  }
+
+  async #write(
+    windows: readonly IndexedWindow[],
+    statement: (w: IndexedWindow) => BatchStatement,
+  ): Promise<void> {
+    await inChunks(BATCHES_IN_FLIGHT, batchesPerBucket(windows, statement), (batch) =>
+      batch.length === 1 && batch[0]
+        ? this.#session.execute(batch[0].query, batch[0].params, { idempotent: true })
+        : this.#session.batch(batch, { idempotent: true }),
     );
   }
 
-  async removeOpen(w: IndexedWindow): Promise<void> {
-    await this.#session.execute(
-      `DELETE FROM ${this.#open} WHERE bucket = ? AND close_at = ? AND key = ? AND window = ? AND window_start = ?`,
-      [BigInt(indexBucketOf(w.closeAt)), new Date(w.closeAt), w.key, w.window, new Date(w.start)],
-      { idempotent: true },
-    );
-  }
-
-  async dueInBucket(
+  async *duePages(
     bucket: number,
     from: number,
     upTo: number,
-    limit: number,
-  ): Promise<IndexedWindow[]> {
-    const result = await this.#session.execute(
-      `SELECT close_at, key, window, window_start FROM ${this.#open} WHERE bucket = ? AND close_at >= ? AND close_at <= ? LIMIT ?`,
-      [BigInt(bucket), new Date(Math.max(from, bucket * INDEX_BUCKET_MS)), new Date(upTo), limit],
-      { idempotent: true },
-    );
-    return result.rows.map((row) => ({
-      closeAt: (row.get('close_at') as Date).getTime(),
-      key: String(row.get('key')),
-      window: String(row.get('window')),
-      start: (row.get('window_start') as Date).getTime(),
-    }));
+    pageSize: number,
+  ): AsyncGenerator<IndexedWindow[]> {
+    const params = [
+      BigInt(bucket),
+      new Date(Math.max(from, bucket * INDEX_BUCKET_MS)),
+      new Date(upTo),
+    ];
+    let pageState: string | undefined;
+    do {
+      const page = await this.#session.execute(
+        `SELECT close_at, key, window, window_start FROM ${this.#open} WHERE bucket = ? AND close_at >= ? AND close_at <= ?`,
+        params,
+        { idempotent: true, fetchSize: pageSize, ...(pageState ? { pageState } : {}) },
+      );
+      if (page.rows.length > 0) {
+        yield page.rows.map((row) => ({
+          closeAt: (row.get('close_at') as Date).getTime(),
+          key: String(row.get('key')),
+          window: String(row.get('window')),
+          start: (row.get('window_start') as Date).getTime(),
+        }));
+      }
+      pageState = page.pageState ?? undefined;
+    } while (pageState);
   }
 
   lowestOpenBucket(): Promise<number | undefined> {
@@ -109,21 +155,6 @@ export class CqlWindowIndex implements WindowIndex {
     return lowest;
   }
 
-  async addClosed(w: IndexedWindow, closedAt: number): Promise<void> {
-    await this.#session.execute(
-      `INSERT INTO ${this.#closed} (bucket, close_at, key, window, window_start, closed_at) VALUES (?, ?, ?, ?, ?, ?)`,
-      [
-        BigInt(indexBucketOf(w.closeAt)),
-        new Date(w.closeAt),
-        w.key,
-        w.window,
-        new Date(w.start),
-        new Date(closedAt),
-      ],
-      { idempotent: true },
-    );
-  }
-
   async closedInBucket(bucket: number): Promise<(IndexedWindow & { closedAt: number })[]> {
     const out: (IndexedWindow & { closedAt: number })[] = [];
     let pageState: string | undefined;
@@ -146,4 +177,14 @@ export class CqlWindowIndex implements WindowIndex {
     } while (pageState);
     return out;
   }
+}
+
+function indexKey(w: IndexedWindow): unknown[] {
+  return [
+    BigInt(indexBucketOf(w.closeAt)),
+    new Date(w.closeAt),
+    w.key,
+    w.window,
+    new Date(w.start),
+  ];
 }

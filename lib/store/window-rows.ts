@@ -1,5 +1,15 @@
 import type { Pipeline } from '../pipeline/spec.ts';
-import type { CassandraSession } from './session.ts';
+import { inChunks } from './in-chunks.ts';
+import { bigintKeyPart, groupByReplicas, routingKey, textKeyPart } from './replica-groups.ts';
+import { BATCH_LIMIT, type CassandraSession } from './session.ts';
+import {
+  fromRow,
+  idParams,
+  insertParams,
+  isUnwritten,
+  updateParams,
+  windowRowCql,
+} from './window-row-cql.ts';
 
 /** The identity of a window-table row. */
 export type WindowRowId = { key: string; window: string; bucket: number; start: number };
@@ -19,81 +29,95 @@ export type WindowRowState = {
 
 export type StoredWindowRow = WindowRowId & WindowRowState;
 
+/** A conditional insert that lost comes back with the row that beat it (no read needed). */
+export type CreateOutcome = { created: true } | { created: false; existing?: StoredWindowRow };
+
 /** The row operations the engine needs; compare-and-set on `version` guards every change. */
 export interface WindowRowStore {
   read(id: WindowRowId): Promise<StoredWindowRow | undefined>;
   /** Rows of one partition with start in [from, to), ascending. */
-  readRange(id: Omit<WindowRowId, 'start'>, from: number, to: number): Promise<StoredWindowRow[]>;
-  /** Inserts the row if it does not exist; false when it does. */
-  create(id: WindowRowId, state: WindowRowState): Promise<boolean>;
+  readRange(partition: PartitionId, from: number, to: number): Promise<StoredWindowRow[]>;
+  /** Inserts the row if it does not exist; when it does, says so with the stored row. */
+  create(id: WindowRowId, state: WindowRowState): Promise<CreateOutcome>;
   /**
    * Replaces the row if it is still at `expectedVersion` and not final; false when someone else
    * moved it or it was made final meanwhile.
    */
   update(id: WindowRowId, state: WindowRowState, expectedVersion: bigint): Promise<boolean>;
   /**
-   * Makes the row final, in one conditional write without reading it; false when it is final
-   * already or does not exist. Leaves the version alone: updates also require `final = false`.
+   * Sets `final` on rows no batch writes any more (the closer's cursor passed them while no
+   * write hold covered them): plain writes, no read. A window indexed but never written (its
+   * batch failed after indexing it) gets a row of only `final`: `read` returns it as final at
+   * version 0, and the results readers (`readRange`, `scan`) skip it.
    */
-  finalize(id: WindowRowId): Promise<boolean>;
+  markFinal(ids: readonly WindowRowId[]): Promise<void>;
+  /**
+   * True when several rows of one partition can be written in one compare-and-set
+   * (`writePartition`): Cassandra, not Amazon Keyspaces.
+   */
+  readonly partitionWrites: boolean;
+  /** Rows of one partition at these starts; an absent row has no entry. */
+  readMany(partition: PartitionId, starts: readonly number[]): Promise<StoredWindowRow[]>;
+  /**
+   * Writes rows of one partition in one conditional batch: each is created if absent (no
+   * `expectedVersion`) or replaced if still at its version and not final. All apply or none.
+   */
+  writePartition(partition: PartitionId, writes: readonly RowWrite[]): Promise<boolean>;
 }
 
-type Row = { get(name: string): unknown };
+/** A partition of the window table: one key's rows of one window over a span of starts. */
+export type PartitionId = Omit<WindowRowId, 'start'>;
+
+/** One row of a partition write. */
+export type RowWrite = { start: number; state: WindowRowState; expectedVersion?: bigint };
+
+const BATCHES_IN_FLIGHT = 16;
+
+function partitionKeyOf(id: PartitionId): Buffer {
+  return routingKey([textKeyPart(id.key), textKeyPart(id.window), bigintKeyPart(id.bucket)]);
+}
 
 /** The window table of one pipeline, through prepared statements. */
 export class CqlWindowRows implements WindowRowStore {
   readonly #session: CassandraSession;
   readonly #columns: readonly string[];
-  readonly #select: string;
-  readonly #selectRange: string;
-  readonly #selectAll: string;
-  readonly #insert: string;
-  readonly #update: string;
-  readonly #finalize: string;
+  readonly #cql: ReturnType<typeof windowRowCql>;
+  readonly partitionWrites: boolean;
 
   constructor(session: CassandraSession, pipeline: Pipeline) {
     this.#session = session;
-    const table = session.table(pipeline.tables.windows);
     this.#columns = pipeline.aggregates.map((a) => a.name);
-    const results = this.#columns.join(', ');
-    const selected = `key, window, bucket, window_start, window_end, final, events, ${results}, acc, version, fences`;
-    const partition = 'key = ? AND window = ? AND bucket = ?';
-    this.#select = `SELECT ${selected} FROM ${table} WHERE ${partition} AND window_start = ?`;
-    this.#selectAll = `SELECT ${selected} FROM ${table}`;
-    this.#selectRange = `SELECT ${selected} FROM ${table} WHERE ${partition} AND window_start >= ? AND window_start < ?`;
-    const marks = this.#columns.map(() => '?').join(', ');
-    this.#insert =
-      `INSERT INTO ${table} (key, window, bucket, window_start, window_end, final, events, ` +
-      `${results}, acc, version, fences, updated_at) ` +
-      `VALUES (?, ?, ?, ?, ?, ?, ?, ${marks}, ?, ?, ?, ?) IF NOT EXISTS`;
-    const sets = this.#columns.map((c) => `${c} = ?`).join(', ');
-    this.#update =
-      `UPDATE ${table} SET window_end = ?, final = ?, events = ?, ${sets}, acc = ?, version = ?, ` +
-      `fences = ?, updated_at = ? WHERE ${partition} AND window_start = ? ` +
-      'IF version = ? AND final = false';
-    this.#finalize =
-      `UPDATE ${table} SET final = true, updated_at = ? WHERE ${partition} AND window_start = ? ` +
-      'IF final = false';
+    this.#cql = windowRowCql(session.table(pipeline.tables.windows), this.#columns);
+    this.partitionWrites = session.conditionalBatches;
   }
 
   async read(id: WindowRowId): Promise<StoredWindowRow | undefined> {
-    const result = await this.#session.execute(
-      this.#select,
-      [id.key, id.window, BigInt(id.bucket), new Date(id.start)],
-      { idempotent: true },
-    );
+    const result = await this.#session.execute(this.#cql.select, idParams(id), {
+      idempotent: true,
+    });
     const row = result.first();
-    return row ? this.#fromRow(row) : undefined;
+    return row ? fromRow(row, this.#columns) : undefined;
   }
 
-  async readRange(
-    id: Omit<WindowRowId, 'start'>,
-    from: number,
-    to: number,
-  ): Promise<StoredWindowRow[]> {
+  async readMany(partition: PartitionId, starts: readonly number[]): Promise<StoredWindowRow[]> {
+    const result = await this.#session.execute(
+      this.#cql.selectMany,
+      [partition.key, partition.window, BigInt(partition.bucket), starts.map((s) => new Date(s))],
+      { idempotent: true },
+    );
+    return result.rows.map((row) => fromRow(row, this.#columns));
+  }
+
+  async readRange(partition: PartitionId, from: number, to: number): Promise<StoredWindowRow[]> {
     const rows: StoredWindowRow[] = [];
-    const params = [id.key, id.window, BigInt(id.bucket), new Date(from), new Date(to)];
-    for await (const row of this.#pages(this.#selectRange, params)) rows.push(row);
+    const params = [
+      partition.key,
+      partition.window,
+      BigInt(partition.bucket),
+      new Date(from),
+      new Date(to),
+    ];
+    for await (const row of this.#pages(this.#cql.selectRange, params)) rows.push(row);
     return rows;
   }
 
@@ -103,8 +127,8 @@ export class CqlWindowRows implements WindowRowStore {
    */
   scan(key?: string): AsyncGenerator<StoredWindowRow> {
     return key === undefined
-      ? this.#pages(this.#selectAll, [])
-      : this.#pages(`${this.#selectAll} WHERE key = ? ALLOW FILTERING`, [key]);
+      ? this.#pages(this.#cql.selectAll, [])
+      : this.#pages(`${this.#cql.selectAll} WHERE key = ? ALLOW FILTERING`, [key]);
   }
 
   async *#pages(cql: string, params: unknown[]): AsyncGenerator<StoredWindowRow> {
@@ -115,74 +139,54 @@ export class CqlWindowRows implements WindowRowStore {
         fetchSize: 1000,
         ...(pageState ? { pageState } : {}),
       });
-      for (const row of page.rows) yield this.#fromRow(row);
+      for (const row of page.rows) {
+        // Results readers skip windows that were closed but never written.
+        if (!isUnwritten(row)) yield fromRow(row, this.#columns);
+      }
       pageState = page.pageState ?? undefined;
     } while (pageState);
   }
 
-  async create(id: WindowRowId, state: WindowRowState): Promise<boolean> {
-    const result = await this.#session.execute(this.#insert, [
-      id.key,
-      id.window,
-      BigInt(id.bucket),
-      new Date(id.start),
-      new Date(state.end),
-      state.final,
-      state.events,
-      ...state.results,
-      Buffer.from(state.acc),
-      state.version,
-      Object.fromEntries(state.fences),
-      new Date(),
-    ]);
-    return result.wasApplied();
+  async create(id: WindowRowId, state: WindowRowState): Promise<CreateOutcome> {
+    const result = await this.#session.execute(this.#cql.insert, insertParams(id, state));
+    if (result.wasApplied()) return { created: true };
+    const row = result.first();
+    return row ? { created: false, existing: fromRow(row, this.#columns) } : { created: false };
   }
 
   async update(id: WindowRowId, state: WindowRowState, expectedVersion: bigint): Promise<boolean> {
-    const result = await this.#session.execute(this.#update, [
-      new Date(state.end),
-      state.final,
-      state.events,
-      ...state.results,
-      Buffer.from(state.acc),
-      state.version,
-      Object.fromEntries(state.fences),
-      new Date(),
-      id.key,
-      id.window,
-      BigInt(id.bucket),
-      new Date(id.start),
-      expectedVersion,
-    ]);
+    const result = await this.#session.execute(
+      this.#cql.update,
+      updateParams(id, state, expectedVersion),
+    );
     return result.wasApplied();
   }
 
-  async finalize(id: WindowRowId): Promise<boolean> {
-    const result = await this.#session.execute(this.#finalize, [
-      new Date(),
-      id.key,
-      id.window,
-      BigInt(id.bucket),
-      new Date(id.start),
-    ]);
+  async writePartition(partition: PartitionId, writes: readonly RowWrite[]): Promise<boolean> {
+    const result = await this.#session.batch(
+      writes.map(({ start, state, expectedVersion }) => {
+        const id = { ...partition, start };
+        return expectedVersion === undefined
+          ? { query: this.#cql.insert, params: insertParams(id, state) }
+          : { query: this.#cql.update, params: updateParams(id, state, expectedVersion) };
+      }),
+    );
     return result.wasApplied();
   }
 
-  #fromRow(row: Row): StoredWindowRow {
-    const fences = (row.get('fences') ?? {}) as Record<string, bigint | number | string>;
-    const acc = row.get('acc') as Buffer | null;
-    return {
-      key: String(row.get('key')),
-      window: String(row.get('window')),
-      bucket: Number(row.get('bucket')),
-      start: (row.get('window_start') as Date).getTime(),
-      end: (row.get('window_end') as Date).getTime(),
-      final: row.get('final') === true,
-      events: BigInt((row.get('events') as bigint | null) ?? 0n),
-      results: this.#columns.map((c) => row.get(c)),
-      acc: acc ? new Uint8Array(acc.buffer, acc.byteOffset, acc.byteLength) : new Uint8Array(),
-      version: BigInt(row.get('version') as bigint),
-      fences: new Map(Object.entries(fences).map(([shard, seq]) => [shard, BigInt(seq)])),
-    };
+  async markFinal(ids: readonly WindowRowId[]): Promise<void> {
+    const now = new Date();
+    const statement = (id: WindowRowId) => ({
+      query: this.#cql.markFinal,
+      params: [now, ...idParams(id)],
+    });
+    const groups = groupByReplicas(this.#session, ids, partitionKeyOf, BATCH_LIMIT);
+    await inChunks(BATCHES_IN_FLIGHT, groups, (group) =>
+      group.length === 1 && group[0]
+        ? this.#session.execute(this.#cql.markFinal, statement(group[0]).params, {
+            idempotent: true,
+          })
+        : this.#session.batch(group.map(statement), { idempotent: true }),
+    );
   }
 }

@@ -61,7 +61,8 @@ export function closedWindowReader(
           { idempotent: true },
         );
         const row = result.first();
-        if (!row) return undefined;
+        // No event count: a window closed without ever being written (see markFinal).
+        if (!row || row.get('events') === null) return undefined;
         const out: Record<string, SyncRow[string]> = {};
         for (const c of schema.columns) out[c.name] = toSyncValue(c.type, row.get(c.name));
         return out as SyncRow;

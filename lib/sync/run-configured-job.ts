@@ -2,7 +2,7 @@ import type { CassflowConfig } from '../config/config.ts';
 import { createCassandraClient } from '../store/client.ts';
 import { applySchema } from '../store/schema/apply.ts';
 import { schemaConnection } from '../store/schema/connection.ts';
-import { CassandraSession, pipelineCassandra } from '../store/session.ts';
+import { CassandraSession, pipelineCassandra, sessionOptions } from '../store/session.ts';
 import type { SyncProgress, TimeBudget } from './run-passes.ts';
 import { runSyncJob, type SyncJobResult } from './run-sync-job.ts';
 import type { SyncJob } from './sync-jobs.ts';
@@ -29,7 +29,7 @@ export async function runConfiguredSyncJob(
     if (!options.schemaManaged) {
       await applySchema(schemaConnection(client), cassandra, SYNC_TABLES);
     }
-    const session = new CassandraSession(client, cassandra.keyspace);
+    const session = new CassandraSession(client, cassandra.keyspace, sessionOptions(cassandra));
     return await runSyncJob(job, pipeline, {
       session,
       target,

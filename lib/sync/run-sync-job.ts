@@ -75,9 +75,12 @@ export async function runSyncJob(
   };
 }
 
-/** Pane and open-session rows (window names with '#') are the engine's state, not results. */
+/**
+ * Pane and open-session rows (window names with '#') are the engine's state, not results; a
+ * row with no event count is a window that was closed but never written (see markFinal).
+ */
 function isWindowResult(row: SyncRow): boolean {
-  return !String(row.window ?? '').includes('#');
+  return !String(row.window ?? '').includes('#') && row.events !== null && row.events !== undefined;
 }
 
 function closedWindowPorts(

@@ -209,8 +209,8 @@ describe('ground truth: 100,000 events over 1,000 keys and 4 shards', () => {
     const random = seededRandom(7);
     const wrap = (ports: EnginePorts): EnginePorts => {
       const guarded =
-        <A extends unknown[]>(write: (...args: A) => Promise<boolean>) =>
-        async (...args: A) => {
+        <A extends unknown[], R>(write: (...args: A) => Promise<R>) =>
+        async (...args: A): Promise<R> => {
           // Mostly-failing writes before the write exhaust the row's retries: a partial failure.
           const odds = failWrites === 'before' ? 0.8 : 0.3;
           const mode = failWrites && random() < odds ? failWrites : undefined;
@@ -232,7 +232,12 @@ describe('ground truth: 100,000 events over 1,000 keys and 4 shards', () => {
           readRange: (id, from, to) => ports.rows.readRange(id, from, to),
           create: guarded((id, state) => ports.rows.create(id, state)),
           update: guarded((id, state, v) => ports.rows.update(id, state, v)),
-          finalize: guarded((id) => ports.rows.finalize(id)),
+          markFinal: guarded((ids) => ports.rows.markFinal(ids)),
+          partitionWrites: ports.rows.partitionWrites,
+          readMany: (partition, starts) => ports.rows.readMany(partition, starts),
+          writePartition: guarded((partition, writes) =>
+            ports.rows.writePartition(partition, writes),
+          ),
         },
       };
     };

@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { count } from '#lib/aggregates/index';
 import { definePipeline } from '#lib/pipeline/define-pipeline';
+import { readWindows } from '#lib/query/read-windows';
+import { CqlWindowIndex } from '#lib/store/window-index';
 import { runConfiguredSyncJob } from '#lib/sync/run-configured-job';
 import { createPostgresPool } from '#lib/targets/clients';
 import { tumbling } from '#lib/windows/index';
@@ -57,15 +59,26 @@ describe('closed-windows sync', () => {
     if (!job) throw new Error('the pipeline defines its sync job');
     const harness = await pipelineHarness(pipeline);
     try {
-      // Act 1: minutes 0-4 seen; the watermark (4m45s) closes minutes 0-3.
+      // Prepare: what a batch that died after indexing its window leaves: an entry, no row.
+      await new CqlWindowIndex(harness.session, pipeline).addOpen([
+        { closeAt: T0 + 3 * 60_000, key: 'ghost', window: 'tumbling_1m', start: T0 + 2 * 60_000 },
+      ]);
+
+      // Act 1: minutes 0-4 seen; the watermark (4m45s) closes minutes 0-3 (and the ghost's).
       await harness.invoke(minutes(0, 1, 2, 3, 4));
       const first = await runConfiguredSyncJob(config, { job, pipeline }, budget);
 
-      // Assess 1: the four closed minutes of each user, none of the open one.
+      // Assess 1: the four closed minutes of each user, none of the open one, and no ghost,
+      // though closing left a row of only `final` for it.
       expect(first.rowsRead).toBe(8);
       expect(await synced()).toEqual(
         ['a', 'b'].flatMap((u) => [0, 1, 2, 3].map((m) => `${u} +${m}m 3 3`)),
       );
+      const ghost = await harness.session.execute(
+        `SELECT final, events FROM ${harness.session.table(pipeline.tables.windows)} WHERE key = 'ghost' ALLOW FILTERING`,
+      );
+      expect(ghost.rows.map((r) => [r.get('final'), r.get('events')])).toEqual([[true, null]]);
+      expect((await readWindows(harness.session, pipeline, { key: 'ghost' })).length).toBe(0);
 
       // Act 2: minutes 5-7 close 4-6; a run reads those six windows, no more.
       await harness.invoke(minutes(5, 6, 7));

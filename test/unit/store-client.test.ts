@@ -117,6 +117,7 @@ describe('CassandraSession', () => {
         if (failure) throw failure;
         return { rows: [] } as unknown as cassandra.types.ResultSet;
       }) as CqlClient['execute'],
+      batch: (async () => ({ rows: [] })) as unknown as CqlClient['batch'],
       shutdown: async () => {},
     };
     return { client, calls };
@@ -126,7 +127,7 @@ describe('CassandraSession', () => {
   it('retries an idempotent statement once after a dead connection (Lambda thaw)', async () => {
     // Prepare
     const { client, calls } = flakyClient([deadConnection()]);
-    const session = new CassandraSession(client, 'ks', 1);
+    const session = new CassandraSession(client, 'ks', { reconnectDelayMs: 1 });
 
     // Act
     const result = await session.execute('SELECT 1', [], { idempotent: true });
@@ -139,7 +140,7 @@ describe('CassandraSession', () => {
 
   it('does not re-send a statement that is not idempotent', async () => {
     const { client, calls } = flakyClient([deadConnection()]);
-    const session = new CassandraSession(client, 'ks', 1);
+    const session = new CassandraSession(client, 'ks', { reconnectDelayMs: 1 });
     await expect(session.execute('UPDATE t SET n = n + 1')).rejects.toBeInstanceOf(
       cassandra.errors.NoHostAvailableError,
     );
@@ -151,13 +152,17 @@ describe('CassandraSession', () => {
       new cassandra.errors.ResponseError(0x2000, 'line 1: syntax error'),
     ]);
     await expect(
-      new CassandraSession(syntax.client, 'ks', 1).execute('SELEC', [], { idempotent: true }),
+      new CassandraSession(syntax.client, 'ks', { reconnectDelayMs: 1 }).execute('SELEC', [], {
+        idempotent: true,
+      }),
     ).rejects.toThrow(/syntax error/);
     expect(syntax.calls).toHaveLength(1);
 
     const dead = flakyClient([deadConnection(), deadConnection()]);
     await expect(
-      new CassandraSession(dead.client, 'ks', 1).execute('SELECT 1', [], { idempotent: true }),
+      new CassandraSession(dead.client, 'ks', { reconnectDelayMs: 1 }).execute('SELECT 1', [], {
+        idempotent: true,
+      }),
     ).rejects.toThrow();
     expect(dead.calls).toHaveLength(2);
   });

@@ -10,7 +10,7 @@ import { tablesOf } from '../../store/pipeline-tables.ts';
 import { applySchema } from '../../store/schema/apply.ts';
 import { schemaConnection } from '../../store/schema/connection.ts';
 import { CORE_TABLES } from '../../store/schema/core-tables.ts';
-import { CassandraSession, pipelineCassandra } from '../../store/session.ts';
+import { CassandraSession, pipelineCassandra, sessionOptions } from '../../store/session.ts';
 import { type RunningEventSource, startEventSource } from '../event-source/event-source.ts';
 import { FailureLog } from '../event-source/on-failure.ts';
 import { CassandraPositions } from '../event-source/positions.ts';
@@ -91,7 +91,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         `${pipeline.name}: ${pipeline.kind} on stream ${stream} (${created}); tables in ` +
           `${cassandra.keyspace}: ${schema.created.length} created, ${schema.existing.length} there`,
       );
-      const session = new CassandraSession(client, cassandra.keyspace);
+      const session = new CassandraSession(client, cassandra.keyspace, sessionOptions(cassandra));
       const figures: FunctionFigures = { records: 0, deadLettered: 0, late: 0 };
       const fn = pipelineFunction(pipeline, session, config.kinesis, {
         logLevel: options.logLevel ?? 'WARN',

@@ -1,0 +1,117 @@
+import type { Pipeline } from '../pipeline/spec.ts';
+import type { RowWrite, StoredWindowRow } from '../store/window-rows.ts';
+import { applyWindowRow, nextRowState, type RowOutcome } from './apply-row.ts';
+import { withCompareAndSet } from './compare-and-set.ts';
+import { aboveFences } from './fences.ts';
+import type { LateEvent, RowPlan } from './plan-batch.ts';
+import type { EnginePorts, EngineSettings } from './ports.ts';
+
+/**
+ * Rows per conditional batch, and accumulator bytes: Cassandra refuses batches over 50 KiB
+ * (batch_size_fail_threshold) and warns over 5 KiB per statement on average.
+ */
+const MAX_ROWS = 10;
+const MAX_ACC_BYTES = 24_576;
+
+/**
+ * Folds a batch into several rows of one partition (one key's windows) with one compare-and-set
+ * for all of them: a conditional batch in which each row is created if absent or replaced if
+ * still at the version read. Cassandra runs one Paxos round per batch, not per row. The
+ * protocol per row is applyWindowRow's; when the batch loses, every row is read again.
+ */
+export async function applyPartitionRows(
+  pipeline: Pipeline,
+  plans: readonly RowPlan[],
+  ports: EnginePorts,
+  settings: EngineSettings,
+  likelyNew: (plan: RowPlan) => boolean,
+): Promise<RowOutcome[]> {
+  const outcomes: RowOutcome[] = [];
+  for (let i = 0; i < plans.length; i += MAX_ROWS) {
+    outcomes.push(
+      ...(await applyChunk(pipeline, plans.slice(i, i + MAX_ROWS), ports, settings, likelyNew)),
+    );
+  }
+  return outcomes;
+}
+
+async function applyChunk(
+  pipeline: Pipeline,
+  plans: readonly RowPlan[],
+  ports: EnginePorts,
+  settings: EngineSettings,
+  likelyNew: (plan: RowPlan) => boolean,
+): Promise<RowOutcome[]> {
+  const first = plans[0];
+  if (!first) return [];
+  if (plans.length === 1)
+    return [await applyWindowRow(pipeline, first, ports, settings, likelyNew(first))];
+  const { key, window, bucket } = first.ref;
+  const partition = { key, window, bucket };
+  // On the first try rows believed new are not read; after a lost batch, all of them are.
+  let toRead = plans.filter((p) => !likelyNew(p));
+  let written = new Set<number>();
+  let tooLarge = false;
+  const outcome = await withCompareAndSet<LateEvent[][]>(async () => {
+    const stored = new Map<number, StoredWindowRow>();
+    if (toRead.length > 0) {
+      const rows = await ports.rows.readMany(
+        partition,
+        toRead.map((p) => p.ref.start),
+      );
+      for (const row of rows) stored.set(row.start, row);
+    }
+    toRead = [...plans];
+    const late: LateEvent[][] = plans.map(() => []);
+    const writes: RowWrite[] = [];
+    const writing = new Set<number>();
+    plans.forEach((plan, i) => {
+      const row = stored.get(plan.ref.start);
+      const fresh = aboveFences(plan.events, row?.fences);
+      if (fresh.length === 0) return;
+      if (row?.final) {
+        late[i] = fresh.map((event) => ({ event, window: plan.ref.windowName }));
+        return;
+      }
+      writing.add(i);
+      writes.push({
+        start: plan.ref.start,
+        state: nextRowState(pipeline, plan, fresh, row),
+        ...(row ? { expectedVersion: row.version } : {}),
+      });
+    });
+    if (writes.length === 0) return { done: true, value: late };
+    if (writes.reduce((n, w) => n + w.state.acc.byteLength, 0) > MAX_ACC_BYTES) {
+      tooLarge = true;
+      return { done: true, value: late };
+    }
+    written = writing;
+    return (await ports.rows.writePartition(partition, writes))
+      ? { done: true, value: late }
+      : { done: false };
+  }, settings.retry);
+  if (tooLarge) {
+    // Sketches too large to batch: each row on its own.
+    const single: RowOutcome[] = [];
+    for (const plan of plans) single.push(await applyWindowRow(pipeline, plan, ports, settings));
+    return single;
+  }
+  return plans.map((plan, i) =>
+    outcome.applied
+      ? {
+          plan,
+          applied: true,
+          wrote: written.has(i),
+          casRetries: outcome.retries,
+          late: outcome.value[i] ?? [],
+        }
+      : {
+          plan,
+          applied: false,
+          wrote: written.has(i),
+          casRetries: outcome.retries,
+          late: [],
+          ...(outcome.error ? { error: outcome.error } : {}),
+        },
+  );
+}

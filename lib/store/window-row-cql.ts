@@ -1,0 +1,79 @@
+import type { StoredWindowRow, WindowRowId, WindowRowState } from './window-rows.ts';
+
+type Row = { get(name: string): unknown };
+
+/** The window table's statements for a pipeline's result columns (all prepared). */
+export function windowRowCql(table: string, columns: readonly string[]) {
+  const results = columns.join(', ');
+  const selected = `key, window, bucket, window_start, window_end, final, events, ${results}, acc, version, fences`;
+  const partition = 'key = ? AND window = ? AND bucket = ?';
+  const marks = columns.map(() => '?').join(', ');
+  const sets = columns.map((c) => `${c} = ?`).join(', ');
+  return {
+    select: `SELECT ${selected} FROM ${table} WHERE ${partition} AND window_start = ?`,
+    selectMany: `SELECT ${selected} FROM ${table} WHERE ${partition} AND window_start IN ?`,
+    selectRange: `SELECT ${selected} FROM ${table} WHERE ${partition} AND window_start >= ? AND window_start < ?`,
+    selectAll: `SELECT ${selected} FROM ${table}`,
+    insert:
+      `INSERT INTO ${table} (key, window, bucket, window_start, window_end, final, events, ` +
+      `${results}, acc, version, fences, updated_at) ` +
+      `VALUES (?, ?, ?, ?, ?, ?, ?, ${marks}, ?, ?, ?, ?) IF NOT EXISTS`,
+    update:
+      `UPDATE ${table} SET window_end = ?, final = ?, events = ?, ${sets}, acc = ?, version = ?, ` +
+      `fences = ?, updated_at = ? WHERE ${partition} AND window_start = ? ` +
+      'IF version = ? AND final = false',
+    markFinal: `UPDATE ${table} SET final = true, updated_at = ? WHERE ${partition} AND window_start = ?`,
+  };
+}
+
+export function idParams(id: WindowRowId): unknown[] {
+  return [id.key, id.window, BigInt(id.bucket), new Date(id.start)];
+}
+
+export function insertParams(id: WindowRowId, state: WindowRowState): unknown[] {
+  return [...idParams(id), ...stateParams(state), new Date()];
+}
+
+export function updateParams(
+  id: WindowRowId,
+  state: WindowRowState,
+  expectedVersion: bigint,
+): unknown[] {
+  return [...stateParams(state), new Date(), ...idParams(id), expectedVersion];
+}
+
+function stateParams(state: WindowRowState): unknown[] {
+  return [
+    new Date(state.end),
+    state.final,
+    state.events,
+    ...state.results,
+    Buffer.from(state.acc),
+    state.version,
+    Object.fromEntries(state.fences),
+  ];
+}
+
+/** Only `final` was ever set: a window indexed by a batch that failed before writing it. */
+export function isUnwritten(row: Row): boolean {
+  return row.get('version') === null;
+}
+
+/** A row without a version (see markFinal) reads as final and empty, at version 0. */
+export function fromRow(row: Row, columns: readonly string[]): StoredWindowRow {
+  const fences = (row.get('fences') ?? {}) as Record<string, bigint | number | string>;
+  const acc = row.get('acc') as Buffer | null;
+  return {
+    key: String(row.get('key')),
+    window: String(row.get('window')),
+    bucket: Number(row.get('bucket')),
+    start: (row.get('window_start') as Date).getTime(),
+    end: (row.get('window_end') as Date | null)?.getTime() ?? 0,
+    final: row.get('final') === true,
+    events: BigInt((row.get('events') as bigint | null) ?? 0n),
+    results: columns.map((c) => row.get(c)),
+    acc: acc ? new Uint8Array(acc.buffer, acc.byteOffset, acc.byteLength) : new Uint8Array(),
+    version: BigInt((row.get('version') as bigint | null) ?? 0n),
+    fences: new Map(Object.entries(fences).map(([shard, seq]) => [shard, BigInt(seq)])),
+  };
+}

@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { count } from '#lib/aggregates/basic';
+import { definePipeline } from '#lib/pipeline/define-pipeline';
+import { createCassandraClient } from '#lib/store/client';
+import { pipelineTables } from '#lib/store/pipeline-tables';
+import { bigintKeyPart, routingKey, textKeyPart } from '#lib/store/replica-groups';
+import { applySchema } from '#lib/store/schema/apply';
+import { schemaConnection } from '#lib/store/schema/connection';
+import { CassandraSession } from '#lib/store/session';
+import { CqlWindowRows, type WindowRowState } from '#lib/store/window-rows';
+import { tumbling } from '#lib/windows/index';
+import { integrationConfig } from '../helpers/integration-config.ts';
+
+const config = integrationConfig();
+const client = createCassandraClient(config.cassandra);
+const session = new CassandraSession(client, config.cassandra.keyspace);
+const pipeline = definePipeline({
+  name: 'it_rows_store',
+  source: { stream: 's' },
+  key: 'user',
+  time: 'ts',
+  windows: [tumbling('1m')],
+  aggregates: { n: count() },
+});
+const rows = new CqlWindowRows(session, pipeline);
+const T0 = Date.UTC(2026, 6, 1);
+
+function state(n: bigint, version: bigint): WindowRowState {
+  return {
+    end: T0 + 60_000,
+    final: false,
+    events: n,
+    results: [n],
+    acc: new Uint8Array([1, 2, 3]),
+    version,
+    fences: new Map([['shardId-000000000000', 10n ** 40n + n]]),
+  };
+}
+
+beforeAll(async () => {
+  await applySchema(schemaConnection(client), config.cassandra, pipelineTables(pipeline));
+});
+afterAll(() => client.shutdown());
+
+describe('the window rows store on a real Cassandra', () => {
+  it("serializes a row's partition key as Cassandra does: the same token", async () => {
+    // Prepare
+    const id = { key: 'ünï', window: 'tumbling_1m', bucket: 29_345_123, start: T0 };
+    await rows.create(id, state(1n, 1n));
+
+    // Act
+    const result = await client.execute(
+      `SELECT token(key, window, bucket) AS t FROM ${session.table(pipeline.tables.windows)} WHERE key = ? AND window = ? AND bucket = ?`,
+      [id.key, id.window, BigInt(id.bucket)],
+      { prepare: true },
+    );
+    const tokenizer = (
+      client.metadata as unknown as { tokenizer: { hash(b: Buffer): { getValue(): unknown } } }
+    ).tokenizer;
+    const ours = tokenizer.hash(
+      routingKey([textKeyPart(id.key), textKeyPart(id.window), bigintKeyPart(id.bucket)]),
+    );
+
+    // Assess
+    expect(String(ours.getValue())).toBe(String(result.first()?.get('t')));
+    expect(session.replicasOf(routingKey([textKeyPart(id.key)]))).toMatch(/127\.0\.0\.1/);
+  });
+
+  it('answers a lost conditional insert with the row that exists', async () => {
+    // Prepare
+    const id = { key: 'twice', window: 'tumbling_1m', bucket: 1, start: T0 };
+    await rows.create(id, state(4n, 3n));
+
+    // Act
+    const again = await rows.create(id, state(9n, 1n));
+
+    // Assess
+    expect(again.created).toBe(false);
+    expect(again.created ? undefined : again.existing).toMatchObject({
+      events: 4n,
+      version: 3n,
+      fences: new Map([['shardId-000000000000', 10n ** 40n + 4n]]),
+    });
+  });
+
+  it('writes the rows of a partition all together or not at all', async () => {
+    // Prepare: one row exists at version 1, the other not.
+    const partition = { key: 'batch', window: 'tumbling_1m', bucket: 1 };
+    await rows.create({ ...partition, start: T0 }, state(1n, 1n));
+
+    // Act: a stale version on the existing row fails the whole batch, then the right one applies.
+    const stale = await rows.writePartition(partition, [
+      { start: T0, state: state(2n, 2n), expectedVersion: 7n },
+      { start: T0 + 60_000, state: state(5n, 1n) },
+    ]);
+    const afterStale = await rows.readMany(partition, [T0, T0 + 60_000]);
+    const fresh = await rows.writePartition(partition, [
+      { start: T0, state: state(2n, 2n), expectedVersion: 1n },
+      { start: T0 + 60_000, state: state(5n, 1n) },
+    ]);
+    const afterFresh = await rows.readMany(partition, [T0, T0 + 60_000]);
+
+    // Assess
+    expect(stale).toBe(false);
+    expect(afterStale.map((r) => [r.start - T0, r.events])).toEqual([[0, 1n]]);
+    expect(fresh).toBe(true);
+    expect(afterFresh.map((r) => [r.start - T0, r.events, r.version])).toEqual([
+      [0, 2n, 2n],
+      [60_000, 5n, 1n],
+    ]);
+  });
+
+  it('marks rows final without reading them; a window never written reads as final and is not listed', async () => {
+    // Prepare
+    const written = { key: 'marked', window: 'tumbling_1m', bucket: 1, start: T0 };
+    const never = { ...written, start: T0 + 60_000 };
+    await rows.create(written, state(3n, 1n));
+
+    // Act
+    await rows.markFinal([written, never]);
+
+    // Assess
+    expect(await rows.read(written)).toMatchObject({ final: true, events: 3n, version: 1n });
+    expect(await rows.read(never)).toMatchObject({ final: true, events: 0n, version: 0n });
+    const listed = await rows.readRange(written, T0, T0 + 120_000);
+    expect(listed.map((r) => r.start - T0)).toEqual([0]);
+    const scanned = [];
+    for await (const row of rows.scan('marked')) scanned.push(row.start - T0);
+    expect(scanned).toEqual([0]);
+  });
+});
