@@ -71,6 +71,17 @@ export async function sampleCpu(ms = 1500): Promise<CpuSample> {
   return { machinePercent, otherPercent };
 }
 
+/** How busy the whole machine's CPUs were (0–100 % of all cores) while `run` ran. */
+export async function busyWhile<T>(
+  run: () => Promise<T>,
+): Promise<{ value: T; busyPercent: number }> {
+  const before = machineTimes();
+  const value = await run();
+  const after = machineTimes();
+  const total = after.total - before.total;
+  return { value, busyPercent: total > 0 ? ((after.busy - before.busy) / total) * 100 : 0 };
+}
+
 /**
  * Waits (up to `maxMs`) for the CPUs to calm down, e.g. for Cassandra to finish flushing after
  * the previous run dropped its tables, so one run's aftermath does not slow the next.

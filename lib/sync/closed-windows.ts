@@ -3,7 +3,7 @@ import type { Pipeline } from '../pipeline/spec.ts';
 import type { CassandraSession } from '../store/session.ts';
 import { INDEX_BUCKET_MS, indexBucketOf } from '../store/window-index.ts';
 import type { PageRead, ReadPage } from './range-reader.ts';
-import { toSyncValue } from './sync-value.ts';
+import { syncValueOf } from './sync-value.ts';
 import type { SyncRow, SyncSchema } from './target.ts';
 import type { TokenRange } from './token-ranges.ts';
 
@@ -37,6 +37,7 @@ export function closedWindowReader(
   const specs = new Map(pipeline.windows.map((w) => [w.name, w.spec]));
   const index = session.table(pipeline.tables.closedWindows);
   const columns = schema.columns.map((c) => c.name);
+  const values = schema.columns.map((c) => ({ name: c.name, value: syncValueOf(c.type) }));
   const select =
     `SELECT ${columns.map((c) => `"${c}"`).join(', ')} FROM ${session.table(pipeline.tables.windows)} ` +
     'WHERE key = ? AND window = ? AND bucket = ? AND window_start = ?';
@@ -64,7 +65,7 @@ export function closedWindowReader(
         // No event count: a window closed without ever being written (see markFinal).
         if (!row || row.get('events') === null) return undefined;
         const out: Record<string, SyncRow[string]> = {};
-        for (const c of schema.columns) out[c.name] = toSyncValue(c.type, row.get(c.name));
+        for (const c of values) out[c.name] = c.value(row.get(c.name));
         return out as SyncRow;
       }),
     );

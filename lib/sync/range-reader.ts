@@ -1,5 +1,5 @@
 import type { CassandraSession } from '../store/session.ts';
-import { toSyncValue } from './sync-value.ts';
+import { syncValueOf } from './sync-value.ts';
 import type { SyncRow, SyncSchema } from './target.ts';
 import type { TokenRange } from './token-ranges.ts';
 
@@ -28,6 +28,7 @@ export function tokenRangeReader(
     .filter((c) => c.kind === 'partition_key')
     .map((c) => quote(c.name));
   const token = `token(${partitionKey.join(', ')})`;
+  const columns = schema.columns.map((c) => ({ name: c.name, value: syncValueOf(c.type) }));
   const cql =
     `SELECT ${schema.columns.map((c) => quote(c.name)).join(', ')} ` +
     `FROM ${quote(table.keyspace)}.${quote(table.table)} WHERE ${token} > ? AND ${token} <= ?`;
@@ -40,7 +41,7 @@ export function tokenRangeReader(
     const rows = result.rows
       .map((row) => {
         const out: Record<string, SyncRow[string]> = {};
-        for (const c of schema.columns) out[c.name] = toSyncValue(c.type, row.get(c.name));
+        for (const c of columns) out[c.name] = c.value(row.get(c.name));
         return out as SyncRow;
       })
       .filter(keep);

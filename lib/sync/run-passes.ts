@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ReadPage } from './range-reader.ts';
+import type { PageRead, ReadPage } from './range-reader.ts';
 import type { PassState, RangeState, SyncCheckpoints } from './sync-checkpoints.ts';
 import type { SyncTarget } from './target.ts';
 import type { TokenRange } from './token-ranges.ts';
@@ -41,9 +41,10 @@ export type SyncRunPorts = {
 
 /**
  * One run of a sync job: goes on with the job's unfinished pass, or starts a new one, and reads
- * its ranges `concurrency` at a time, page by page. Each page is written to the target
- * before its range's checkpoint moves past it, so a run cut short anywhere (time budget, an
- * error, a lost connection) repeats at most the page it was on, which the target absorbs.
+ * its ranges `concurrency` at a time, page by page, each range's next page while its last one is
+ * written. Each page is written to the target before its range's checkpoint moves past it, so a
+ * run cut short anywhere (time budget, an error, a lost connection) repeats at most the page it
+ * was on, which the target absorbs.
  */
 export async function runPasses(
   job: { name: string; mode: string; concurrency: number },
@@ -96,12 +97,19 @@ export async function runPasses(
   const queue = ranges.filter((r) => !r.done);
   const worker = async () => {
     for (let range = queue.shift(); range && !failure; range = queue.shift()) {
+      // The next page is read while this one is written: reads and writes overlap per range.
+      let next: Promise<PageRead> | undefined;
       while (!range.done && !failure) {
         if (budget.remainingMs() < budget.marginMs) {
           stoppedForTime = true;
           return;
         }
-        const read = await ports.readPage(range, range.pageState);
+        const read: PageRead = await (next ?? ports.readPage(range, range.pageState));
+        next = undefined;
+        if (read.nextPageState !== undefined && budget.remainingMs() >= budget.marginMs) {
+          next = ports.readPage(range, read.nextPageState);
+          next.catch(() => {}); // its failure is met where it is awaited
+        }
         const written = await ports.target.write({
           job: job.name,
           passId: pass.passId,

@@ -1,10 +1,11 @@
 import cassandra from 'cassandra-driver';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { count } from '#lib/aggregates/index';
 import { definePipeline, defineSink, PipelineSpecError } from '#lib/index';
 import { planClosedSlices } from '#lib/sync/closed-windows';
 import { parseColumnType, UnsupportedTypeError } from '#lib/sync/column-type';
-import { toSyncValue } from '#lib/sync/sync-value';
+import { decimalText, toSyncValue } from '#lib/sync/sync-value';
 import type { SyncSchema } from '#lib/sync/target';
 import { attributeOf, itemKey } from '#lib/sync/targets/dynamodb-item';
 import { jsonLine } from '#lib/sync/targets/json-row';
@@ -53,6 +54,25 @@ describe('values on their way to targets', () => {
     expect(toSyncValue(t('map<text, int>'), new Map([['a', 1]]))).toEqual({ a: 1 });
     expect(toSyncValue(t('set<text>'), ['x', 'y'])).toEqual(['x', 'y']);
     expect(toSyncValue(t('int'), null)).toBeNull();
+  });
+
+  it('prints every decimal as the driver does, from its wire form', () => {
+    // Prepare: digits of any length and sign, any non-negative scale.
+    const decimals = fc
+      .tuple(fc.bigInt({ min: -(10n ** 40n), max: 10n ** 40n }), fc.integer({ min: 0, max: 30 }))
+      .map(([unscaled, scale]) => {
+        const digits = (unscaled < 0n ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
+        const text = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+        return cassandra.types.BigDecimal.fromString(`${unscaled < 0n ? '-' : ''}${text}`);
+      });
+
+    // Assess
+    fc.assert(fc.property(decimals, (d) => decimalText(d) === d.toString()));
+    expect(decimalText(cassandra.types.BigDecimal.fromString('-0.0050'))).toBe('-0.0050');
+    expect(
+      // Wire form: scale -3, unscaled 12 (Java's 1.2E+4).
+      decimalText(cassandra.types.BigDecimal.fromBuffer(Buffer.from([255, 255, 255, 253, 12]))),
+    ).toBe('12000');
   });
 
   it('writes them as JSON, DynamoDB attributes and PostgreSQL parameters without loss', () => {

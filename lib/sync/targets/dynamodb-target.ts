@@ -10,8 +10,9 @@ import {
 import { type SyncPage, type SyncSchema, type SyncTarget, SyncTargetError } from '../target.ts';
 import { itemOf } from './dynamodb-item.ts';
 
-/** BatchWriteItem takes at most 25 puts. */
+/** BatchWriteItem takes at most 25 puts; a page's batches are sent this many at a time. */
 const BATCH = 25;
+const BATCHES_IN_FLIGHT = 8;
 const MAX_ATTEMPTS = 10;
 
 /**
@@ -71,36 +72,52 @@ export class DynamoDbTarget implements SyncTarget {
   async write(page: SyncPage): Promise<number> {
     const schema = this.#schema;
     if (!schema) throw new Error('prepare() first');
+    const batches: WriteRequest[][] = [];
     for (let from = 0; from < page.rows.length; from += BATCH) {
-      let pending: WriteRequest[] = page.rows
-        .slice(from, from + BATCH)
-        .map((row) => ({ PutRequest: { Item: itemOf(schema, row) } }));
-      for (let attempt = 1; pending.length > 0; attempt++) {
-        if (attempt > MAX_ATTEMPTS) {
-          throw new SyncTargetError(
-            this.describe,
-            `${pending.length} item(s) of range ${page.rangeId} page ${page.page} still unprocessed after ${MAX_ATTEMPTS} attempts`,
-          );
-        }
-        if (attempt > 1) await sleep(Math.random() * Math.min(5000, 50 * 2 ** attempt));
-        try {
-          const result = await this.#ddb.send(
-            new BatchWriteItemCommand({ RequestItems: { [this.#table]: pending } }),
-          );
-          pending = result.UnprocessedItems?.[this.#table] ?? [];
-        } catch (error) {
-          if ((error as { $retryable?: unknown }).$retryable) continue;
-          throw new SyncTargetError(
-            this.describe,
-            `BatchWriteItem failed: ${(error as Error).message}`,
-            {
-              cause: error,
-            },
-          );
-        }
+      batches.push(
+        page.rows
+          .slice(from, from + BATCH)
+          .map((row) => ({ PutRequest: { Item: itemOf(schema, row) } })),
+      );
+    }
+    // A page's batches go out side by side: each put is keyed, so their order does not matter.
+    let next = 0;
+    const sender = async () => {
+      for (let i = next++; i < batches.length; i = next++) {
+        await this.#send(batches[i] as WriteRequest[], page);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(BATCHES_IN_FLIGHT, batches.length) }, sender));
+    return page.rows.length;
+  }
+
+  /** One BatchWriteItem, sending what comes back unprocessed again with backoff. */
+  async #send(batch: WriteRequest[], page: SyncPage): Promise<void> {
+    let pending = batch;
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      if (attempt > MAX_ATTEMPTS) {
+        throw new SyncTargetError(
+          this.describe,
+          `${pending.length} item(s) of range ${page.rangeId} page ${page.page} still unprocessed after ${MAX_ATTEMPTS} attempts`,
+        );
+      }
+      if (attempt > 1) await sleep(Math.random() * Math.min(5000, 50 * 2 ** attempt));
+      try {
+        const result = await this.#ddb.send(
+          new BatchWriteItemCommand({ RequestItems: { [this.#table]: pending } }),
+        );
+        pending = result.UnprocessedItems?.[this.#table] ?? [];
+      } catch (error) {
+        if ((error as { $retryable?: unknown }).$retryable) continue;
+        throw new SyncTargetError(
+          this.describe,
+          `BatchWriteItem failed: ${(error as Error).message}`,
+          {
+            cause: error,
+          },
+        );
       }
     }
-    return page.rows.length;
   }
 
   async close(): Promise<void> {

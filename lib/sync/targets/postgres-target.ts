@@ -3,8 +3,6 @@ import { type SyncPage, type SyncSchema, type SyncTarget, SyncTargetError } from
 import { postgresParam, postgresType } from './postgres-types.ts';
 
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
-/** PostgreSQL takes at most 65,535 parameters in one statement. */
-const MAX_PARAMS = 65_535;
 
 /**
  * Upserts rows into a PostgreSQL table (`INSERT ... ON CONFLICT (primary key) DO UPDATE`), which
@@ -59,35 +57,30 @@ export class PostgresTarget implements SyncTarget {
     const schema = this.#schema;
     if (!schema) throw new Error('prepare() first');
     if (page.rows.length === 0) return 0;
+    // One array parameter per column, unnested into rows: PostgreSQL parses 10 parameters
+    // instead of 10 per row, which made page upserts several times cheaper for the server.
     const names = schema.columns.map((c) => quote(c.name));
+    const arrays = schema.columns.map((c, i) => `$${i + 1}::${postgresType(c.type)}[]`);
     const updates = schema.columns
       .filter((c) => !schema.primaryKey.includes(c.name))
       .map((c) => `${quote(c.name)} = EXCLUDED.${quote(c.name)}`);
     const conflict = updates.length > 0 ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING';
-    const perStatement = Math.max(1, Math.floor(MAX_PARAMS / schema.columns.length));
-    for (let from = 0; from < page.rows.length; from += perStatement) {
-      const rows = page.rows.slice(from, from + perStatement);
-      const params: unknown[] = [];
-      const tuples = rows.map((row) => {
-        const slots = schema.columns.map((c) => {
-          params.push(postgresParam(c.type, row[c.name] ?? null));
-          return `$${params.length}`;
-        });
-        return `(${slots.join(', ')})`;
-      });
-      try {
-        await this.#pool.query(
-          `INSERT INTO ${quote(this.#schemaName)}.${quote(this.#table)} (${names.join(', ')}) ` +
-            `VALUES ${tuples.join(', ')} ON CONFLICT (${schema.primaryKey.map(quote).join(', ')}) ${conflict}`,
-          params,
-        );
-      } catch (error) {
-        throw new SyncTargetError(
-          this.describe,
-          `upsert of range ${page.rangeId} page ${page.page} failed: ${(error as Error).message}`,
-          { cause: error },
-        );
-      }
+    const params = schema.columns.map((c) =>
+      page.rows.map((row) => postgresParam(c.type, row[c.name] ?? null)),
+    );
+    try {
+      await this.#pool.query(
+        `INSERT INTO ${quote(this.#schemaName)}.${quote(this.#table)} (${names.join(', ')}) ` +
+          `SELECT * FROM unnest(${arrays.join(', ')}) ` +
+          `ON CONFLICT (${schema.primaryKey.map(quote).join(', ')}) ${conflict}`,
+        params,
+      );
+    } catch (error) {
+      throw new SyncTargetError(
+        this.describe,
+        `upsert of range ${page.rangeId} page ${page.page} failed: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
     return page.rows.length;
   }
