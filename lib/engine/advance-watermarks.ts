@@ -3,7 +3,7 @@ import { withCompareAndSet } from './compare-and-set.ts';
 import type { DecodedEvent } from './decode-event.ts';
 import type { InputRecord } from './input-record.ts';
 import type { EnginePorts, EngineSettings } from './ports.ts';
-import { shardWatermark } from './watermark.ts';
+import { type ShardWatermark, shardWatermark } from './watermark.ts';
 
 export class WatermarkUpdateError extends Error {
   constructor(shardId: string) {
@@ -14,7 +14,8 @@ export class WatermarkUpdateError extends Error {
 
 /**
  * Moves each shard's watermark forward to its newest event time minus the out-of-order bound
- * (never backwards) and marks the shard as seen now, with compare-and-set.
+ * (never backwards) and marks the shard as seen now, with compare-and-set. `known` (the shard
+ * rows the batch read at its start) saves the first read; a lost compare-and-set reads again.
  */
 export async function advanceShardWatermarks(
   pipeline: Pipeline,
@@ -22,6 +23,7 @@ export async function advanceShardWatermarks(
   events: readonly DecodedEvent[],
   ports: EnginePorts,
   settings: EngineSettings,
+  known?: readonly ShardWatermark[],
 ): Promise<void> {
   const newest = new Map<string, number>();
   for (const record of records) newest.set(record.shardId, Number.NEGATIVE_INFINITY);
@@ -29,8 +31,11 @@ export async function advanceShardWatermarks(
     newest.set(e.record.shardId, Math.max(newest.get(e.record.shardId) ?? e.time, e.time));
   }
   for (const [shardId, maxTime] of newest) {
+    let shards = known;
     const outcome = await withCompareAndSet(async () => {
-      const previous = (await ports.watermarks.readShards()).find((s) => s.shardId === shardId);
+      const current = shards ?? (await ports.watermarks.readShards());
+      shards = undefined;
+      const previous = current.find((s) => s.shardId === shardId);
       const maxEventTime = Math.max(previous?.maxEventTime ?? Number.NEGATIVE_INFINITY, maxTime);
       const applied = await ports.watermarks.advanceShard(
         {

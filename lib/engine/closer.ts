@@ -1,4 +1,5 @@
 import type { Pipeline } from '../pipeline/spec.ts';
+import type { CloserCursor } from '../store/watermark-store.ts';
 import { type IndexedWindow, indexBucketOf } from '../store/window-index.ts';
 import { closeEntries } from './close-window.ts';
 import type { EnginePorts, EngineSettings } from './ports.ts';
@@ -23,21 +24,25 @@ const PAGES_IN_FLIGHT = 3;
  * the cursor (a batch that starts after the claim treats those windows' events as late), then
  * reads the write holds, and stops below any batch that may still write (the order matters: see
  * WriteHolds). It walks the open index hour by hour from where the last complete run ended, and
- * records how far it got.
+ * records how far it got. `known`: the cursor as the batch last read it, tried before a read
+ * (a stale one only loses its compare-and-set).
  */
 export async function closeDueWindows(
   pipeline: Pipeline,
   watermark: number,
   ports: EnginePorts,
   settings: EngineSettings,
+  known?: CloserCursor,
 ): Promise<CloserRun> {
   const run: CloserRun = { finalized: 0, visited: 0, casRetries: 0, complete: true };
   if (!Number.isFinite(watermark)) return run;
-  let cursor = await ports.watermarks.readCursor();
+  let cursor = known ?? (await ports.watermarks.readCursor());
   if (!cursor || cursor.claimed < watermark) {
-    const done = cursor?.done ?? Number.NEGATIVE_INFINITY;
-    await ports.watermarks.moveCursor({ claimed: watermark, done }, cursor);
-    cursor = await ports.watermarks.readCursor();
+    const next = { claimed: watermark, done: cursor?.done ?? Number.NEGATIVE_INFINITY };
+    const claimed = await ports.watermarks.moveCursor(next, cursor);
+    cursor = claimed
+      ? { ...next, version: (cursor?.version ?? 0n) + 1n }
+      : await ports.watermarks.readCursor();
     if (!cursor) return run;
   }
   const holds = await ports.holds.list();

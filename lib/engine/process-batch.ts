@@ -71,7 +71,7 @@ export async function processBatch(
   }
   await ports.sideOutputs.deadLetters(pipeline.name, rejected);
 
-  const [shards, cursor] = await Promise.all([
+  let [shards, cursor] = await Promise.all([
     ports.watermarks.readShards(),
     ports.watermarks.readCursor(),
   ]);
@@ -88,7 +88,8 @@ export async function processBatch(
     };
     await ports.holds.place(hold);
     // Read after the hold is in place: a claim this misses cannot pass the hold.
-    const claimed = (await ports.watermarks.readCursor())?.claimed ?? Number.NEGATIVE_INFINITY;
+    cursor = await ports.watermarks.readCursor();
+    const claimed = cursor?.claimed ?? Number.NEGATIVE_INFINITY;
     if (claimed > closedUpTo) {
       closedUpTo = claimed;
       plan = planBatch(pipeline, events, closedUpTo);
@@ -147,15 +148,14 @@ export async function processBatch(
     return { ...result, failedAt, rowErrors };
   }
 
-  await advanceShardWatermarks(pipeline, records, events, ports, settings);
-  if (hold) await ports.holds.release(hold.id);
-  const after = pipelineWatermark(
-    await ports.watermarks.readShards(),
-    settings.now(),
-    pipeline.lateness.idleTimeoutMs,
-  );
+  await advanceShardWatermarks(pipeline, records, events, ports, settings, shards);
+  const [, afterShards] = await Promise.all([
+    hold ? ports.holds.release(hold.id) : undefined,
+    ports.watermarks.readShards(),
+  ]);
+  const after = pipelineWatermark(afterShards, settings.now(), pipeline.lateness.idleTimeoutMs);
   try {
-    const closer = await closeDueWindows(pipeline, after, ports, settings);
+    const closer = await closeDueWindows(pipeline, after, ports, settings, cursor);
     return { ...result, watermark: after, closer };
   } catch (error) {
     // The rows are in; the cursor did not move past what failed, so the next batch redoes it.

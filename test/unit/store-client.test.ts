@@ -5,7 +5,12 @@ import { resolveConfig } from '#lib/config/config';
 import { cassandraClientOptions } from '#lib/store/client';
 import { KeyspacesRetryPolicy } from '#lib/store/keyspaces-retry-policy';
 import { keyspacesTrustedRoots } from '#lib/store/keyspaces-trust';
-import { CassandraSession, type CqlClient, isConnectionFailure } from '#lib/store/session';
+import {
+  CassandraSession,
+  type CqlClient,
+  isConnectionFailure,
+  sessionOptions,
+} from '#lib/store/session';
 import { SigV4AuthProvider } from '#lib/store/sigv4/auth-provider';
 
 const { consistencies } = cassandra.types;
@@ -58,6 +63,18 @@ describe('cassandraClientOptions', () => {
     expect(options.authProvider).toBeInstanceOf(SigV4AuthProvider);
     expect(options.policies?.retry).toBeInstanceOf(KeyspacesRetryPolicy);
     expect(options.sslOptions?.ca).toHaveLength(5);
+  });
+});
+
+describe('sessionOptions', () => {
+  it('writes several rows in one conditional batch on Cassandra, never on Keyspaces', () => {
+    // Prepare
+    const cassandraConfig = resolveConfig({}).cassandra;
+    const keyspaces = resolveConfig({ CASSFLOW_STORE: 'keyspaces', AWS_REGION: 'eu-west-1' });
+
+    // Assess
+    expect(sessionOptions(cassandraConfig)).toEqual({ conditionalBatches: true });
+    expect(sessionOptions(keyspaces.cassandra)).toEqual({ conditionalBatches: false });
   });
 });
 
