@@ -18,6 +18,8 @@ export function statementKind(cql: string, tablePrefix: string): string {
 export class CountingSession extends CassandraSession {
   readonly counts = new Map<string, number>();
   readonly #tablePrefix: string;
+  /** Kinds by statement text: the regular expressions once per statement, not per call. */
+  readonly #kinds = new Map<string, string>();
 
   constructor(base: CassandraSession, tablePrefix: string) {
     super(base.client, base.keyspace);
@@ -29,8 +31,7 @@ export class CountingSession extends CassandraSession {
     params: cassandra.ArrayOrObject = [],
     options: ExecuteOptions = {},
   ): Promise<cassandra.types.ResultSet> {
-    const kind = statementKind(cql, this.#tablePrefix);
-    this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
+    this.#count(this.#kindOf(cql));
     return super.execute(cql, params, options);
   }
 
@@ -38,9 +39,21 @@ export class CountingSession extends CassandraSession {
     statements: readonly BatchStatement[],
     options: { idempotent?: boolean } = {},
   ): Promise<cassandra.types.ResultSet> {
-    const kind = `BATCH ${statementKind(statements[0]?.query ?? '', this.#tablePrefix)}`;
-    this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
+    this.#count(`BATCH ${this.#kindOf(statements[0]?.query ?? '')}`);
     return super.batch(statements, options);
+  }
+
+  #kindOf(cql: string): string {
+    let kind = this.#kinds.get(cql);
+    if (kind === undefined) {
+      kind = statementKind(cql, this.#tablePrefix);
+      this.#kinds.set(cql, kind);
+    }
+    return kind;
+  }
+
+  #count(kind: string): void {
+    this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
   }
 
   total(filter: (kind: string) => boolean = () => true): number {
