@@ -101,8 +101,11 @@ export async function runCassflowOnce(
   }
 }
 
-/** One handler call, timed, with its statements counted and its port calls timed. */
-async function timeOneCall(
+/**
+ * One handler call on tables that exist, timed, with its statements counted and its port calls
+ * timed; checks every event was counted once.
+ */
+export async function timeOneCall(
   store: BenchStore,
   pipeline: Pipeline,
   event: KinesisStreamEvent,

@@ -131,6 +131,21 @@ export async function runNaive(
   return run;
 }
 
+/** The naive baseline on its (empty) table: timed, and checked (every event counted once). */
+export async function timeNaive(
+  store: BenchStore,
+  name: string,
+  event: KinesisStreamEvent,
+  concurrency: number,
+): Promise<NaiveRun> {
+  const run = await runNaive(store.session, name, event, concurrency);
+  const counted = await sumColumn(store, name, 'n');
+  if (counted !== BigInt(run.records)) {
+    throw new Error(`naive: rows hold ${counted} events, not ${run.records}`);
+  }
+  return run;
+}
+
 /** The naive baseline once, on a fresh table: timed, checked (every event counted once), dropped. */
 export async function naiveOnce(
   store: BenchStore,
@@ -143,12 +158,7 @@ export async function naiveOnce(
   await store.createTables([table]);
   try {
     await beforeTiming();
-    const run = await runNaive(store.session, table.name, event, concurrency);
-    const counted = await sumColumn(store, table.name, 'n');
-    if (counted !== BigInt(run.records)) {
-      throw new Error(`naive: rows hold ${counted} events, not ${run.records}`);
-    }
-    return run;
+    return await timeNaive(store, table.name, event, concurrency);
   } finally {
     await store.dropTables([table]);
   }

@@ -1,10 +1,12 @@
 import { DEFAULT_ENGINE_SETTINGS } from '#lib/engine/cql-ports';
+import { pipelineTables } from '#lib/store/pipeline-tables';
+import { CORE_TABLES } from '#lib/store/schema/core-tables';
 import { kinesisEvent } from '../../test/helpers/kinesis-events.ts';
-import { benchPipeline, type CassflowRun, runCassflowOnce } from '../cassflow-run.ts';
+import { benchPipeline, type CassflowRun, runCassflowOnce, timeOneCall } from '../cassflow-run.ts';
 import type { BenchCase, BenchContext } from '../harness.ts';
-import { naiveOnce } from '../naive-lwt.ts';
+import { naiveOnce, naiveTable, timeNaive } from '../naive-lwt.ts';
 import { benchEvents, shardRecords } from '../records.ts';
-import { writeRowsDirectly } from '../row-writes.ts';
+import { rowWritesTable, timeRowWrites, writeRowsDirectly } from '../row-writes.ts';
 import { settleQuietly } from '../settle-quietly.ts';
 import { formatSpread, median, spread, textTable } from '../stats.ts';
 
@@ -20,33 +22,68 @@ type KeyCount = {
   unconditional: number[];
 };
 
+/** The four runs of a repetition take each place in the order equally often: a multiple of 4. */
+function repeatsOf(ctx: BenchContext): number {
+  return Math.ceil(ctx.repeats / 4) * 4;
+}
+
+/**
+ * One repetition's four runs on the same batch. Every table of the repetition is created before
+ * any run and dropped after the last (schema changes make Cassandra flush, so none lands inside
+ * a timed run), and the runs take turns going first across repetitions.
+ */
 async function measure(ctx: BenchContext, keys: number): Promise<KeyCount> {
+  const repeats = repeatsOf(ctx);
   const event = kinesisEvent(shardRecords(benchEvents(RECORDS, keys)));
   const result: KeyCount = { keys, cassflow: [], naive: [], ceiling: [], unconditional: [] };
   const settle = () => settleQuietly(ctx.progress);
-  for (let rep = 1; rep <= ctx.repeats; rep++) {
+  for (let rep = 1; rep <= repeats; rep++) {
     const name = (what: string) => `bench_${ctx.runId}_${what}_k${keys}_r${rep}`;
-    const run = await runCassflowOnce(ctx.store, benchPipeline(name('h')), event, settle);
-    result.cassflow.push(run);
-    const naive = await naiveOnce(ctx.store, name('naive'), event, CONCURRENCY, settle);
-    result.naive.push(naive.eventsPerSec);
-    for (const conditional of [true, false]) {
-      const direct = await writeRowsDirectly(
-        ctx.store,
-        benchPipeline(name(conditional ? 'c' : 'u')),
-        event,
-        {
-          conditional,
-          concurrency: CONCURRENCY,
-          beforeTiming: settle,
+    const pipelines = { cassflow: benchPipeline(name('h')), ceiling: benchPipeline(name('c')) };
+    const plain = benchPipeline(name('u'));
+    const naive = naiveTable(name('naive'));
+    const tables = [
+      ...CORE_TABLES,
+      ...pipelineTables(pipelines.cassflow),
+      rowWritesTable(pipelines.ceiling),
+      rowWritesTable(plain),
+      naive,
+    ];
+    await ctx.store.createTables(tables);
+    try {
+      const runs: (() => Promise<void>)[] = [
+        async () => {
+          result.cassflow.push(await timeOneCall(ctx.store, pipelines.cassflow, event));
         },
-      );
-      (conditional ? result.ceiling : result.unconditional).push(direct.eventsPerSec);
+        async () => {
+          result.naive.push(
+            (await timeNaive(ctx.store, naive.name, event, CONCURRENCY)).eventsPerSec,
+          );
+        },
+        async () => {
+          const options = { conditional: true, concurrency: CONCURRENCY };
+          const run = await timeRowWrites(ctx.store, pipelines.ceiling, event, options);
+          result.ceiling.push(run.eventsPerSec);
+        },
+        async () => {
+          const options = { conditional: false, concurrency: CONCURRENCY };
+          result.unconditional.push(
+            (await timeRowWrites(ctx.store, plain, event, options)).eventsPerSec,
+          );
+        },
+      ];
+      for (let i = 0; i < runs.length; i++) {
+        await settle();
+        await runs[(i + rep - 1) % runs.length]?.();
+      }
+    } finally {
+      await ctx.store.dropTables(tables.filter((t) => !CORE_TABLES.includes(t)));
     }
+    const run = result.cassflow.at(-1);
     ctx.progress(
-      `K=${keys} ${rep}/${ctx.repeats}: cassflow ${run.eventsPerSec.toFixed(0)} ev/s ` +
-        `(${run.conditionalWrites} cond. writes, ${run.casRetries} retried), naive ` +
-        `${naive.eventsPerSec.toFixed(0)}, ceiling ${result.ceiling.at(-1)?.toFixed(0)}, ` +
+      `K=${keys} ${rep}/${repeats}: cassflow ${run?.eventsPerSec.toFixed(0)} ev/s ` +
+        `(${run?.conditionalWrites} cond. writes, ${run?.casRetries} retried), naive ` +
+        `${result.naive.at(-1)?.toFixed(0)}, ceiling ${result.ceiling.at(-1)?.toFixed(0)}, ` +
         `unconditional ${result.unconditional.at(-1)?.toFixed(0)} ev/s`,
     );
   }
@@ -124,7 +161,8 @@ export const handlerCase: BenchCase = {
         phases,
       )}`,
       notes:
-        `ev/s: median (min–max) of ${ctx.repeats} runs, each on fresh tables after the CPUs ` +
+        `ev/s: median (min–max) of ${repeatsOf(ctx)} repetitions, each on fresh tables made ` +
+        'before its first run, its four runs taking turns going first, each after the CPUs ' +
         'settled. cond. writes: row compare-and-sets; lost+retried: those that lost and were ' +
         'retried. LWTs/event: every conditional statement of the call (closing included) per ' +
         'event; stmts/event: every statement. naive: one conditional read-modify-write per ' +
