@@ -70,6 +70,13 @@ export function planBatch(
           late.push({ event, window: name });
           continue;
         }
+        // The hot path: a row seen before in the batch costs a lookup, no new objects.
+        const known = rows.get(rowId({ key: event.key, window: name, start: range.start }));
+        if (known) {
+          known.events.push(event);
+          addToRow(pipeline.aggregates, known.combined, event.inputs);
+          continue;
+        }
         const ref = windowRef(event.key, name, range, spec.size);
         addTo(ref, event, () => [ref]);
       } else if (spec.kind === 'sliding') {

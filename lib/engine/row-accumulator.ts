@@ -22,9 +22,9 @@ export function addToRow(
   acc: RowAcc,
   inputs: readonly unknown[],
 ): RowAcc {
-  aggregates.forEach(({ aggregate }, i) => {
-    acc[i] = aggregate.add(acc[i], inputs[i]);
-  });
+  for (let i = 0; i < aggregates.length; i++) {
+    acc[i] = (aggregates[i] as NamedAggregate).aggregate.add(acc[i], inputs[i]);
+  }
   return acc;
 }
 
