@@ -5,6 +5,7 @@ import { withCompareAndSet } from './compare-and-set.ts';
 import { aboveFences } from './fences.ts';
 import type { LateEvent, RowPlan } from './plan-batch.ts';
 import type { EnginePorts, EngineSettings } from './ports.ts';
+import { openedWindows } from './row-groups.ts';
 
 /**
  * Rows per conditional batch, and accumulator bytes: Cassandra refuses batches over 50 KiB
@@ -48,8 +49,10 @@ async function applyChunk(
     return [await applyWindowRow(pipeline, first, ports, settings, likelyNew(first))];
   const { key, window, bucket } = first.ref;
   const partition = { key, window, bucket };
-  // On the first try rows believed new are not read; after a lost batch, all of them are.
+  // On the first try rows believed new are not read (the batch indexed them); after a lost
+  // batch, all of them are. A row found missing is indexed before the batch creates it.
   let toRead = plans.filter((p) => !likelyNew(p));
+  const indexed = new Set(plans.filter(likelyNew));
   let written = new Set<number>();
   let tooLarge = false;
   const outcome = await withCompareAndSet<LateEvent[][]>(async () => {
@@ -81,6 +84,11 @@ async function applyChunk(
       });
     });
     if (writes.length === 0) return { done: true, value: late };
+    const unindexed = plans.filter((p) => !stored.has(p.ref.start) && !indexed.has(p));
+    if (unindexed.length > 0) {
+      await ports.index.addOpen(openedWindows(pipeline, unindexed));
+      for (const p of unindexed) indexed.add(p);
+    }
     if (writes.reduce((n, w) => n + w.state.acc.byteLength, 0) > MAX_ACC_BYTES) {
       tooLarge = true;
       return { done: true, value: late };

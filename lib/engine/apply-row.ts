@@ -13,6 +13,7 @@ import {
   mergeRows,
   rowResults,
 } from './row-accumulator.ts';
+import { openedWindows } from './row-groups.ts';
 
 export type RowOutcome = {
   plan: RowPlan;
@@ -56,8 +57,10 @@ export function nextRowState(
  * Folds a batch's events into one window or pane row, exactly once: read the row, keep only the
  * events above its fences, write the merged accumulator with version + 1 if the version is still
  * the one read (or the row still absent), and retry on a lost compare-and-set. A final row takes
- * nothing more: its new events are late. A row `likelyNew` is not read first: its conditional
- * insert either creates it or hands back the row that exists, which the next try merges into.
+ * nothing more: its new events are late. A row `likelyNew` is not read first (the batch indexed
+ * its windows already): its conditional insert either creates it or hands back the row that
+ * exists, which the next try merges into. A row found missing is indexed before it is created,
+ * so the closer can never miss a window that exists.
  */
 export async function applyWindowRow(
   pipeline: Pipeline,
@@ -71,6 +74,7 @@ export async function applyWindowRow(
   let wrote = false;
   let stored: StoredWindowRow | undefined;
   let known = likelyNew;
+  let indexed = likelyNew;
   const outcome = await withCompareAndSet<LateEvent[]>(async () => {
     if (!known) stored = await ports.rows.read(id);
     known = false;
@@ -85,6 +89,10 @@ export async function applyWindowRow(
       return (await ports.rows.update(id, state, stored.version))
         ? { done: true, value: [] }
         : { done: false };
+    }
+    if (!indexed) {
+      await ports.index.addOpen(openedWindows(pipeline, [plan]));
+      indexed = true;
     }
     const created = await ports.rows.create(id, state);
     if (created.created) return { done: true, value: [] };

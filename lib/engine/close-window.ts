@@ -15,10 +15,9 @@ export type CloseResult = { finalized: number; casRetries: number; closed?: Inde
 const OPEN_SUFFIX = '#open';
 
 /**
- * Makes a page of due windows final and records them in the closed index. Safe to run twice or
- * concurrently: every step is idempotent or a compare-and-set, and a crash between steps is
- * finished by the next run. Their open-index entries stay: the closer starts after its cursor,
- * so it never reads them again, and nothing is deleted (no tombstones to read past).
+ * Makes a page of due windows final and records them in the closed index, then drops their
+ * open-index entries. Safe to run twice or concurrently: every step is idempotent or a
+ * compare-and-set, and a crash between steps is finished by the next run.
  *
  * Tumbling windows cost one plain write each: no batch writes them any more (the closer only
  * gets here below every write hold, see closeDueWindows), so `final` needs no condition.
@@ -65,9 +64,10 @@ export async function closeEntries(
     },
   );
   // The closed index may be written beside the flags: sync reads it only up to the cursor's
-  // done, which moves after this.
+  // done, which moves after this. Open entries go last, so a crash loses no window.
   const closed = [...tumbling, ...others.flatMap((r) => r.closed ?? [])];
   await Promise.all([marked, ports.index.addClosed(closed, settings.now())]);
+  await ports.index.removeOpen(due);
   return {
     finalized: tumbling.length + others.reduce((n, r) => n + r.finalized, 0),
     casRetries: others.reduce((n, r) => n + r.casRetries, 0),

@@ -97,13 +97,14 @@ export async function processBatch(
   }
   const seenUpTo = shardsSeenUpTo(shards, records);
   const likelyNew = (row: RowPlan) => row.ref.start > seenUpTo;
-  // Windows are indexed before their rows exist, so the closer can never miss one that exists.
+  // Windows are indexed before their rows exist, so the closer can never miss one that exists:
+  // rows believed new here, a chunk ahead of writing them; the others when found missing.
   const outcomes: RowOutcome[] = (
     await mapWithPreparedChunks(
       rowGroups(plan.rows, ports.rows.partitionWrites),
       settings.concurrency,
       INDEX_AHEAD_GROUPS,
-      (groups) => ports.index.addOpen(openedWindows(pipeline, groups.flat())),
+      (groups) => ports.index.addOpen(openedWindows(pipeline, groups.flat().filter(likelyNew))),
       async (group): Promise<RowOutcome[]> => {
         const [row] = group;
         if (!row) return [];

@@ -11,8 +11,7 @@ import { sinkTableSpec } from './sink-table.ts';
  */
 export function pipelineTables(pipeline: Pipeline): TableSpec[] {
   const { tables } = pipeline;
-  // Retention expires results, late events and the window index (whose entries are refreshed by
-  // every write of their window); watermarks are live state.
+  // Retention expires results and late events; open windows and watermarks are live state.
   const ttl = pipeline.retentionSeconds ? { ttlSeconds: pipeline.retentionSeconds } : {};
   const resultColumns: ColumnSpec[] = pipeline.aggregates.map((a) => ({
     name: a.name,
@@ -53,8 +52,7 @@ export function pipelineTables(pipeline: Pipeline): TableSpec[] {
       name: tables.openWindows,
       ...indexRow,
       columns: [],
-      comment: `cassflow ${pipeline.name}: every window by close time (hour buckets), for the closer`,
-      ...ttl,
+      comment: `cassflow ${pipeline.name}: windows not yet final, by close time (hour buckets)`,
     },
     {
       name: tables.closedWindows,

@@ -41,10 +41,12 @@ function batchesPerBucket(
 /** Windows by close time: the open index tells the closer what is due, the closed one tells sync. */
 export interface WindowIndex {
   addOpen(windows: readonly IndexedWindow[]): Promise<void>;
+  removeOpen(windows: readonly IndexedWindow[]): Promise<void>;
   /**
-   * Indexed windows of one hour bucket with from <= closeAt <= upTo, by close time, a page at a
-   * time. Entries stay after their windows close: the lower bound (the closer's cursor) keeps
-   * the read clear of them.
+   * Open windows of one hour bucket with from <= closeAt <= upTo, by close time, a page at a
+   * time. The lower bound keeps the read clear of the tombstones closed windows leave behind
+   * them; the pages continue from the driver's paging state, so entries removed behind it as
+   * pages are closed do not disturb the read.
    */
   duePages(
     bucket: number,
@@ -71,6 +73,11 @@ export class CqlWindowIndex implements WindowIndex {
 
   addOpen(windows: readonly IndexedWindow[]): Promise<void> {
     const query = `INSERT INTO ${this.#open} (bucket, close_at, key, window, window_start) VALUES (?, ?, ?, ?, ?)`;
+    return this.#write(windows, (w) => ({ query, params: indexKey(w) }));
+  }
+
+  removeOpen(windows: readonly IndexedWindow[]): Promise<void> {
+    const query = `DELETE FROM ${this.#open} WHERE bucket = ? AND close_at = ? AND key = ? AND window = ? AND window_start = ?`;
     return this.#write(windows, (w) => ({ query, params: indexKey(w) }));
   }
 

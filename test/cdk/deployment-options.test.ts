@@ -53,7 +53,7 @@ describe('CassflowStack options', () => {
     ).toThrow(ParallelizationError);
   });
 
-  it('GIVEN retention THEN results, window indexes, late events and sink rows get a TTL, watermarks do not', () => {
+  it('GIVEN retention THEN results, late events and sink rows get a TTL, live state does not', () => {
     const { template } = deploy({ pipelines: [clicks, clickLog] });
     const ttl = (name: string) =>
       Object.values(template.findResources('AWS::Cassandra::Table')).find(
@@ -62,7 +62,7 @@ describe('CassflowStack options', () => {
     expect(ttl('clicks_windows')).toBe(30 * 86_400);
     expect(ttl('clicks_closed_windows')).toBe(30 * 86_400);
     expect(ttl('clicks_late_events')).toBe(30 * 86_400);
-    expect(ttl('clicks_open_windows')).toBe(30 * 86_400);
+    expect(ttl('clicks_open_windows')).toBeUndefined();
     expect(ttl('clicks_watermarks')).toBeUndefined();
     expect(ttl('click_log')).toBe(7 * 86_400);
   });

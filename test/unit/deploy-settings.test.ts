@@ -78,12 +78,11 @@ describe('retention', () => {
     lateness: { allowed: '1h' },
   };
 
-  it('GIVEN retention THEN windows, both window indexes and late events get the TTL in CQL too', () => {
+  it('GIVEN retention THEN windows, closed windows and late events get the TTL in CQL too', () => {
     const pipeline = definePipeline({ ...base, retention: '90d' });
     const cql = tablesOf(pipeline).map((t) => createTableCql('ks', t));
-    expect(cql.filter((c) => c.includes('default_time_to_live = 7776000'))).toHaveLength(4);
-    expect(cql.find((c) => c.includes('r_open_windows'))).toContain('default_time_to_live');
-    expect(cql.find((c) => c.includes('r_watermarks'))).not.toContain('default_time_to_live');
+    expect(cql.filter((c) => c.includes('default_time_to_live = 7776000'))).toHaveLength(3);
+    expect(cql.find((c) => c.includes('r_open_windows'))).not.toContain('default_time_to_live');
   });
 
   it('GIVEN retention shorter than a window and its lateness THEN the definition is refused', () => {
