@@ -67,7 +67,7 @@ export async function closeEntries(
   // done, which moves after this. Open entries go last, so a crash loses no window.
   const closed = [...tumbling, ...others.flatMap((r) => r.closed ?? [])];
   await Promise.all([marked, ports.index.addClosed(closed, settings.now())]);
-  await ports.index.removeOpen(due);
+  await ports.index.dropClosedPage(due);
   return {
     finalized: tumbling.length + others.reduce((n, r) => n + r.finalized, 0),
     casRetries: others.reduce((n, r) => n + r.casRetries, 0),

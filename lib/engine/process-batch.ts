@@ -2,16 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Pipeline } from '../pipeline/spec.ts';
 import type { WriteHold } from '../store/write-holds.ts';
 import { advanceShardWatermarks } from './advance-watermarks.ts';
-import { applyPartitionRows } from './apply-partition-rows.ts';
-import { applyWindowRow, type RowOutcome } from './apply-row.ts';
-import { applySessionRow } from './apply-session-row.ts';
+import { applyRows } from './apply-rows.ts';
 import { type CloserRun, closeDueWindows } from './closer.ts';
-import { mapWithPreparedChunks } from './concurrency.ts';
 import { type DecodedEvent, decodeEvent } from './decode-event.ts';
 import type { InputRecord, RejectedRecord } from './input-record.ts';
 import { type LateEvent, planBatch, type RowPlan } from './plan-batch.ts';
 import type { EnginePorts, EngineSettings } from './ports.ts';
-import { openedWindows, rowGroups } from './row-groups.ts';
 import { pipelineWatermark, shardsSeenUpTo } from './watermark.ts';
 import { lowestCloseOf } from './write-hold.ts';
 
@@ -44,9 +40,6 @@ function lowestRecord(plans: readonly RowPlan[]): InputRecord | undefined {
   return lowest?.record;
 }
 
-/** Row groups whose windows are indexed in one go, ahead of writing them. */
-const INDEX_AHEAD_GROUPS = 1000;
-
 /**
  * Folds one Kinesis batch into the pipeline's state, exactly once (see DESIGN: state in
  * Cassandra, and README: the write hold). Bad records go to the dead-letter table and late ones
@@ -71,52 +64,21 @@ export async function processBatch(
   }
   await ports.sideOutputs.deadLetters(pipeline.name, rejected);
 
-  let [shards, cursor] = await Promise.all([
-    ports.watermarks.readShards(),
-    ports.watermarks.readCursor(),
-  ]);
-  const watermark = pipelineWatermark(shards, now, pipeline.lateness.idleTimeoutMs);
-  // Windows the closer has claimed are closing: their events are late, whatever the watermark.
-  let closedUpTo = Math.max(watermark, cursor?.claimed ?? Number.NEGATIVE_INFINITY);
-  let plan = planBatch(pipeline, events, closedUpTo);
-  let hold: WriteHold | undefined;
-  if (plan.rows.length > 0) {
-    hold = {
-      id: `${records[0]?.shardId ?? 'batch'}/${randomUUID()}`,
-      lowestCloseAt: lowestCloseOf(pipeline, plan.rows),
-      expiresAt: now + settings.holdMs,
-    };
-    await ports.holds.place(hold);
-    // Read after the hold is in place: a claim this misses cannot pass the hold.
-    cursor = await ports.watermarks.readCursor();
-    const claimed = cursor?.claimed ?? Number.NEGATIVE_INFINITY;
-    if (claimed > closedUpTo) {
-      closedUpTo = claimed;
-      plan = planBatch(pipeline, events, closedUpTo);
-    }
-  }
-  const seenUpTo = shardsSeenUpTo(shards, records);
-  const likelyNew = (row: RowPlan) => row.ref.start > seenUpTo;
-  // Windows are indexed before their rows exist, so the closer can never miss one that exists:
-  // rows believed new here, a chunk ahead of writing them; the others when found missing.
-  const outcomes: RowOutcome[] = (
-    await mapWithPreparedChunks(
-      rowGroups(plan.rows, ports.rows.partitionWrites),
-      settings.concurrency,
-      INDEX_AHEAD_GROUPS,
-      (groups) => ports.index.addOpen(openedWindows(pipeline, groups.flat().filter(likelyNew))),
-      async (group): Promise<RowOutcome[]> => {
-        const [row] = group;
-        if (!row) return [];
-        if (row.ref.kind === 'sessions') {
-          return [await applySessionRow(pipeline, row, closedUpTo, ports, settings)];
-        }
-        return group.length === 1
-          ? [await applyWindowRow(pipeline, row, ports, settings, likelyNew(row))]
-          : applyPartitionRows(pipeline, group, ports, settings, likelyNew);
-      },
-    )
-  ).flat();
+  const { shards, watermark, cursor, closedUpTo, plan, hold } = await planUnderHold(
+    pipeline,
+    records,
+    events,
+    ports,
+    settings,
+  );
+  const outcomes = await applyRows(
+    pipeline,
+    plan,
+    closedUpTo,
+    shardsSeenUpTo(shards, records),
+    ports,
+    settings,
+  );
   const late: LateEvent[] = [...plan.late, ...outcomes.flatMap((o) => o.late)];
   await ports.sideOutputs.lateEvents(
     late.map(({ event, window }) => ({
@@ -162,4 +124,44 @@ export async function processBatch(
     // The rows are in; the cursor did not move past what failed, so the next batch redoes it.
     return { ...result, watermark: after, closerError: error };
   }
+}
+
+/**
+ * Reads the watermarks and the closer's cursor and plans the batch; if it has rows to write,
+ * places its write hold and then reads the cursor again: events of windows a closer claimed
+ * meanwhile are late too (the plan is made again).
+ */
+async function planUnderHold(
+  pipeline: Pipeline,
+  records: readonly InputRecord[],
+  events: readonly DecodedEvent[],
+  ports: EnginePorts,
+  settings: EngineSettings,
+) {
+  const now = settings.now();
+  let [shards, cursor] = await Promise.all([
+    ports.watermarks.readShards(),
+    ports.watermarks.readCursor(),
+  ]);
+  const watermark = pipelineWatermark(shards, now, pipeline.lateness.idleTimeoutMs);
+  // Windows the closer has claimed are closing: their events are late, whatever the watermark.
+  let closedUpTo = Math.max(watermark, cursor?.claimed ?? Number.NEGATIVE_INFINITY);
+  let plan = planBatch(pipeline, events, closedUpTo);
+  let hold: WriteHold | undefined;
+  if (plan.rows.length > 0) {
+    hold = {
+      id: `${records[0]?.shardId ?? 'batch'}/${randomUUID()}`,
+      lowestCloseAt: lowestCloseOf(pipeline, plan.rows),
+      expiresAt: now + settings.holdMs,
+    };
+    await ports.holds.place(hold);
+    // Read after the hold is in place: a claim this misses cannot pass the hold.
+    cursor = await ports.watermarks.readCursor();
+    const claimed = cursor?.claimed ?? Number.NEGATIVE_INFINITY;
+    if (claimed > closedUpTo) {
+      closedUpTo = claimed;
+      plan = planBatch(pipeline, events, closedUpTo);
+    }
+  }
+  return { shards, watermark, cursor, closedUpTo, plan, hold };
 }

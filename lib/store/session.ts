@@ -21,11 +21,16 @@ export type ExecuteOptions = {
   pageState?: string;
 };
 
-export type SessionOptions = { reconnectDelayMs?: number; conditionalBatches?: boolean };
+export type SessionOptions = {
+  reconnectDelayMs?: number;
+  conditionalBatches?: boolean;
+  rangeDeletes?: boolean;
+};
 
 /** What a session may do on the configured store. */
 export function sessionOptions(config: CassandraConfig): SessionOptions {
-  return { conditionalBatches: config.kind !== 'keyspaces' };
+  const cassandra = config.kind !== 'keyspaces';
+  return { conditionalBatches: cassandra, rangeDeletes: cassandra };
 }
 
 const CONNECTION_ERROR_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED']);
@@ -60,12 +65,18 @@ export class CassandraSession {
    * Apache Cassandra; Amazon Keyspaces takes no lightweight transactions in batches.
    */
   readonly conditionalBatches: boolean;
+  /**
+   * A range of clustering rows can be deleted in one statement, as one range tombstone: Apache
+   * Cassandra. Amazon Keyspaces caps range deletes at 1,000 rows and bills every row anyway.
+   */
+  readonly rangeDeletes: boolean;
   readonly #reconnectDelayMs: number;
 
   constructor(client: CqlClient, keyspace: string, options: SessionOptions = {}) {
     this.client = client;
     this.keyspace = keyspace;
     this.conditionalBatches = options.conditionalBatches ?? true;
+    this.rangeDeletes = options.rangeDeletes ?? true;
     this.#reconnectDelayMs = options.reconnectDelayMs ?? 250;
   }
 

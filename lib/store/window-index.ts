@@ -41,7 +41,13 @@ function batchesPerBucket(
 /** Windows by close time: the open index tells the closer what is due, the closed one tells sync. */
 export interface WindowIndex {
   addOpen(windows: readonly IndexedWindow[]): Promise<void>;
-  removeOpen(windows: readonly IndexedWindow[]): Promise<void>;
+  /**
+   * Drops a page of the open index that the closer has closed, as `duePages` gave it (one
+   * bucket, in index order). Where the store deletes ranges well (Cassandra) it is one range
+   * deletion from the page's first entry to its last: no batch indexes a window there any more,
+   * since the closer reached it below every write hold. Elsewhere, entry by entry.
+   */
+  dropClosedPage(page: readonly IndexedWindow[]): Promise<void>;
   /**
    * Open windows of one hour bucket with from <= closeAt <= upTo, by close time, a page at a
    * time. The lower bound keeps the read clear of the tombstones closed windows leave behind
@@ -76,9 +82,23 @@ export class CqlWindowIndex implements WindowIndex {
     return this.#write(windows, (w) => ({ query, params: indexKey(w) }));
   }
 
-  removeOpen(windows: readonly IndexedWindow[]): Promise<void> {
+  async dropClosedPage(page: readonly IndexedWindow[]): Promise<void> {
+    const first = page[0];
+    const last = page.at(-1);
+    if (!first || !last) return;
+    if (this.#session.rangeDeletes && page.length > 1) {
+      const entry = '(close_at, key, window, window_start)';
+      const [bucket, ...from] = indexKey(first);
+      const [, ...to] = indexKey(last);
+      await this.#session.execute(
+        `DELETE FROM ${this.#open} WHERE bucket = ? AND ${entry} >= (?, ?, ?, ?) AND ${entry} <= (?, ?, ?, ?)`,
+        [bucket, ...from, ...to],
+        { idempotent: true },
+      );
+      return;
+    }
     const query = `DELETE FROM ${this.#open} WHERE bucket = ? AND close_at = ? AND key = ? AND window = ? AND window_start = ?`;
-    return this.#write(windows, (w) => ({ query, params: indexKey(w) }));
+    await this.#write(page, (w) => ({ query, params: indexKey(w) }));
   }
 
   addClosed(windows: readonly IndexedWindow[], closedAt: number): Promise<void> {

@@ -64,7 +64,7 @@ async function interleaved(name: string, step: 'after-hold' | 'before-rows') {
         }
         await ports.index.addOpen(windows);
       },
-      removeOpen: (windows) => ports.index.removeOpen(windows),
+      dropClosedPage: (page) => ports.index.dropClosedPage(page),
       duePages: (bucket, from, upTo, size) => ports.index.duePages(bucket, from, upTo, size),
       addClosed: (windows, at) => ports.index.addClosed(windows, at),
       closedInBucket: (bucket) => ports.index.closedInBucket(bucket),

@@ -67,14 +67,20 @@ describe('cassandraClientOptions', () => {
 });
 
 describe('sessionOptions', () => {
-  it('writes several rows in one conditional batch on Cassandra, never on Keyspaces', () => {
+  it('batches conditions and deletes ranges on Cassandra, never on Keyspaces', () => {
     // Prepare
     const cassandraConfig = resolveConfig({}).cassandra;
     const keyspaces = resolveConfig({ CASSFLOW_STORE: 'keyspaces', AWS_REGION: 'eu-west-1' });
 
     // Assess
-    expect(sessionOptions(cassandraConfig)).toEqual({ conditionalBatches: true });
-    expect(sessionOptions(keyspaces.cassandra)).toEqual({ conditionalBatches: false });
+    expect(sessionOptions(cassandraConfig)).toEqual({
+      conditionalBatches: true,
+      rangeDeletes: true,
+    });
+    expect(sessionOptions(keyspaces.cassandra)).toEqual({
+      conditionalBatches: false,
+      rangeDeletes: false,
+    });
   });
 });
 

@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { count } from '#lib/aggregates/basic';
+import { definePipeline } from '#lib/pipeline/define-pipeline';
+import { createCassandraClient } from '#lib/store/client';
+import { pipelineTables } from '#lib/store/pipeline-tables';
+import { applySchema } from '#lib/store/schema/apply';
+import { schemaConnection } from '#lib/store/schema/connection';
+import { CassandraSession } from '#lib/store/session';
+import { CqlWindowIndex, INDEX_BUCKET_MS, type IndexedWindow } from '#lib/store/window-index';
+import { tumbling } from '#lib/windows/index';
+import { integrationConfig } from '../helpers/integration-config.ts';
+
+const config = integrationConfig();
+const client = createCassandraClient(config.cassandra);
+const pipeline = definePipeline({
+  name: 'it_index_store',
+  source: { stream: 's' },
+  key: 'user',
+  time: 'ts',
+  windows: [tumbling('1m')],
+  aggregates: { n: count() },
+});
+const bucketOf = (rangeDeletes: boolean) => 493_000 + (rangeDeletes ? 0 : 1);
+
+beforeAll(async () => {
+  await applySchema(schemaConnection(client), config.cassandra, pipelineTables(pipeline));
+});
+afterAll(() => client.shutdown());
+
+/** Seven windows closing at once (as a minute's windows of many keys do), and one later. */
+function entries(bucket: number): IndexedWindow[] {
+  const close = bucket * INDEX_BUCKET_MS + 60_000;
+  return [
+    ...Array.from({ length: 7 }, (_, i) => ({
+      closeAt: close,
+      key: `k${i}`,
+      window: 'tumbling_1m',
+      start: close - 60_000,
+    })),
+    { closeAt: close + 60_000, key: 'k9', window: 'tumbling_1m', start: close },
+  ];
+}
+
+function pages(index: CqlWindowIndex, bucket: number, size: number) {
+  const from = bucket * INDEX_BUCKET_MS;
+  return index.duePages(bucket, from, from + INDEX_BUCKET_MS - 1, size);
+}
+
+describe.each([
+  ['one range deletion (Cassandra)', true],
+  ['entry by entry (Keyspaces)', false],
+])('dropping a closed page of the open index: %s', (_name, rangeDeletes) => {
+  it('drops exactly the page, not the entries closing at the same time after it', async () => {
+    // Prepare
+    const session = new CassandraSession(client, config.cassandra.keyspace, { rangeDeletes });
+    const index = new CqlWindowIndex(session, pipeline);
+    const bucket = bucketOf(rangeDeletes);
+    await index.addOpen(entries(bucket));
+    const first = (await pages(index, bucket, 3).next()).value as IndexedWindow[];
+
+    // Act
+    await index.dropClosedPage(first);
+    const left: string[] = [];
+    for await (const page of pages(index, bucket, 100)) left.push(...page.map((w) => w.key));
+
+    // Assess
+    expect(first.map((w) => w.key)).toEqual(['k0', 'k1', 'k2']);
+    expect(left).toEqual(['k3', 'k4', 'k5', 'k6', 'k9']);
+  });
+});
