@@ -8,7 +8,7 @@ import { parseColumnType, UnsupportedTypeError } from '#lib/sync/column-type';
 import { decimalText, toSyncValue } from '#lib/sync/sync-value';
 import type { SyncSchema } from '#lib/sync/target';
 import { attributeOf, itemKey } from '#lib/sync/targets/dynamodb-item';
-import { jsonLine } from '#lib/sync/targets/json-row';
+import { jsonLine, jsonLineOf } from '#lib/sync/targets/json-row';
 import { postgresParam, postgresType } from '#lib/sync/targets/postgres-types';
 import { tumbling } from '#lib/windows/index';
 
@@ -85,6 +85,22 @@ describe('values on their way to targets', () => {
     expect(attributeOf(t('blob'), new Uint8Array([1]))).toEqual({ B: new Uint8Array([1]) });
     expect(postgresParam(t('map<text, blob>'), { k: new Uint8Array([255]) })).toBe('{"k":"/w=="}');
     expect(postgresParam(t('blob'), new Uint8Array([7]))).toEqual(Buffer.from([7]));
+  });
+
+  it('writes JSON lines with base64 bytes only where a column can hold bytes', () => {
+    const column = (name: string, cqlType: string) => ({
+      name,
+      cqlType,
+      type: t(cqlType),
+      kind: 'regular' as const,
+    });
+    const row = { a: 'x', m: { k: new Uint8Array([255]) } };
+    expect(jsonLineOf([column('a', 'text'), column('m', 'map<text, blob>')])(row)).toBe(
+      '{"a":"x","m":{"k":"/w=="}}',
+    );
+    const plain = jsonLineOf([column('a', 'text'), column('n', 'list<bigint>')]);
+    expect(plain).not.toBe(jsonLine);
+    expect(plain({ a: 'x', n: ['9007199254740993'] })).toBe('{"a":"x","n":["9007199254740993"]}');
   });
 
   it('keys DynamoDB items by partition and clustering columns', () => {

@@ -1,12 +1,22 @@
-import { gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import {
   CreateBucketCommand,
   HeadBucketCommand,
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { type SyncPage, type SyncSchema, type SyncTarget, SyncTargetError } from '../target.ts';
-import { jsonLine } from './json-row.ts';
+import {
+  type SyncPage,
+  type SyncRow,
+  type SyncSchema,
+  type SyncTarget,
+  SyncTargetError,
+} from '../target.ts';
+import { jsonLine, jsonLineOf } from './json-row.ts';
+
+// The thread pool compresses, so the event loop goes on reading pages meanwhile.
+const gzipAsync = promisify(gzip);
 
 /**
  * Writes each page as one gzipped JSON Lines object, partitioned by the pass's UTC date and named
@@ -20,6 +30,7 @@ export class S3Target implements SyncTarget {
   readonly #bucket: string;
   readonly #prefix: string;
   readonly #createIfMissing: boolean;
+  #lineOf: (row: SyncRow) => string = jsonLine;
 
   /** `createIfMissing` is for the local S3 server; on AWS a missing bucket is an error. */
   constructor(
@@ -35,7 +46,8 @@ export class S3Target implements SyncTarget {
     this.describe = `s3://${bucket}${this.#prefix ? `/${this.#prefix}` : ''}`;
   }
 
-  async prepare(_schema: SyncSchema): Promise<void> {
+  async prepare(schema: SyncSchema): Promise<void> {
+    this.#lineOf = jsonLineOf(schema.columns);
     try {
       await this.#s3.send(new HeadBucketCommand({ Bucket: this.#bucket }));
     } catch (error) {
@@ -66,7 +78,7 @@ export class S3Target implements SyncTarget {
 
   async write(page: SyncPage): Promise<number> {
     if (page.rows.length === 0) return 0;
-    const body = gzipSync(`${page.rows.map(jsonLine).join('\n')}\n`);
+    const body = await gzipAsync(`${page.rows.map(this.#lineOf).join('\n')}\n`);
     try {
       await this.#s3.send(
         new PutObjectCommand({
