@@ -82,19 +82,16 @@ function phasesOf(calls: Map<string, MethodCalls>, start: number, end: number): 
 /**
  * Creates the pipeline's tables, then times ONE call of the real Lambda handler with `event`
  * (the first call on fresh tables: nothing to read back, every row is created), then drops the
- * tables. Dropping makes Cassandra flush and compact (system.paxos above all): `beforeTiming`,
- * run once the tables exist, lets the machine settle from the previous run first.
+ * tables.
  */
 export async function runCassflowOnce(
   store: BenchStore,
   pipeline: Pipeline,
   event: KinesisStreamEvent,
-  beforeTiming: () => Promise<unknown> = async () => {},
 ): Promise<CassflowRun> {
   const tables = pipelineTables(pipeline);
   await store.createTables([...CORE_TABLES, ...tables]);
   try {
-    await beforeTiming();
     return await timeOneCall(store, pipeline, event);
   } finally {
     await store.dropTables(tables);

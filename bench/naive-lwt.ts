@@ -152,12 +152,10 @@ export async function naiveOnce(
   name: string,
   event: KinesisStreamEvent,
   concurrency: number,
-  beforeTiming: () => Promise<unknown> = async () => {},
 ): Promise<NaiveRun> {
   const table = naiveTable(name);
   await store.createTables([table]);
   try {
-    await beforeTiming();
     return await timeNaive(store, table.name, event, concurrency);
   } finally {
     await store.dropTables([table]);

@@ -1,4 +1,5 @@
 import { DEFAULT_ENGINE_SETTINGS } from '#lib/engine/cql-ports';
+import type { Pipeline } from '#lib/pipeline/spec';
 import { pipelineTables } from '#lib/store/pipeline-tables';
 import { CORE_TABLES } from '#lib/store/schema/core-tables';
 import { kinesisEvent } from '../../test/helpers/kinesis-events.ts';
@@ -39,13 +40,18 @@ async function measure(ctx: BenchContext, keys: number): Promise<KeyCount> {
   const settle = () => settleQuietly(ctx.progress);
   for (let rep = 1; rep <= repeats; rep++) {
     const name = (what: string) => `bench_${ctx.runId}_${what}_k${keys}_r${rep}`;
-    const pipelines = { cassflow: benchPipeline(name('h')), ceiling: benchPipeline(name('c')) };
+    const cassflow = benchPipeline(name('h'));
+    const ceiling = benchPipeline(name('c'));
     const plain = benchPipeline(name('u'));
     const naive = naiveTable(name('naive'));
+    const rowWrites = async (conditional: boolean, pipeline: Pipeline, into: number[]) => {
+      const options = { conditional, concurrency: CONCURRENCY };
+      into.push((await timeRowWrites(ctx.store, pipeline, event, options)).eventsPerSec);
+    };
     const tables = [
       ...CORE_TABLES,
-      ...pipelineTables(pipelines.cassflow),
-      rowWritesTable(pipelines.ceiling),
+      ...pipelineTables(cassflow),
+      rowWritesTable(ceiling),
       rowWritesTable(plain),
       naive,
     ];
@@ -53,24 +59,15 @@ async function measure(ctx: BenchContext, keys: number): Promise<KeyCount> {
     try {
       const runs: (() => Promise<void>)[] = [
         async () => {
-          result.cassflow.push(await timeOneCall(ctx.store, pipelines.cassflow, event));
+          result.cassflow.push(await timeOneCall(ctx.store, cassflow, event));
         },
         async () => {
           result.naive.push(
             (await timeNaive(ctx.store, naive.name, event, CONCURRENCY)).eventsPerSec,
           );
         },
-        async () => {
-          const options = { conditional: true, concurrency: CONCURRENCY };
-          const run = await timeRowWrites(ctx.store, pipelines.ceiling, event, options);
-          result.ceiling.push(run.eventsPerSec);
-        },
-        async () => {
-          const options = { conditional: false, concurrency: CONCURRENCY };
-          result.unconditional.push(
-            (await timeRowWrites(ctx.store, plain, event, options)).eventsPerSec,
-          );
-        },
+        () => rowWrites(true, ceiling, result.ceiling),
+        () => rowWrites(false, plain, result.unconditional),
       ];
       for (let i = 0; i < runs.length; i++) {
         await settle();
