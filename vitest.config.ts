@@ -12,6 +12,9 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          // Some tests import the engine, the driver and Powertools cold inside the test: seconds
+          // on a busy 2-core machine. A timeout is a hang detector here, never a speed check.
+          testTimeout: 30_000,
         },
       },
       {

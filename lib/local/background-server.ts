@@ -5,10 +5,12 @@ import { PortInUseError, ServerStartError } from './errors.ts';
 import {
   findRunningPid,
   type ManagedProcess,
+  probeAgain,
   startDetached,
+  startLogTail,
   stopProcess,
-  tailFile,
   waitUntilReady,
+  whatToDoIn,
 } from './managed-process.ts';
 import { isPortFree } from './ports.ts';
 import type { ServiceReport, ServiceStatus } from './service.ts';
@@ -50,7 +52,8 @@ export async function startBackgroundServer(
     if (outcome === 'timeout') await stopProcess(running, server.stopGraceMs);
   }
   const [main] = server.ports;
-  if (main && !(await isPortFree(host, main.port)) && (await server.answers())) {
+  const answersThere = () => probeAgain(async () => ((await server.answers()) ? true : undefined));
+  if (main && !(await isPortFree(host, main.port)) && (await answersThere())) {
     return {
       state: 'foreign',
       endpoint,
@@ -75,11 +78,17 @@ export async function startBackgroundServer(
   const outcome = await waitUntilReady(pid, server.answers, server.startTimeoutMs, 250);
   if (outcome !== 'ready') {
     if (outcome === 'timeout') await stopProcess(pid, server.stopGraceMs);
+    const seconds = Math.round(server.startTimeoutMs / 1000);
     const reason =
       outcome === 'exited'
         ? 'exited while starting'
-        : `did not answer in ${Math.round(server.startTimeoutMs / 1000)} s (stopped it)`;
-    throw new ServerStartError(proc.name, reason, proc.logFile, tailFile(proc.logFile));
+        : `did not answer in ${seconds} s (stopped it)`;
+    const fix =
+      whatToDoIn(proc.logFile) ??
+      (outcome === 'exited'
+        ? `read why in the log below, fix that and run \`cassflow local up\` again (\`--fresh\` also wipes the local data)`
+        : `this machine may be too busy to start it in ${seconds} s: stop other work, then run \`cassflow local up\` again`);
+    throw new ServerStartError(proc.name, reason, fix, proc.logFile, startLogTail(proc.logFile));
   }
   const seconds = (Date.now() - started) / 1000;
   report(`${proc.name} ready on ${endpoint} in ${seconds.toFixed(1)} s (pid ${pid})`);

@@ -50,10 +50,30 @@ export class DependencyFetchError extends Error {
 /** A server that was started did not answer in time, or died while starting. */
 export class ServerStartError extends Error {
   readonly logTail: string;
+  /** One line: what to do about it. */
+  readonly fix: string;
 
-  constructor(server: string, reason: string, logFile: string, logTail: string) {
-    super(`${server} ${reason}. Last lines of ${logFile}:\n${logTail}`);
+  constructor(server: string, reason: string, fix: string, logFile: string, logTail: string) {
+    super(`${server} ${reason}.\nWhat to do: ${fix}\nLast lines of ${logFile}:\n${logTail}`);
     this.name = 'ServerStartError';
+    this.fix = fix;
     this.logTail = logTail;
   }
 }
+
+/**
+ * A step of a server's launcher that failed in a way it can explain: `fix` says what to do. The
+ * launcher writes it to its log as a `WHAT_TO_DO` line, where `local up` finds it.
+ */
+export class LaunchStepError extends Error {
+  readonly fix: string;
+
+  constructor(message: string, fix: string) {
+    super(message);
+    this.name = 'LaunchStepError';
+    this.fix = fix;
+  }
+}
+
+/** The prefix of the log line in which a launcher says what to do about its failure. */
+export const WHAT_TO_DO = 'cassflow: what to do: ';

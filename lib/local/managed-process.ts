@@ -10,6 +10,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { WHAT_TO_DO } from './errors.ts';
 
 /** A server process cassflow started in the background: its pid file and its log. */
 export type ManagedProcess = {
@@ -110,6 +111,21 @@ export async function waitUntilReady(
   return 'timeout';
 }
 
+/**
+ * The first answer of up to `tries` probes a second apart: a server someone else runs may be
+ * slow to answer on a busy machine, and one miss must not make it a stranger on our port.
+ */
+export async function probeAgain<T>(
+  probe: () => Promise<T | undefined>,
+  tries = 3,
+): Promise<T | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    const answer = await probe();
+    if (answer !== undefined || attempt >= tries) return answer;
+    await sleep(1000);
+  }
+}
+
 /** SIGTERM, then SIGKILL after the grace period. Resolves once the process is gone. */
 export async function stopProcess(pid: number, graceMs: number): Promise<'stopped' | 'killed'> {
   signalGroup(pid, 'SIGTERM');
@@ -134,11 +150,25 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** The last `count` lines of a file (empty when the file does not exist). */
-export function tailFile(path: string, count = 25): string {
+/**
+ * The end of a server's log: its first line, the marker of this start (the log is emptied at each
+ * start), then the last `count` lines.
+ */
+export function startLogTail(path: string, count = 25): string {
   if (!existsSync(path)) return '(no log written)';
   const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
-  return lines.slice(-count).join('\n');
+  if (lines.length <= count + 1) return lines.join('\n');
+  const skipped = lines.length - 1 - count;
+  return [lines[0], `... (${skipped} lines left out)`, ...lines.slice(-count)].join('\n');
+}
+
+/** What the server's launcher said to do about its failure (its last `WHAT_TO_DO` line), if any. */
+export function whatToDoIn(path: string): string | undefined {
+  if (!existsSync(path)) return undefined;
+  const said = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith(WHAT_TO_DO));
+  return said.at(-1)?.slice(WHAT_TO_DO.length).trim() || undefined;
 }
 
 /**

@@ -121,7 +121,8 @@ describe('Kinesis event-source emulator against kinesis-mock', () => {
   });
 
   it('shapes batches by batch size and by the batching window', async () => {
-    // Prepare: 250 records at once, then three bursts of 10 records 300 ms apart.
+    // Prepare: 250 records at once, then three bursts of 10 records 300 ms apart, well inside a
+    // batching window of 10 s however slow the puts are.
     const bySize = await harness.stream('size', 1);
     await harness.put(bySize, keyedRecords(250, 3));
     const windowed = await harness.stream('window', 1);
@@ -143,7 +144,7 @@ describe('Kinesis event-source emulator against kinesis-mock', () => {
       functionName: 'window',
       fn: gathered.fn,
       positions: new MemoryPositions(),
-      settings: { ...FAST, batchSize: 1000, maxBatchingWindowSeconds: 2 },
+      settings: { ...FAST, batchSize: 1000, maxBatchingWindowSeconds: 10 },
     });
     for (let burst = 0; burst < 3; burst++) {
       await harness.put(windowed, keyedRecords(10, 3, burst * 10));
@@ -315,7 +316,8 @@ describe('Kinesis event-source emulator against kinesis-mock', () => {
       positions: new MemoryPositions(),
       settings: { ...FAST, startingPosition: 'AT_TIMESTAMP', startingPositionTimestamp: between },
     });
-    await sleep(500);
+    // LATEST means after the iterator was opened: once a GetRecords has answered, it was.
+    await waitFor('the LATEST reader to poll once', () => fromLatest.stats.polls > 0);
     await harness.put(stream, keyedRecords(5, 2, 35));
     await waitFor(
       'both mappings',

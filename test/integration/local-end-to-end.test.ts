@@ -35,7 +35,10 @@ async function queriedViews(): Promise<Map<string, number>> {
 }
 
 describe('cassflow send → cassflow run → cassflow query, through kinesis-mock and Cassandra', () => {
-  it('counts every event sent exactly once, and shows a new event within seconds', async () => {
+  // Its waits (start 60 s, the batch 120 s, one event 30 s) plus the stop, with room to spare.
+  it('counts every event sent exactly once, and shows a new event within seconds', {
+    timeout: 400_000,
+  }, async () => {
     // Prepare: a fresh stream; the runtime as its own process, in this run's keyspace.
     const kinesis = createKinesisClient(config.kinesis);
     await deleteStream(kinesis, STREAM);
@@ -78,7 +81,7 @@ describe('cassflow send → cassflow run → cassflow query, through kinesis-moc
         expected.set(e.page, (expected.get(e.page) ?? 0) + 1);
       }
       let views = new Map<string, number>();
-      while (Date.now() - sentAt < 60_000) {
+      while (Date.now() - sentAt < 120_000) {
         views = await queriedViews();
         if ([...views.values()].reduce((a, b) => a + b, 0) >= 3000) break;
       }
@@ -114,7 +117,8 @@ describe('cassflow send → cassflow run → cassflow query, through kinesis-moc
 
     // The runtime stops cleanly on SIGINT, saying what it did.
     runtime.kill('SIGINT');
-    const [code] = await once(runtime, 'exit');
+    // 'close' comes after the output streams have ended, so the last status line is in.
+    const [code] = await once(runtime, 'close');
     expect(code).toBe(0);
     expect(lines.join('\n')).toMatch(/page_views: 3,001 record\(s\) in \d+ invocation\(s\)/);
   });

