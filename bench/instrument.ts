@@ -115,7 +115,6 @@ export function timePorts(ports: EnginePorts, calls: Map<string, MethodCalls>): 
     rows: wrap('rows', ports.rows),
     index: wrap('index', ports.index),
     watermarks: wrap('watermarks', ports.watermarks),
-    holds: wrap('holds', ports.holds),
     sideOutputs: wrap('sideOutputs', ports.sideOutputs),
   };
 }

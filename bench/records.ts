@@ -36,13 +36,9 @@ export function shardRecords(events: readonly BenchEvent[]): ShardRecord[] {
 }
 
 /** The batch decoded as the handler decodes it; a record it would refuse stops the bench. */
-export function decodeBatch(
-  pipeline: Pipeline,
-  event: KinesisStreamEvent,
-  now: number,
-): DecodedEvent[] {
+export function decodeBatch(pipeline: Pipeline, event: KinesisStreamEvent): DecodedEvent[] {
   return event.Records.map((raw) => {
-    const decoded = decodeEvent(pipeline, fromKinesisEventRecord(raw), now);
+    const decoded = decodeEvent(pipeline, fromKinesisEventRecord(raw));
     if (!decoded.ok) throw new Error(`bench record rejected: ${decoded.rejected.reason}`);
     return decoded.event;
   });

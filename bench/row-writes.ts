@@ -15,8 +15,8 @@ export type RowWritesRun = { rows: number; records: number; wallMs: number; even
  * clock starts, so the timed part holds no cassflow code at all.
  */
 function plannedRows(pipeline: Pipeline, event: KinesisStreamEvent): unknown[][] {
-  const decoded = decodeBatch(pipeline, event, Date.now());
-  const plan = planBatch(pipeline, decoded, Number.NEGATIVE_INFINITY);
+  const decoded = decodeBatch(pipeline, event);
+  const plan = planBatch(pipeline, decoded);
   return plan.rows.map((row) => {
     return [
       row.ref.key,

@@ -49,7 +49,7 @@ function eventsPerSecond(fn: () => void, repeats: number): Spread {
 
 /** What the handler does on the CPU: decode, plan rows, fold (sessions: per session), encode. */
 function preAggregate(pipeline: Pipeline, event: KinesisStreamEvent, now: number): void {
-  const plan = planBatch(pipeline, decodeBatch(pipeline, event, now), Number.NEGATIVE_INFINITY);
+  const plan = planBatch(pipeline, decodeBatch(pipeline, event));
   const aggs = pipeline.aggregates;
   const merge = (a: SessionValue, b: SessionValue) => ({
     acc: mergeRows(aggs, a.acc, b.acc),

@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { listShards } from '#lib/kinesis/streams';
+import { kinesisShardSourceOf } from '#lib/lambda/kinesis-shard-source';
 import { createAggregateHandler } from '#lib/lambda/aggregate-handler';
 import type { KinesisFunction } from '#lib/local/event-source/invoke';
 import type { Pipeline } from '#lib/pipeline/spec';
@@ -39,8 +39,7 @@ export function aggregateFunction(
     session: () => session,
     logger: new Logger({ serviceName: 'cassflow-bench', logLevel: 'ERROR' }),
     metrics: new Metrics({ namespace: 'cassflow-bench', serviceName: pipeline.name }),
-    listShards: async () =>
-      (await listShards(kinesis, stream)).flatMap((s) => (s.ShardId ? [s.ShardId] : [])),
+    shards: kinesisShardSourceOf(kinesis, stream),
     onBatch: (result) => {
       totals.records += result.records;
       totals.late += result.late;

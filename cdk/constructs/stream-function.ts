@@ -1,4 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import { EventSourceMapping, type IFunction, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -46,6 +48,8 @@ const ES = CASSFLOW_EVENT_SOURCE;
 export class StreamFunction extends Construct {
   readonly function: IFunction;
   readonly failures: Queue;
+  /** An aggregation's tick schedule. */
+  readonly tick?: Rule;
 
   constructor(scope: Construct, id: string, props: StreamFunctionProps) {
     super(scope, id);
@@ -96,6 +100,17 @@ export class StreamFunction extends Construct {
     fn.addEventSource(source);
     for (const child of fn.node.children) {
       if (child instanceof EventSourceMapping) child.node.addDependency(props.schemaReady);
+    }
+    if (pipeline.kind === 'aggregation') {
+      // The tick: closes due windows when no records arrive, and tells idle shards from failing
+      // ones (it reads the stream with the permissions the event source granted).
+      this.tick = new Rule(this, 'Tick', {
+        description: `cassflow ${pipeline.name}: close due windows, find idle shards`,
+        schedule: Schedule.expression(pipeline.tick),
+        // A tick that fails is not retried: the next one does the same work.
+        targets: [new LambdaFunction(fn, { retryAttempts: 0 })],
+      });
+      this.tick.node.addDependency(props.schemaReady);
     }
     this.function = fn;
   }

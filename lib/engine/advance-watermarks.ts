@@ -13,9 +13,11 @@ export class WatermarkUpdateError extends Error {
 }
 
 /**
- * Moves each shard's watermark forward to its newest event time minus the out-of-order bound
- * (never backwards) and marks the shard as seen now, with compare-and-set. `known` (the shard
- * rows the batch read at its start) saves the first read; a lost compare-and-set reads again.
+ * Records a complete batch on each of its shards' rows, with compare-and-set: the newest event
+ * time and the watermark (never backwards), the last record (everything up to it is done: a
+ * retry that finds it skips those records) and the time; the shard is active again. `known`
+ * (the rows the batch read at its start) saves the first read; a lost compare-and-set (another
+ * attempt at this batch, or the tick probing the shard) reads again.
  */
 export async function advanceShardWatermarks(
   pipeline: Pipeline,
@@ -25,24 +27,38 @@ export async function advanceShardWatermarks(
   settings: EngineSettings,
   known?: readonly ShardWatermark[],
 ): Promise<void> {
-  const newest = new Map<string, number>();
-  for (const record of records) newest.set(record.shardId, Number.NEGATIVE_INFINITY);
-  for (const e of events) {
-    newest.set(e.record.shardId, Math.max(newest.get(e.record.shardId) ?? e.time, e.time));
+  const newest = new Map<string, { time: number; position: bigint }>();
+  for (const record of records) {
+    const seen = newest.get(record.shardId);
+    if (!seen || record.sequenceNumber > seen.position) {
+      newest.set(record.shardId, {
+        time: seen?.time ?? Number.NEGATIVE_INFINITY,
+        position: record.sequenceNumber,
+      });
+    }
   }
-  for (const [shardId, maxTime] of newest) {
+  for (const e of events) {
+    const seen = newest.get(e.record.shardId);
+    if (seen) seen.time = Math.max(seen.time, e.time);
+  }
+  for (const [shardId, batch] of newest) {
     let shards = known;
     const outcome = await withCompareAndSet(async () => {
       const current = shards ?? (await ports.watermarks.readShards());
       shards = undefined;
       const previous = current.find((s) => s.shardId === shardId);
-      const maxEventTime = Math.max(previous?.maxEventTime ?? Number.NEGATIVE_INFINITY, maxTime);
+      if (!previous) throw new WatermarkUpdateError(shardId);
+      if (previous.position !== undefined && previous.position >= batch.position) {
+        return { done: true, value: undefined }; // another attempt at this batch recorded it
+      }
+      const maxEventTime = Math.max(previous.maxEventTime, batch.time);
       const applied = await ports.watermarks.advanceShard(
         {
           shardId,
           maxEventTime,
           watermark: shardWatermark(maxEventTime, pipeline.lateness.outOfOrderMs),
           lastSeen: settings.now(),
+          position: batch.position,
         },
         previous,
       );

@@ -1,11 +1,11 @@
 import type { Pipeline } from '../pipeline/spec.ts';
 import type { RowWrite, StoredWindowRow } from '../store/window-rows.ts';
-import { applyWindowRow, nextRowState, type RowOutcome } from './apply-row.ts';
+import { applyWindowRow, lateOnFinal, nextRowState, type RowOutcome } from './apply-row.ts';
 import { withCompareAndSet } from './compare-and-set.ts';
 import { aboveFences } from './fences.ts';
 import type { LateEvent, RowPlan } from './plan-batch.ts';
 import type { EnginePorts, EngineSettings } from './ports.ts';
-import { openedWindows } from './row-groups.ts';
+import { mayLackIndex, openedWindows } from './row-groups.ts';
 
 /**
  * Rows per conditional batch, and accumulator bytes: Cassandra refuses batches over 50 KiB
@@ -73,7 +73,7 @@ async function applyChunk(
       const fresh = aboveFences(plan.events, row?.fences);
       if (fresh.length === 0) return;
       if (row?.final) {
-        late[i] = fresh.map((event) => ({ event, window: plan.ref.windowName }));
+        late[i] = lateOnFinal(pipeline, plan, fresh);
         return;
       }
       writing.add(i);
@@ -84,7 +84,10 @@ async function applyChunk(
       });
     });
     if (writes.length === 0) return { done: true, value: late };
-    const unindexed = plans.filter((p) => !stored.has(p.ref.start) && !indexed.has(p));
+    const unindexed = plans.filter(
+      (p) =>
+        !indexed.has(p) && (!stored.has(p.ref.start) || mayLackIndex(p, stored.get(p.ref.start))),
+    );
     if (unindexed.length > 0) {
       await ports.index.addOpen(openedWindows(pipeline, unindexed));
       for (const p of unindexed) indexed.add(p);

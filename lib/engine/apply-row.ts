@@ -1,8 +1,11 @@
 import type { Pipeline } from '../pipeline/spec.ts';
 import type { StoredWindowRow, WindowRowState } from '../store/window-rows.ts';
+import { isLate } from '../windows/index.ts';
 import { withCompareAndSet } from './compare-and-set.ts';
 import type { DecodedEvent } from './decode-event.ts';
 import { aboveFences, raiseFences } from './fences.ts';
+import { lateLabel } from './late-label.ts';
+import { decodePartial, encodePartial, paneGeneration } from './pane-share.ts';
 import type { LateEvent, RowPlan } from './plan-batch.ts';
 import type { EnginePorts, EngineSettings } from './ports.ts';
 import {
@@ -13,7 +16,7 @@ import {
   mergeRows,
   rowResults,
 } from './row-accumulator.ts';
-import { openedWindows } from './row-groups.ts';
+import { mayLackIndex, openedWindows } from './row-groups.ts';
 
 export type RowOutcome = {
   plan: RowPlan;
@@ -38,19 +41,91 @@ export function nextRowState(
   fresh: readonly DecodedEvent[],
   stored: StoredWindowRow | undefined,
 ): WindowRowState {
-  const delta = fresh.length === plan.events.length ? plan.combined : fold(pipeline, fresh);
+  const { base, partials } = splitByGeneration(pipeline, plan, fresh);
+  const delta = base.length === plan.events.length ? plan.combined : fold(pipeline, base);
   const acc = stored
     ? mergeRows(pipeline.aggregates, decodeRow(pipeline.aggregates, stored.acc), delta)
     : mergeRows(pipeline.aggregates, initRow(pipeline.aggregates), delta);
   return {
     end: plan.ref.end,
     final: false,
-    events: (stored?.events ?? 0n) + BigInt(fresh.length),
+    events: (stored?.events ?? 0n) + BigInt(base.length),
     results: rowResults(pipeline.aggregates, acc),
     acc: encodeRow(pipeline.aggregates, acc),
     version: (stored?.version ?? 0n) + 1n,
     fences: raiseFences(stored?.fences, fresh),
+    ...(partials.size > 0 || stored?.partials
+      ? { partials: mergePartials(pipeline, stored?.partials, partials) }
+      : {}),
   };
+}
+
+/**
+ * The late events of a row found final (by protocol this does not happen: no batch plans a row
+ * its cut has passed, and nothing else makes one final while its shard holds the watermark; it
+ * stays as the guard it is): each event for the windows it was to count in.
+ */
+export function lateOnFinal(
+  pipeline: Pipeline,
+  plan: RowPlan,
+  events: readonly DecodedEvent[],
+): LateEvent[] {
+  const { ref } = plan;
+  if (ref.kind !== 'pane') {
+    return events.map((event) => ({ event, window: lateLabel(ref.windowName, ref.start) }));
+  }
+  const allowed = pipeline.lateness.allowedMs;
+  return events.flatMap((event) =>
+    plan.opens
+      .filter((w) => w.start <= event.time && event.time < w.end && !isLate(w, event.cut, allowed))
+      .map((w) => ({ event, window: lateLabel(ref.windowName, w.start) })),
+  );
+}
+
+/**
+ * A pane row's fresh events by generation: the base (counted in all the pane's windows) and the
+ * partials (late for some of them). Other rows are all base.
+ */
+function splitByGeneration(pipeline: Pipeline, plan: RowPlan, fresh: readonly DecodedEvent[]) {
+  const partials = new Map<number, DecodedEvent[]>();
+  if (plan.ref.kind !== 'pane') return { base: fresh, partials };
+  const spec = pipeline.windows.find((w) => w.name === plan.ref.windowName)?.spec;
+  if (spec?.kind !== 'sliding') return { base: fresh, partials };
+  const base: DecodedEvent[] = [];
+  const pane = { start: plan.ref.start, end: plan.ref.end };
+  for (const event of fresh) {
+    const generation = paneGeneration(pane, spec, pipeline.lateness.allowedMs, event.cut);
+    if (generation === Number.NEGATIVE_INFINITY) base.push(event);
+    else partials.set(generation, [...(partials.get(generation) ?? []), event]);
+  }
+  return { base, partials };
+}
+
+function mergePartials(
+  pipeline: Pipeline,
+  stored: ReadonlyMap<number, Uint8Array> | undefined,
+  fresh: ReadonlyMap<number, readonly DecodedEvent[]>,
+): Map<number, Uint8Array> {
+  const merged = new Map(stored ?? []);
+  for (const [generation, events] of fresh) {
+    const before = merged.get(generation);
+    const old = before ? decodePartial(before) : undefined;
+    const acc = old
+      ? mergeRows(
+          pipeline.aggregates,
+          decodeRow(pipeline.aggregates, old.acc),
+          fold(pipeline, events),
+        )
+      : fold(pipeline, events);
+    merged.set(
+      generation,
+      encodePartial(
+        (old?.events ?? 0n) + BigInt(events.length),
+        encodeRow(pipeline.aggregates, acc),
+      ),
+    );
+  }
+  return merged;
 }
 
 /**
@@ -80,11 +155,13 @@ export async function applyWindowRow(
     known = false;
     const fresh = aboveFences(plan.events, stored?.fences);
     if (fresh.length === 0) return { done: true, value: [] };
-    if (stored?.final) {
-      return { done: true, value: fresh.map((event) => ({ event, window: ref.windowName })) };
-    }
+    if (stored?.final) return { done: true, value: lateOnFinal(pipeline, plan, fresh) };
     const state = nextRowState(pipeline, plan, fresh, stored);
     wrote = true;
+    if (!indexed && mayLackIndex(plan, stored)) {
+      await ports.index.addOpen(openedWindows(pipeline, [plan]));
+      indexed = true;
+    }
     if (stored) {
       return (await ports.rows.update(id, state, stored.version))
         ? { done: true, value: [] }

@@ -19,7 +19,6 @@ const INDEX_AHEAD_GROUPS = 1000;
 export async function applyRows(
   pipeline: Pipeline,
   plan: BatchPlan,
-  closedUpTo: number,
   seenUpTo: number,
   ports: EnginePorts,
   settings: EngineSettings,
@@ -34,7 +33,7 @@ export async function applyRows(
       const [row] = group;
       if (!row) return [];
       if (row.ref.kind === 'sessions') {
-        return [await applySessionRow(pipeline, row, closedUpTo, ports, settings)];
+        return [await applySessionRow(pipeline, row, ports, settings)];
       }
       return group.length === 1
         ? [await applyWindowRow(pipeline, row, ports, settings, likelyNew(row))]

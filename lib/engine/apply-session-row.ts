@@ -1,6 +1,6 @@
 import type { Pipeline } from '../pipeline/spec.ts';
 import type { WindowRowState } from '../store/window-rows.ts';
-import { addToSessions, closeTime, isLate, sessionsTouch } from '../windows/index.ts';
+import { addToSessions, closeTime } from '../windows/index.ts';
 import type { RowOutcome } from './apply-row.ts';
 import { withCompareAndSet } from './compare-and-set.ts';
 import { aboveFences, raiseFences } from './fences.ts';
@@ -19,13 +19,14 @@ function earliestClose(pipeline: Pipeline, sessions: readonly { end: number }[])
 
 /**
  * Folds a batch's events into a key's open sessions (one row per key and session window), with
- * the same fence and compare-and-set protocol as window rows. An event is late when it would
- * touch a session already closing, or when it touches no open session and its own would be final.
+ * the same fence and compare-and-set protocol as window rows. Late events never get here (their
+ * own session closed at their cut: planBatch). An event merges with the open sessions it
+ * touches; a session already closing takes nothing more, so an event touching only that one
+ * starts a session of its own, as Flink does once a merged window is purged.
  */
 export async function applySessionRow(
   pipeline: Pipeline,
   plan: RowPlan,
-  watermark: number,
   ports: EnginePorts,
   settings: EngineSettings,
 ): Promise<RowOutcome> {
@@ -45,17 +46,7 @@ export async function applySessionRow(
     if (fresh.length === 0) return { done: true, value: [] };
     const state = decodeSessionState(pipeline.aggregates, stored?.acc ?? new Uint8Array());
     const closeBefore = earliestClose(pipeline, state.open);
-    const late: LateEvent[] = [];
     for (const event of fresh) {
-      const own = { start: event.time, end: event.time + gap };
-      const joinsOpen = state.open.some((s) => sessionsTouch(s, own));
-      if (
-        state.closing.some((s) => sessionsTouch(s, own)) ||
-        (!joinsOpen && isLate(own, watermark, pipeline.lateness.allowedMs))
-      ) {
-        late.push({ event, window: ref.windowName });
-        continue;
-      }
       const value = {
         acc: addToRow(pipeline.aggregates, initRow(pipeline.aggregates), event.inputs),
         events: 1n,
@@ -79,7 +70,7 @@ export async function applySessionRow(
     const applied = stored
       ? await ports.rows.update(id, next, stored.version)
       : (await ports.rows.create(id, next)).created;
-    return applied ? { done: true, value: late } : { done: false };
+    return applied ? { done: true, value: [] } : { done: false };
   }, settings.retry);
   return outcome.applied
     ? { plan, applied: true, wrote, casRetries: outcome.retries, late: outcome.value }

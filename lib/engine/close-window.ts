@@ -19,8 +19,8 @@ const OPEN_SUFFIX = '#open';
  * open-index entries. Safe to run twice or concurrently: every step is idempotent or a
  * compare-and-set, and a crash between steps is finished by the next run.
  *
- * Tumbling windows cost one plain write each: no batch writes them any more (the closer only
- * gets here below every write hold, see closeDueWindows), so `final` needs no condition.
+ * No batch writes a claimed window (see lateness-cut.ts), so tumbling rows are only made final
+ * (WindowRowStore.finalize: settling any half-done compare-and-set on Cassandra).
  */
 export async function closeEntries(
   pipeline: Pipeline,
@@ -37,7 +37,7 @@ export async function closeEntries(
         : entry.window,
     );
   const tumbling = due.filter((e) => specOf(e)?.kind === 'tumbling');
-  const marked = ports.rows.markFinal(
+  const finalized = ports.rows.finalize(
     tumbling.map((entry) => {
       const spec = specOf(entry);
       const size = spec?.kind === 'tumbling' ? spec.size : 0;
@@ -49,13 +49,13 @@ export async function closeEntries(
       };
     }),
   );
-  marked.catch(() => {}); // awaited below
+  finalized.catch(() => {}); // awaited below
   const others = await mapWithConcurrency(
     due.filter((e) => specOf(e)?.kind !== 'tumbling'),
     settings.concurrency,
     (entry): Promise<CloseResult> => {
       const spec = specOf(entry);
-      if (spec?.kind === 'sliding') return closeSliding(pipeline, entry, spec, ports, settings);
+      if (spec?.kind === 'sliding') return closeSliding(pipeline, entry, spec, ports);
       if (spec?.kind === 'session') {
         const name = entry.window.slice(0, -OPEN_SUFFIX.length);
         return closeSessions(pipeline, entry, name, watermark, ports, settings);
@@ -63,10 +63,11 @@ export async function closeEntries(
       return Promise.resolve({ finalized: 0, casRetries: 0 }); // a window since removed
     },
   );
-  // The closed index may be written beside the flags: sync reads it only up to the cursor's
-  // done, which moves after this. Open entries go last, so a crash loses no window.
+  // Tumbling rows are final before the closed index names them (sync reads it only up to the
+  // cursor's done, which moves after this anyway). Open entries go last: a crash loses no window.
+  await finalized;
   const closed = [...tumbling, ...others.flatMap((r) => r.closed ?? [])];
-  await Promise.all([marked, ports.index.addClosed(closed, settings.now())]);
+  await ports.index.addClosed(closed, settings.now());
   await ports.index.dropClosedPage(due);
   return {
     finalized: tumbling.length + others.reduce((n, r) => n + r.finalized, 0),

@@ -3,63 +3,99 @@ import type { CloserCursor } from '../store/watermark-store.ts';
 import { type IndexedWindow, indexBucketOf } from '../store/window-index.ts';
 import { closeEntries } from './close-window.ts';
 import type { EnginePorts, EngineSettings } from './ports.ts';
-import { heldBelow } from './write-hold.ts';
+import { pipelineWatermark } from './watermark.ts';
 
 export type CloserRun = {
+  /** The pipeline's watermark this run claimed up to (or found claimed already). */
+  watermark: number;
   /** Windows this run made final (two closers racing over a range may both count one). */
   finalized: number;
   visited: number;
   casRetries: number;
+  /** False when the run stopped at maxClosesPerRun; the next run goes on from `done`. */
   complete: boolean;
-  /** Where a batch still writing held the run back (the lowest close time it may write). */
-  heldAt?: number;
+  /** Claims lost to another closer before this run's own claim (or its reading) held. */
+  claimRetries: number;
 };
+
+export class ClaimError extends Error {
+  constructor() {
+    super("could not claim the closer's range: too many concurrent closers");
+    this.name = 'ClaimError';
+  }
+}
 
 /** Due entries read from the open index per page, and pages closing at once. */
 const PAGE = 500;
 const PAGES_IN_FLIGHT = 3;
+const CLAIM_ATTEMPTS = 8;
 
 /**
- * Makes final every window that closes at or before `watermark`. It first claims the range in
- * the cursor (a batch that starts after the claim treats those windows' events as late), then
- * reads the write holds, and stops below any batch that may still write (the order matters: see
- * WriteHolds). It walks the open index hour by hour from where the last complete run ended, and
- * records how far it got. `known`: the cursor as the batch last read it, tried before a read
- * (a stale one only loses its compare-and-set).
+ * Makes final every window that closes at or before the pipeline's watermark. Safe to run at any
+ * time, concurrently with batches and with itself (after every batch, and on the tick):
+ * 1. Claim: read the cursor, then the shards, and move `claimed` up to their watermark with a
+ *    compare-and-set on the cursor's version; a lost claim reads both again. (A shard that starts
+ *    counting again bumps the cursor's version after its change, so a claim made from shards read
+ *    before that change cannot succeed: see own-shard.ts.)
+ * 2. Close what is claimed and not done, walking the open index hour by hour from `done`.
+ * 3. Record `done` (never backwards), unless the run stopped early.
  */
 export async function closeDueWindows(
   pipeline: Pipeline,
-  watermark: number,
   ports: EnginePorts,
   settings: EngineSettings,
-  known?: CloserCursor,
 ): Promise<CloserRun> {
-  const run: CloserRun = { finalized: 0, visited: 0, casRetries: 0, complete: true };
-  if (!Number.isFinite(watermark)) return run;
-  let cursor = known ?? (await ports.watermarks.readCursor());
-  if (!cursor || cursor.claimed < watermark) {
-    const next = { claimed: watermark, done: cursor?.done ?? Number.NEGATIVE_INFINITY };
-    const claimed = await ports.watermarks.moveCursor(next, cursor);
-    cursor = claimed
-      ? { ...next, version: (cursor?.version ?? 0n) + 1n }
-      : await ports.watermarks.readCursor();
-    if (!cursor) return run;
-  }
-  const holds = await ports.holds.list();
-  const now = settings.now();
-  await Promise.all(holds.filter((h) => h.expiresAt < now).map((h) => ports.holds.release(h.id)));
-  const held = heldBelow(holds, now);
-  const target = Math.min(cursor.claimed, watermark, held);
-  if (held < Math.min(cursor.claimed, watermark)) run.heldAt = held + 1;
-  if (target <= cursor.done) return run;
+  const { cursor, watermark, claimRetries } = await claim(ports);
+  const run: CloserRun = {
+    watermark,
+    finalized: 0,
+    visited: 0,
+    casRetries: 0,
+    complete: true,
+    claimRetries,
+  };
+  if (!cursor || !Number.isFinite(cursor.claimed) || cursor.claimed <= cursor.done) return run;
+  const target = cursor.claimed;
   // Everything up to the last complete run's end was closed then: start there, not at the hour.
   const first = Number.isFinite(cursor.done)
     ? indexBucketOf(cursor.done)
     : await ports.index.lowestOpenBucket();
-  if (first === undefined) {
-    await ports.watermarks.moveCursor({ claimed: cursor.claimed, done: target }, cursor);
-    return run;
+  if (first !== undefined) {
+    await closeRange(pipeline, first, cursor.done, target, run, ports, settings);
+    if (!run.complete) return run;
   }
+  await recordDone(ports, cursor, target);
+  return run;
+}
+
+async function claim(ports: EnginePorts) {
+  for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
+    const cursor = await ports.watermarks.readCursor();
+    const watermark = pipelineWatermark(await ports.watermarks.readShards());
+    if (!Number.isFinite(watermark) || (cursor && cursor.claimed >= watermark)) {
+      return { cursor, watermark, claimRetries: attempt };
+    }
+    const next = { claimed: watermark, done: cursor?.done ?? Number.NEGATIVE_INFINITY };
+    if (await ports.watermarks.moveCursor(next, cursor)) {
+      return {
+        cursor: { ...next, version: (cursor?.version ?? 0n) + 1n },
+        watermark,
+        claimRetries: attempt,
+      };
+    }
+  }
+  throw new ClaimError();
+}
+
+async function closeRange(
+  pipeline: Pipeline,
+  first: number,
+  from: number,
+  target: number,
+  run: CloserRun,
+  ports: EnginePorts,
+  settings: EngineSettings,
+): Promise<void> {
   // The next page is read while the last ones close: pages are disjoint.
   const closing: Promise<void>[] = [];
   const close = async (due: IndexedWindow[]) => {
@@ -69,7 +105,7 @@ export async function closeDueWindows(
   };
   try {
     for (let bucket = first; bucket <= indexBucketOf(target); bucket++) {
-      for await (const due of ports.index.duePages(bucket, cursor.done, target, PAGE)) {
+      for await (const due of ports.index.duePages(bucket, from, target, PAGE)) {
         if (run.visited >= settings.maxClosesPerRun) {
           run.complete = false;
           break;
@@ -85,8 +121,15 @@ export async function closeDueWindows(
   } finally {
     await Promise.all(closing);
   }
-  if (!run.complete) return run;
-  // Losing this compare-and-set only means another closer recorded its own progress.
-  await ports.watermarks.moveCursor({ claimed: cursor.claimed, done: target }, cursor);
-  return run;
+}
+
+/** Moves `done` up to `target` with compare-and-set, unless another closer got further. */
+async function recordDone(ports: EnginePorts, known: CloserCursor, target: number) {
+  let cursor: CloserCursor | undefined = known;
+  for (let attempt = 0; attempt < CLAIM_ATTEMPTS && cursor && cursor.done < target; attempt++) {
+    if (await ports.watermarks.moveCursor({ claimed: cursor.claimed, done: target }, cursor)) {
+      return;
+    }
+    cursor = await ports.watermarks.readCursor();
+  }
 }

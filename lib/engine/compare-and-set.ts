@@ -24,7 +24,7 @@ export async function withCompareAndSet<T>(
   for (let i = 0; i < settings.maxAttempts; i++) {
     if (i > 0) {
       const cap = Math.min(settings.maxBackoffMs, settings.baseBackoffMs * 2 ** (i - 1));
-      await sleep(Math.random() * cap);
+      if (cap > 0) await sleep(Math.random() * cap);
     }
     try {
       const result = await attempt();

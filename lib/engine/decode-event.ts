@@ -12,6 +12,11 @@ export type DecodedEvent = {
   key: string;
   time: number;
   inputs: readonly unknown[];
+  /**
+   * Windows closing at or before this are late for the event (see lateness-cut.ts); set when
+   * the batch is planned.
+   */
+  cut: number;
 };
 
 const MAX_KEY_LENGTH = 1024;
@@ -38,7 +43,11 @@ function inputProblem(input: AggregateInput, value: unknown): string | undefined
  * Decodes and validates one record against the pipeline. Every refusal names the field and says
  * what was wrong, so the dead-letter row alone explains it.
  */
-export function decodeEvent(pipeline: Pipeline, record: InputRecord, now: number): Decoded {
+/**
+ * Validates one record. Whether its event time is too far ahead is judged against the record's
+ * arrival at Kinesis, not the clock, so every attempt at a record decides the same way.
+ */
+export function decodeEvent(pipeline: Pipeline, record: InputRecord): Decoded {
   const parsed = parseRecord(record, pipeline.maxEventBytes);
   if (!parsed.ok) return parsed;
   const { event } = parsed;
@@ -77,12 +86,13 @@ export function decodeEvent(pipeline: Pipeline, record: InputRecord, now: number
   if (!parsedTime.ok) {
     return reject(record, pipeline.timeField, `event time ${parsedTime.problem}`);
   }
-  if (parsedTime.ms > now + pipeline.lateness.maxFutureMs) {
+  if (parsedTime.ms > record.arrivedAt + pipeline.lateness.maxFutureMs) {
     return reject(
       record,
       pipeline.timeField,
-      `event time ${new Date(parsedTime.ms).toISOString()} is more than ` +
-        `${formatDuration(pipeline.lateness.maxFutureMs)} ahead of the clock (lateness.maxFuture)`,
+      `event time ${describeTime(parsedTime.ms)} is more than ` +
+        `${formatDuration(pipeline.lateness.maxFutureMs)} ahead of the record's arrival at ` +
+        `${describeTime(record.arrivedAt)} (lateness.maxFuture)`,
     );
   }
 
@@ -97,5 +107,14 @@ export function decodeEvent(pipeline: Pipeline, record: InputRecord, now: number
     if (problem) return reject(record, path.join('.'), `${problem} (aggregate ${name})`);
     inputs.push(value);
   }
-  return { ok: true, event: { record, key, time: parsedTime.ms, inputs } };
+  return {
+    ok: true,
+    event: { record, key, time: parsedTime.ms, inputs, cut: Number.NEGATIVE_INFINITY },
+  };
+}
+
+/** ISO-8601 where a Date can hold it, epoch milliseconds otherwise. */
+function describeTime(ms: number): string {
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? `${ms} ms since the epoch` : date.toISOString();
 }

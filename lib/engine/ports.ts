@@ -2,7 +2,6 @@ import type { SideOutputs } from '../store/side-outputs.ts';
 import type { WatermarkStore } from '../store/watermark-store.ts';
 import type { WindowIndex } from '../store/window-index.ts';
 import type { WindowRowStore } from '../store/window-rows.ts';
-import type { WriteHolds } from '../store/write-holds.ts';
 import type { RetrySettings } from './compare-and-set.ts';
 
 /** Everything the engine reads and writes, as interfaces (Cassandra in production and tests). */
@@ -10,9 +9,22 @@ export type EnginePorts = {
   rows: WindowRowStore;
   index: WindowIndex;
   watermarks: WatermarkStore;
-  holds: WriteHolds;
   sideOutputs: SideOutputs;
 };
+
+/** A shard of the stream, as the tick sees it. */
+export type StreamShard = { shardId: string; parentIds: readonly string[]; ended: boolean };
+
+/** What the tick asks the stream (Kinesis in production, a model in tests). */
+export interface ShardSource {
+  listShards(): Promise<StreamShard[]>;
+  /**
+   * True when nothing is left to read on the shard after `position` (the last record its batches
+   * finished), or, with no position, after where the event source starts reading, `since` at the
+   * latest. False whenever unsure: a shard is only idle when this says so.
+   */
+  nothingToRead(shardId: string, position: bigint | undefined, since: number): Promise<boolean>;
+}
 
 export type EngineSettings = {
   retry: RetrySettings;
@@ -20,10 +32,5 @@ export type EngineSettings = {
   concurrency: number;
   /** Windows the closer makes final per invocation at most; the rest wait for the next. */
   maxClosesPerRun: number;
-  /**
-   * How long a batch's write hold lasts if the batch dies without letting go: past the
-   * invocation's end and any write still in flight (the handler sets it from the Lambda context).
-   */
-  holdMs: number;
   now: () => number;
 };

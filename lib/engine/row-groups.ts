@@ -1,5 +1,6 @@
 import type { Pipeline } from '../pipeline/spec.ts';
 import type { IndexedWindow } from '../store/window-index.ts';
+import type { StoredWindowRow } from '../store/window-rows.ts';
 import { closeTime } from '../windows/index.ts';
 import type { RowPlan } from './plan-batch.ts';
 
@@ -33,5 +34,20 @@ export function openedWindows(pipeline: Pipeline, rows: readonly RowPlan[]): Ind
       window: w.window,
       start: w.start,
     })),
+  );
+}
+
+/**
+ * True when a stored pane may lack index entries for windows this plan counts in: a pane is
+ * indexed by its first write, for the windows that write's events count in; when all of them were
+ * late for some windows (no base events yet), a later event with an earlier cut may count in
+ * those, and its write indexes them. Rare: only panes begun by late events.
+ */
+export function mayLackIndex(plan: RowPlan, stored: StoredWindowRow | undefined): boolean {
+  return (
+    plan.ref.kind === 'pane' &&
+    stored !== undefined &&
+    stored.events === 0n &&
+    (stored.partials?.size ?? 0) > 0
   );
 }

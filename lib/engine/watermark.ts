@@ -1,11 +1,21 @@
+/**
+ * Whether a shard counts in the pipeline's watermark. `active`: it does. `probing`: it still does,
+ * while the tick asks Kinesis whether anything is left to read on it. `idle`: nothing was left to
+ * read and no batch came since, so it no longer holds the watermark back.
+ */
+export type ShardState = 'active' | 'probing' | 'idle';
+
 /** One shard's progress in event time. */
 export type ShardWatermark = {
   shardId: string;
   /** Newest event time seen on the shard minus the out-of-order bound. */
   watermark: number;
   maxEventTime: number;
-  /** Wall-clock time of the shard's last batch: shards quiet for the idle timeout don't count. */
+  /** Wall-clock time of the shard's last batch (or of its registration). */
   lastSeen: number;
+  /** The last record of the shard's last complete batch: everything up to it is done. */
+  position?: bigint;
+  state: ShardState;
   version: bigint;
 };
 
@@ -18,19 +28,21 @@ export function shardWatermark(maxEventTime: number, outOfOrderMs: number): numb
 }
 
 /**
- * The pipeline's watermark: the minimum over the shards that are not idle, so the slowest active
- * shard holds event time back. When every shard is idle nothing is in flight, and the newest
- * watermark counts (so the last windows of a stream that went quiet still close).
+ * The pipeline's watermark: the minimum over the shards that count (not idle), so the slowest
+ * shard with anything left to read holds event time back. A shard that is failing, retrying or
+ * throttled still has records to read, so it is never idle. When every shard is idle nothing is
+ * in flight, and the newest watermark counts (so the last windows of a stream that went quiet
+ * still close).
  */
-export function pipelineWatermark(
-  shards: readonly ShardWatermark[],
-  now: number,
-  idleTimeoutMs: number,
-): number {
+export function pipelineWatermark(shards: readonly ShardWatermark[]): number {
   if (shards.length === 0) return NO_WATERMARK;
-  const active = shards.filter((s) => s.lastSeen >= now - idleTimeoutMs);
-  if (active.length === 0) return Math.max(...shards.map((s) => s.watermark));
-  return Math.min(...active.map((s) => s.watermark));
+  let counted = Number.POSITIVE_INFINITY;
+  let newest = Number.NEGATIVE_INFINITY;
+  for (const s of shards) {
+    if (s.state !== 'idle') counted = Math.min(counted, s.watermark);
+    newest = Math.max(newest, s.watermark);
+  }
+  return counted === Number.POSITIVE_INFINITY ? newest : counted;
 }
 
 /**

@@ -4,7 +4,7 @@ import { ConfigError } from '../config/errors.ts';
 import type { AnyPipeline } from '../pipeline/any-pipeline.ts';
 import { pipelineCassandra, sharedSession } from '../store/session.ts';
 import { createAggregateHandler } from './aggregate-handler.ts';
-import { kinesisShardLister } from './list-stream-shards.ts';
+import { kinesisShardSource } from './kinesis-shard-source.ts';
 
 /** The pipeline CASSFLOW_PIPELINE names among those the function was built with. */
 export function pipelineFromEnv<K extends AnyPipeline['kind']>(
@@ -27,8 +27,9 @@ export function pipelineFromEnv<K extends AnyPipeline['kind']>(
 }
 
 /**
- * The aggregation Lambda handler as deployed: the pipeline from CASSFLOW_PIPELINE, endpoints from
- * the environment, and one Cassandra session per container, opened on the first batch.
+ * The aggregation Lambda handler as deployed (its stream's batches and its tick): the pipeline
+ * from CASSFLOW_PIPELINE, endpoints from the environment, and one Cassandra session per
+ * container, opened on the first invocation.
  */
 export function aggregateFunction(
   pipelines: ReadonlyMap<string, AnyPipeline>,
@@ -39,6 +40,6 @@ export function aggregateFunction(
   const cassandra = pipelineCassandra(config.cassandra, pipeline);
   return createAggregateHandler(pipeline, {
     session: () => sharedSession(cassandra),
-    listShards: kinesisShardLister(config.kinesis),
+    shards: kinesisShardSource(config.kinesis, pipeline.stream),
   });
 }

@@ -1,26 +1,43 @@
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import { cqlPorts, DEFAULT_ENGINE_SETTINGS, HOLD_MARGIN_MS } from '../engine/cql-ports.ts';
-import type { EnginePorts, EngineSettings } from '../engine/ports.ts';
+import type {
+  Context,
+  KinesisStreamBatchResponse,
+  KinesisStreamEvent,
+  ScheduledEvent,
+} from 'aws-lambda';
+import { cqlPorts, DEFAULT_ENGINE_SETTINGS } from '../engine/cql-ports.ts';
+import { registerShards } from '../engine/own-shard.ts';
+import type { EnginePorts, EngineSettings, ShardSource } from '../engine/ports.ts';
 import { type BatchResult, processBatch } from '../engine/process-batch.ts';
+import { runTick, type TickResult } from '../engine/tick.ts';
 import type { Pipeline } from '../pipeline/spec.ts';
 import type { CassandraSession } from '../store/session.ts';
 import { fromKinesisEventRecord } from './kinesis-event.ts';
-import { batchResponse, kinesisHandler, type Observability, observability } from './powertools.ts';
+import { openShardIds } from './kinesis-shard-source.ts';
+import {
+  batchResponse,
+  kinesisHandler,
+  type Observability,
+  observability,
+  scheduledHandler,
+} from './powertools.ts';
 
 export type AggregateHandlerOptions = Observability & {
   /** The Cassandra session; created once per container and reused across invocations. */
   session: () => CassandraSession;
   settings?: Partial<EngineSettings>;
   /**
-   * The stream's shards, so that shards which have not reported yet hold the watermark back
-   * (otherwise the first shard to report could close windows the others still feed).
+   * The pipeline's stream: its shards (a container's first batch registers the open ones, so
+   * shards that have not reported yet hold the watermark back) and what is left to read on them
+   * (the tick's idle check).
    */
-  listShards?: (streamArn: string) => Promise<string[]>;
+  shards?: ShardSource;
   /** Wraps the Cassandra ports (fault injection in tests, instrumentation). */
   wrapPorts?: (ports: EnginePorts) => EnginePorts;
   /** Sees every batch's figures (the local runtime and tests use it). */
   onBatch?: (result: BatchResult) => void;
+  /** Sees every tick's figures. */
+  onTick?: (result: TickResult) => void;
 };
 
 function record(metrics: Metrics, result: BatchResult, now: number): void {
@@ -36,43 +53,43 @@ function record(metrics: Metrics, result: BatchResult, now: number): void {
 }
 
 /**
- * The Kinesis-triggered aggregation handler of one pipeline: folds each batch into its window
- * rows exactly once and answers with a partial batch response (the lowest record whose row did
- * not apply, or nothing), so Lambda retries from there and no further.
+ * The handler of one aggregation pipeline, for both its triggers:
+ * - a Kinesis batch: folded into its window rows exactly once, answered with a partial batch
+ *   response (the lowest record whose row did not apply, or nothing), so Lambda retries from
+ *   there and no further;
+ * - the tick (an EventBridge schedule): shard registration, the idle check, and closing due
+ *   windows whether or not records arrive.
  */
 export function createAggregateHandler(pipeline: Pipeline, options: AggregateHandlerOptions) {
   const { logger, metrics } = observability(pipeline.name, options);
   const settings = { ...DEFAULT_ENGINE_SETTINGS, ...options.settings };
   let ports: EnginePorts | undefined;
-  const registered = new Set<string>();
-
-  const handle = async (
-    event: KinesisStreamEvent,
-    context?: Context,
-  ): Promise<KinesisStreamBatchResponse> => {
+  let registered = false;
+  const portsOf = () => {
     if (!ports) {
       const base = cqlPorts(options.session(), pipeline);
       ports = options.wrapPorts ? options.wrapPorts(base) : base;
     }
-    const arn = event.Records[0]?.eventSourceARN;
-    if (arn && options.listShards && !registered.has(arn)) {
-      await ports.watermarks.registerShards(await options.listShards(arn), settings.now());
-      registered.add(arn);
+    return ports;
+  };
+
+  const handleBatch = async (event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> => {
+    const ports = portsOf();
+    if (options.shards && !registered) {
+      await registerShards(await openShardIds(options.shards)(), ports, settings);
+      registered = true;
     }
-    const remaining = context?.getRemainingTimeInMillis();
     const result = await processBatch(
       pipeline,
       event.Records.map(fromKinesisEventRecord),
       ports,
-      remaining === undefined || options.settings?.holdMs !== undefined
-        ? settings
-        : { ...settings, holdMs: remaining + HOLD_MARGIN_MS },
+      settings,
     );
     record(metrics, result, settings.now());
     options.onBatch?.(result);
     const { failedAt, closerError, ...figures } = result;
     if (closerError)
-      logger.warn('closing due windows failed; the next batch retries', {
+      logger.warn('closing due windows failed; the next batch or tick retries', {
         error: closerError as Error,
       });
     logger.info('batch', {
@@ -83,5 +100,18 @@ export function createAggregateHandler(pipeline: Pipeline, options: AggregateHan
     return batchResponse(failedAt);
   };
 
-  return kinesisHandler(handle, { logger, metrics });
+  const handleTick = async (): Promise<TickResult> => {
+    if (!options.shards) throw new Error(`the tick of ${pipeline.name} needs the stream's shards`);
+    const result = await runTick(pipeline, portsOf(), options.shards, settings);
+    metrics.addMetric('WindowsFinalized', MetricUnit.Count, result.closer.finalized);
+    metrics.addMetric('IdleShards', MetricUnit.Count, result.idled.length);
+    options.onTick?.(result);
+    logger.info('tick', { ...result });
+    return result;
+  };
+
+  const batch = kinesisHandler(handleBatch, { logger, metrics });
+  const tick = scheduledHandler(handleTick, { logger, metrics });
+  return (event: KinesisStreamEvent | ScheduledEvent, context: Context) =>
+    'Records' in event ? batch(event, context) : tick(event, context);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Aggregate } from '../aggregates/aggregate.ts';
+import { parseScheduleExpression } from '../schedule/schedule-expression.ts';
 import { checkWindowSpec, WindowSpecError, windowName } from '../windows/index.ts';
 import type { WindowSpec } from '../windows/window.ts';
 import { parseDuration } from './duration.ts';
@@ -92,7 +93,11 @@ const definitionSchema = z.object({
     .optional(),
   maxEventBytes,
   sync: z.array(syncEntrySchema).optional(),
+  tick: z.string().optional(),
 });
+
+/** The tick's schedule when the definition names none. */
+export const DEFAULT_TICK = 'rate(1 minute)';
 
 /** Turns a field path or function into a function, plus a label for error messages. */
 function resolveExtractor(
@@ -172,6 +177,12 @@ export function definePipeline(definition: PipelineDefinition): Pipeline {
     maxFutureMs: ms(spec.lateness?.maxFuture, 86_400_000, 'lateness.maxFuture'),
   };
   const sync = resolveSyncEntries(spec.sync, 'closed-windows', issues);
+  const tick = spec.tick ?? DEFAULT_TICK;
+  try {
+    parseScheduleExpression(tick);
+  } catch (error) {
+    issues.push(`tick: ${(error as Error).message}`);
+  }
   const retentionSeconds = checkRetention(
     spec.retention === undefined ? undefined : ms(spec.retention, 0, 'retention'),
     Math.max(...windows.map((w) => windowSpanMs(w.spec))) +
@@ -196,6 +207,7 @@ export function definePipeline(definition: PipelineDefinition): Pipeline {
     lateness,
     maxEventBytes: spec.maxEventBytes ?? 256 * 1024,
     sync,
+    tick,
     ...(spec.keyspace ? { keyspace: spec.keyspace } : {}),
     ...(retentionSeconds ? { retentionSeconds } : {}),
     tables: {

@@ -37,6 +37,11 @@ export type PipelineDefinition = {
   maxEventBytes?: number;
   /** Jobs that copy the pipeline's results to other stores on a schedule. */
   sync?: readonly SyncEntryDefinition[];
+  /**
+   * How often the pipeline's tick runs (an EventBridge schedule expression; default
+   * 'rate(1 minute)'): it closes due windows when no records arrive, and tells idle shards.
+   */
+  tick?: string;
   /** The keyspace of the pipeline's tables (default: CASSANDRA_KEYSPACE, else 'cassflow'). */
   keyspace?: string;
   /**
@@ -78,6 +83,7 @@ export type Pipeline = {
   lateness: { outOfOrderMs: number; allowedMs: number; idleTimeoutMs: number; maxFutureMs: number };
   maxEventBytes: number;
   sync: readonly SyncJobSpec[];
+  tick: string;
   /** Set when the definition names one; else the configured keyspace is used. */
   keyspace?: string;
   /** The TTL of the windows, closed-windows and late-events tables, when retention is set. */

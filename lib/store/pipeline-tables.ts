@@ -44,6 +44,8 @@ export function pipelineTables(pipeline: Pipeline): TableSpec[] {
         { name: 'version', type: 'bigint' },
         { name: 'fences', type: 'map<text, varint>' },
         { name: 'updated_at', type: 'timestamp' },
+        // Pane rows only: events counted in the pane's later windows but late for earlier ones.
+        { name: 'partials', type: 'map<bigint, blob>' },
       ],
       comment: `cassflow ${pipeline.name}: one row per key, window and start`,
       ...ttl,
@@ -70,6 +72,8 @@ export function pipelineTables(pipeline: Pipeline): TableSpec[] {
         { name: 'max_event_time', type: 'bigint' },
         { name: 'last_seen', type: 'timestamp' },
         { name: 'version', type: 'bigint' },
+        { name: 'position', type: 'varint' },
+        { name: 'state', type: 'text' },
       ],
       comment: `cassflow ${pipeline.name}: per-shard watermarks and the closer's position`,
     },

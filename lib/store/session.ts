@@ -19,18 +19,25 @@ export type ExecuteOptions = {
   idempotent?: boolean;
   fetchSize?: number;
   pageState?: string;
+  /**
+   * A read that must see every compare-and-set before it settled: LOCAL_SERIAL on Cassandra,
+   * which completes (or forever supersedes) a round a timed-out writer left half done. Keyspaces
+   * has no such rounds and refuses SERIAL reads: there it is a plain read.
+   */
+  settled?: boolean;
 };
 
 export type SessionOptions = {
   reconnectDelayMs?: number;
   conditionalBatches?: boolean;
   rangeDeletes?: boolean;
+  serialReads?: boolean;
 };
 
 /** What a session may do on the configured store. */
 export function sessionOptions(config: CassandraConfig): SessionOptions {
   const cassandra = config.kind !== 'keyspaces';
-  return { conditionalBatches: cassandra, rangeDeletes: cassandra };
+  return { conditionalBatches: cassandra, rangeDeletes: cassandra, serialReads: cassandra };
 }
 
 const CONNECTION_ERROR_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED']);
@@ -70,6 +77,8 @@ export class CassandraSession {
    * Cassandra. Amazon Keyspaces caps range deletes at 1,000 rows and bills every row anyway.
    */
   readonly rangeDeletes: boolean;
+  /** SERIAL reads exist (Apache Cassandra): see ExecuteOptions.settled. */
+  readonly serialReads: boolean;
   readonly #reconnectDelayMs: number;
 
   constructor(client: CqlClient, keyspace: string, options: SessionOptions = {}) {
@@ -77,6 +86,7 @@ export class CassandraSession {
     this.keyspace = keyspace;
     this.conditionalBatches = options.conditionalBatches ?? true;
     this.rangeDeletes = options.rangeDeletes ?? true;
+    this.serialReads = options.serialReads ?? true;
     this.#reconnectDelayMs = options.reconnectDelayMs ?? 250;
   }
 
@@ -90,6 +100,9 @@ export class CassandraSession {
       isIdempotent: options.idempotent ?? false,
       ...(options.fetchSize ? { fetchSize: options.fetchSize } : {}),
       ...(options.pageState ? { pageState: options.pageState } : {}),
+      ...(options.settled && this.serialReads
+        ? { consistency: cassandra.types.consistencies.localSerial }
+        : {}),
     };
     return this.#withReconnect(options.idempotent, () =>
       this.client.execute(cql, params, queryOptions),

@@ -1,4 +1,4 @@
-import type { ShardWatermark } from '../engine/watermark.ts';
+import type { ShardState, ShardWatermark } from '../engine/watermark.ts';
 import type { Pipeline } from '../pipeline/spec.ts';
 import type { CassandraSession } from './session.ts';
 import { fromTimeColumn, toTimeColumn } from './time-column.ts';
@@ -12,16 +12,39 @@ const CLOSER = 'closer';
  */
 export type CloserCursor = { claimed: number; done: number; version: bigint };
 
-/** Per-shard watermarks and the closer's cursor, each moved forward with compare-and-set. */
+/** What a batch's end writes to its shard's row. */
+export type ShardAdvance = {
+  shardId: string;
+  watermark: number;
+  maxEventTime: number;
+  lastSeen: number;
+  position: bigint;
+};
+
+/**
+ * Per-shard watermarks and the closer's cursor, each changed with compare-and-set on its version
+ * (see lib/engine/README.md for who writes what, in which order).
+ */
 export interface WatermarkStore {
   readShards(): Promise<ShardWatermark[]>;
-  /** Writes the shard's next state if it is still at `previous` (undefined: no row yet). */
-  advanceShard(next: Omit<ShardWatermark, 'version'>, previous?: ShardWatermark): Promise<boolean>;
-  /** Enters shards that have not reported yet, so they hold the watermark back until idle. */
-  registerShards(shardIds: readonly string[], now: number): Promise<void>;
+  /** Writes the shard's next state (active again) if it is still at `previous`. */
+  advanceShard(next: ShardAdvance, previous: ShardWatermark): Promise<boolean>;
+  /** Enters a shard that has no row, with no watermark yet: it holds the pipeline's back. */
+  registerShard(shardId: string, now: number): Promise<boolean>;
+  /** Moves the shard to `state` if it is still at `previous` (lastSeen too, when given). */
+  setShardState(previous: ShardWatermark, state: ShardState, lastSeen?: number): Promise<boolean>;
+  /** Drops the row of a shard that ended and was read to its end. */
+  removeShard(shardId: string): Promise<void>;
   readCursor(): Promise<CloserCursor | undefined>;
   moveCursor(next: Omit<CloserCursor, 'version'>, previous?: CloserCursor): Promise<boolean>;
+  /**
+   * Changes nothing but the cursor's version: a closer that read the shards before a shard
+   * started counting again then loses its claim and reads them again.
+   */
+  bumpCursor(previous?: CloserCursor): Promise<boolean>;
 }
+
+const SHARD_COLUMNS = 'shard_id, watermark, max_event_time, last_seen, position, state, version';
 
 export class CqlWatermarks implements WatermarkStore {
   readonly #session: CassandraSession;
@@ -33,56 +56,73 @@ export class CqlWatermarks implements WatermarkStore {
   }
 
   async readShards(): Promise<ShardWatermark[]> {
-    const result = await this.#session.execute(
-      `SELECT shard_id, watermark, max_event_time, last_seen, version FROM ${this.#table} WHERE scope = ?`,
-      [SHARDS],
-      { idempotent: true },
-    );
-    return result.rows.map((row) => ({
-      shardId: String(row.get('shard_id')),
-      watermark: fromTimeColumn(row.get('watermark')),
-      maxEventTime: fromTimeColumn(row.get('max_event_time')),
-      lastSeen: (row.get('last_seen') as Date).getTime(),
-      version: BigInt(row.get('version') as bigint),
-    }));
+    const shards: ShardWatermark[] = [];
+    // Every page: a store may cut pages short (Keyspaces at 1 MB) and even return empty ones.
+    let pageState: string | undefined;
+    do {
+      const page = await this.#session.execute(
+        `SELECT ${SHARD_COLUMNS} FROM ${this.#table} WHERE scope = ?`,
+        [SHARDS],
+        { idempotent: true, fetchSize: 1000, ...(pageState ? { pageState } : {}) },
+      );
+      for (const row of page.rows) shards.push(shardOf(row));
+      pageState = page.pageState ?? undefined;
+    } while (pageState);
+    return shards;
   }
 
-  async advanceShard(
-    next: Omit<ShardWatermark, 'version'>,
-    previous?: ShardWatermark,
-  ): Promise<boolean> {
-    const values = [
-      toTimeColumn(next.watermark),
-      toTimeColumn(next.maxEventTime),
-      new Date(next.lastSeen),
-      (previous?.version ?? 0n) + 1n,
-    ];
-    const result = previous
-      ? await this.#session.execute(
-          `UPDATE ${this.#table} SET watermark = ?, max_event_time = ?, last_seen = ?, version = ? WHERE scope = ? AND shard_id = ? IF version = ?`,
-          [...values, SHARDS, next.shardId, previous.version],
-        )
-      : await this.#session.execute(
-          `INSERT INTO ${this.#table} (watermark, max_event_time, last_seen, version, scope, shard_id) VALUES (?, ?, ?, ?, ?, ?) IF NOT EXISTS`,
-          [...values, SHARDS, next.shardId],
-        );
+  async advanceShard(next: ShardAdvance, previous: ShardWatermark): Promise<boolean> {
+    const result = await this.#session.execute(
+      `UPDATE ${this.#table} SET watermark = ?, max_event_time = ?, last_seen = ?, position = ?, state = ?, version = ? WHERE scope = ? AND shard_id = ? IF version = ?`,
+      [
+        toTimeColumn(next.watermark),
+        toTimeColumn(next.maxEventTime),
+        new Date(next.lastSeen),
+        next.position,
+        'active',
+        previous.version + 1n,
+        SHARDS,
+        next.shardId,
+        previous.version,
+      ],
+    );
     return result.wasApplied();
   }
 
-  async registerShards(shardIds: readonly string[], now: number): Promise<void> {
-    for (const shardId of shardIds) {
-      await this.#session.execute(
-        `INSERT INTO ${this.#table} (watermark, max_event_time, last_seen, version, scope, shard_id) VALUES (?, ?, ?, ?, ?, ?) IF NOT EXISTS`,
-        [
-          toTimeColumn(Number.NEGATIVE_INFINITY),
-          toTimeColumn(Number.NEGATIVE_INFINITY),
-          new Date(now),
-          0n,
-          SHARDS,
-          shardId,
-        ],
-      );
-    }
+  async registerShard(shardId: string, now: number): Promise<boolean> {
+    const none = toTimeColumn(Number.NEGATIVE_INFINITY);
+    const result = await this.#session.execute(
+      `INSERT INTO ${this.#table} (scope, shard_id, watermark, max_event_time, last_seen, state, version) VALUES (?, ?, ?, ?, ?, ?, ?) IF NOT EXISTS`,
+      [SHARDS, shardId, none, none, new Date(now), 'active', 1n],
+    );
+    return result.wasApplied();
+  }
+
+  async setShardState(
+    previous: ShardWatermark,
+    state: ShardState,
+    lastSeen?: number,
+  ): Promise<boolean> {
+    const result = await this.#session.execute(
+      `UPDATE ${this.#table} SET state = ?, last_seen = ?, version = ? WHERE scope = ? AND shard_id = ? IF version = ?`,
+      [
+        state,
+        new Date(lastSeen ?? previous.lastSeen),
+        previous.version + 1n,
+        SHARDS,
+        previous.shardId,
+        previous.version,
+      ],
+    );
+    return result.wasApplied();
+  }
+
+  async removeShard(shardId: string): Promise<void> {
+    await this.#session.execute(
+      `DELETE FROM ${this.#table} WHERE scope = ? AND shard_id = ?`,
+      [SHARDS, shardId],
+      { idempotent: true },
+    );
   }
 
   async readCursor(): Promise<CloserCursor | undefined> {
@@ -116,4 +156,31 @@ export class CqlWatermarks implements WatermarkStore {
         );
     return result.wasApplied();
   }
+
+  bumpCursor(previous?: CloserCursor): Promise<boolean> {
+    const none = Number.NEGATIVE_INFINITY;
+    return this.moveCursor(
+      { claimed: previous?.claimed ?? none, done: previous?.done ?? none },
+      previous,
+    );
+  }
+}
+
+function shardOf(row: { get(name: string): unknown }): ShardWatermark {
+  const position = row.get('position');
+  return {
+    shardId: String(row.get('shard_id')),
+    watermark: fromTimeColumn(row.get('watermark')),
+    maxEventTime: fromTimeColumn(row.get('max_event_time')),
+    lastSeen: (row.get('last_seen') as Date).getTime(),
+    ...(position === null || position === undefined
+      ? {}
+      : { position: BigInt(position as bigint) }),
+    state: stateOf(row.get('state')),
+    version: BigInt(row.get('version') as bigint),
+  };
+}
+
+function stateOf(value: unknown): ShardState {
+  return value === 'probing' || value === 'idle' ? value : 'active';
 }

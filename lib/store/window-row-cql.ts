@@ -1,3 +1,4 @@
+import cassandra from 'cassandra-driver';
 import type { StoredWindowRow, WindowRowId, WindowRowState } from './window-rows.ts';
 
 type Row = { get(name: string): unknown };
@@ -5,7 +6,7 @@ type Row = { get(name: string): unknown };
 /** The window table's statements for a pipeline's result columns (all prepared). */
 export function windowRowCql(table: string, columns: readonly string[]) {
   const results = columns.join(', ');
-  const selected = `key, window, bucket, window_start, window_end, final, events, ${results}, acc, version, fences`;
+  const selected = `key, window, bucket, window_start, window_end, final, events, ${results}, acc, version, fences, partials`;
   const partition = 'key = ? AND window = ? AND bucket = ?';
   const marks = columns.map(() => '?').join(', ');
   const sets = columns.map((c) => `${c} = ?`).join(', ');
@@ -16,13 +17,20 @@ export function windowRowCql(table: string, columns: readonly string[]) {
     selectAll: `SELECT ${selected} FROM ${table}`,
     insert:
       `INSERT INTO ${table} (key, window, bucket, window_start, window_end, final, events, ` +
-      `${results}, acc, version, fences, updated_at) ` +
-      `VALUES (?, ?, ?, ?, ?, ?, ?, ${marks}, ?, ?, ?, ?) IF NOT EXISTS`,
+      `${results}, acc, version, fences, partials, updated_at) ` +
+      `VALUES (?, ?, ?, ?, ?, ?, ?, ${marks}, ?, ?, ?, ?, ?) IF NOT EXISTS`,
     update:
       `UPDATE ${table} SET window_end = ?, final = ?, events = ?, ${sets}, acc = ?, version = ?, ` +
       `fences = ?, updated_at = ? WHERE ${partition} AND window_start = ? ` +
       'IF version = ? AND final = false',
+    // Partials are only ever added: appending writes no tombstone, unlike replacing the map.
+    updateWithPartials:
+      `UPDATE ${table} SET window_end = ?, final = ?, events = ?, ${sets}, acc = ?, version = ?, ` +
+      `fences = ?, updated_at = ?, partials = partials + ? WHERE ${partition} AND window_start = ? ` +
+      'IF version = ? AND final = false',
     markFinal: `UPDATE ${table} SET final = true, updated_at = ? WHERE ${partition} AND window_start = ?`,
+    finalize: `UPDATE ${table} SET final = true, updated_at = ? WHERE ${partition} AND window_start = ? IF final = false`,
+    finalizeUnwritten: `INSERT INTO ${table} (key, window, bucket, window_start, final, updated_at) VALUES (?, ?, ?, ?, true, ?) IF NOT EXISTS`,
   };
 }
 
@@ -31,15 +39,33 @@ export function idParams(id: WindowRowId): unknown[] {
 }
 
 export function insertParams(id: WindowRowId, state: WindowRowState): unknown[] {
-  return [...idParams(id), ...stateParams(state), new Date()];
+  return [...idParams(id), ...stateParams(state), partialsParam(state), new Date()];
 }
 
-export function updateParams(
+/** The update statement that fits the state (with partials only when it has some). */
+export function updateOf(
+  cql: ReturnType<typeof windowRowCql>,
   id: WindowRowId,
   state: WindowRowState,
   expectedVersion: bigint,
-): unknown[] {
-  return [...stateParams(state), new Date(), ...idParams(id), expectedVersion];
+): { query: string; params: unknown[] } {
+  const partials = state.partials && state.partials.size > 0;
+  return {
+    query: partials ? cql.updateWithPartials : cql.update,
+    params: [
+      ...stateParams(state),
+      new Date(),
+      ...(partials ? [partialsParam(state)] : []),
+      ...idParams(id),
+      expectedVersion,
+    ],
+  };
+}
+
+/** A map of partials, or unset (not null: a null would write a tombstone). */
+function partialsParam(state: WindowRowState): unknown {
+  if (!state.partials || state.partials.size === 0) return cassandra.types.unset;
+  return new Map([...state.partials].map(([g, bytes]) => [BigInt(g), Buffer.from(bytes)]));
 }
 
 function stateParams(state: WindowRowState): unknown[] {
@@ -75,5 +101,20 @@ export function fromRow(row: Row, columns: readonly string[]): StoredWindowRow {
     acc: acc ? new Uint8Array(acc.buffer, acc.byteOffset, acc.byteLength) : new Uint8Array(),
     version: BigInt((row.get('version') as bigint | null) ?? 0n),
     fences: new Map(Object.entries(fences).map(([shard, seq]) => [shard, BigInt(seq)])),
+    ...partialsOf(row.get('partials')),
+  };
+}
+
+function partialsOf(value: unknown): { partials?: Map<number, Uint8Array> } {
+  if (!value) return {};
+  const entries = value instanceof Map ? [...value] : Object.entries(value as object);
+  if (entries.length === 0) return {};
+  return {
+    partials: new Map(
+      entries.map(([g, bytes]: [unknown, Buffer]) => [
+        Number(g),
+        new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      ]),
+    ),
   };
 }

@@ -7,7 +7,7 @@ import {
   idParams,
   insertParams,
   isUnwritten,
-  updateParams,
+  updateOf,
   windowRowCql,
 } from './window-row-cql.ts';
 
@@ -25,6 +25,8 @@ export type WindowRowState = {
   version: bigint;
   /** Per shard, the highest sequence number already folded into this row. */
   fences: ReadonlyMap<string, bigint>;
+  /** Pane rows only: events late for some of the pane's windows, by generation (pane-share.ts). */
+  partials?: ReadonlyMap<number, Uint8Array>;
 };
 
 export type StoredWindowRow = WindowRowId & WindowRowState;
@@ -45,12 +47,20 @@ export interface WindowRowStore {
    */
   update(id: WindowRowId, state: WindowRowState, expectedVersion: bigint): Promise<boolean>;
   /**
-   * Sets `final` on rows no batch writes any more (the closer's cursor passed them while no
-   * write hold covered them): plain writes, no read. A window indexed but never written (its
-   * batch failed after indexing it) gets a row of only `final`: `read` returns it as final at
-   * version 0, and the results readers (`readRange`, `scan`) skip it.
+   * Makes rows final. No batch writes them any more (the closer claimed them, and no batch plans
+   * a row its cut has passed), so what this must settle is the past: on Cassandra a conditional
+   * write per partition, which completes or supersedes any compare-and-set a timed-out writer
+   * left half done, and whose Paxos ballot orders it after every earlier write whatever the
+   * clocks say; on Keyspaces, where neither can happen, plain writes. A window indexed but never
+   * written gets a row of only `final`: `read` returns it as final at version 0, and the results
+   * readers (`readRange`, `scan`) skip it.
    */
-  markFinal(ids: readonly WindowRowId[]): Promise<void>;
+  finalize(ids: readonly WindowRowId[]): Promise<void>;
+  /**
+   * Rows of one partition with start in [from, to), after every earlier compare-and-set on them
+   * settled (see ExecuteOptions.settled): what the closer assembles a window from.
+   */
+  readSettled(partition: PartitionId, from: number, to: number): Promise<StoredWindowRow[]>;
   /**
    * True when several rows of one partition can be written in one compare-and-set
    * (`writePartition`): Cassandra, not Amazon Keyspaces.
@@ -72,6 +82,9 @@ export type PartitionId = Omit<WindowRowId, 'start'>;
 export type RowWrite = { start: number; state: WindowRowState; expectedVersion?: bigint };
 
 const BATCHES_IN_FLIGHT = 16;
+/** Rows per conditional batch when finalizing, and tries before giving up. */
+const FINALIZE_ROWS = 20;
+const FINALIZE_ATTEMPTS = 5;
 
 function partitionKeyOf(id: PartitionId): Buffer {
   return routingKey([textKeyPart(id.key), textKeyPart(id.window), bigintKeyPart(id.bucket)]);
@@ -108,7 +121,15 @@ export class CqlWindowRows implements WindowRowStore {
     return result.rows.map((row) => fromRow(row, this.#columns));
   }
 
-  async readRange(partition: PartitionId, from: number, to: number): Promise<StoredWindowRow[]> {
+  readRange(partition: PartitionId, from: number, to: number): Promise<StoredWindowRow[]> {
+    return this.#range(partition, from, to, false);
+  }
+
+  readSettled(partition: PartitionId, from: number, to: number): Promise<StoredWindowRow[]> {
+    return this.#range(partition, from, to, true);
+  }
+
+  async #range(partition: PartitionId, from: number, to: number, settled: boolean) {
     const rows: StoredWindowRow[] = [];
     const params = [
       partition.key,
@@ -117,7 +138,7 @@ export class CqlWindowRows implements WindowRowStore {
       new Date(from),
       new Date(to),
     ];
-    for await (const row of this.#pages(this.#cql.selectRange, params)) rows.push(row);
+    for await (const row of this.#pages(this.#cql.selectRange, params, settled)) rows.push(row);
     return rows;
   }
 
@@ -131,12 +152,13 @@ export class CqlWindowRows implements WindowRowStore {
       : this.#pages(`${this.#cql.selectAll} WHERE key = ? ALLOW FILTERING`, [key]);
   }
 
-  async *#pages(cql: string, params: unknown[]): AsyncGenerator<StoredWindowRow> {
+  async *#pages(cql: string, params: unknown[], settled = false): AsyncGenerator<StoredWindowRow> {
     let pageState: string | undefined;
     do {
       const page = await this.#session.execute(cql, params, {
         idempotent: true,
         fetchSize: 1000,
+        settled,
         ...(pageState ? { pageState } : {}),
       });
       for (const row of page.rows) {
@@ -155,10 +177,8 @@ export class CqlWindowRows implements WindowRowStore {
   }
 
   async update(id: WindowRowId, state: WindowRowState, expectedVersion: bigint): Promise<boolean> {
-    const result = await this.#session.execute(
-      this.#cql.update,
-      updateParams(id, state, expectedVersion),
-    );
+    const { query, params } = updateOf(this.#cql, id, state, expectedVersion);
+    const result = await this.#session.execute(query, params);
     return result.wasApplied();
   }
 
@@ -168,13 +188,18 @@ export class CqlWindowRows implements WindowRowStore {
         const id = { ...partition, start };
         return expectedVersion === undefined
           ? { query: this.#cql.insert, params: insertParams(id, state) }
-          : { query: this.#cql.update, params: updateParams(id, state, expectedVersion) };
+          : updateOf(this.#cql, id, state, expectedVersion);
       }),
     );
     return result.wasApplied();
   }
 
-  async markFinal(ids: readonly WindowRowId[]): Promise<void> {
+  finalize(ids: readonly WindowRowId[]): Promise<void> {
+    return this.#session.conditionalBatches ? this.#finalizeByPartition(ids) : this.#markFinal(ids);
+  }
+
+  /** Plain `final = true` writes, grouped by replica set (Keyspaces). */
+  async #markFinal(ids: readonly WindowRowId[]): Promise<void> {
     const now = new Date();
     const statement = (id: WindowRowId) => ({
       query: this.#cql.markFinal,
@@ -188,5 +213,58 @@ export class CqlWindowRows implements WindowRowStore {
           })
         : this.#session.batch(group.map(statement), { idempotent: true }),
     );
+  }
+
+  /**
+   * One conditional batch per partition (at most FINALIZE_ROWS rows each): `IF final = false`
+   * for every row, as if all exist and are open. When that loses (a row is missing, or final
+   * already after a crash or another closer), the rows are read and the batch made to fit.
+   */
+  async #finalizeByPartition(ids: readonly WindowRowId[]): Promise<void> {
+    const byPartition = new Map<string, WindowRowId[]>();
+    for (const id of ids) {
+      const name = `${id.key}\u0000${id.window}\u0000${id.bucket}`;
+      const list = byPartition.get(name);
+      if (list) list.push(id);
+      else byPartition.set(name, [id]);
+    }
+    const chunks = [...byPartition.values()].flatMap((list) => {
+      const out: WindowRowId[][] = [];
+      for (let i = 0; i < list.length; i += FINALIZE_ROWS)
+        out.push(list.slice(i, i + FINALIZE_ROWS));
+      return out;
+    });
+    await inChunks(BATCHES_IN_FLIGHT, chunks, (chunk) => this.#finalizePartition(chunk));
+  }
+
+  async #finalizePartition(ids: readonly WindowRowId[]): Promise<void> {
+    const now = new Date();
+    let open = ids.map((id) => ({ id, exists: true }));
+    for (let attempt = 1; open.length > 0; attempt++) {
+      const statements = open.map(({ id, exists }) =>
+        exists
+          ? { query: this.#cql.finalize, params: [now, ...idParams(id)] }
+          : { query: this.#cql.finalizeUnwritten, params: [...idParams(id), now] },
+      );
+      const [first] = statements;
+      const result =
+        statements.length === 1 && first
+          ? await this.#session.execute(first.query, first.params)
+          : await this.#session.batch(statements);
+      if (result.wasApplied()) return;
+      if (attempt >= FINALIZE_ATTEMPTS) {
+        throw new Error(`could not make ${open.length} window(s) of ${ids[0]?.key} final`);
+      }
+      const [id] = ids;
+      if (!id) return;
+      const rows = await this.readMany(
+        id,
+        open.map((o) => o.id.start),
+      );
+      const found = new Map(rows.map((r) => [r.start, r]));
+      open = open
+        .filter((o) => !found.get(o.id.start)?.final)
+        .map((o) => ({ id: o.id, exists: found.has(o.id.start) }));
+    }
   }
 }

@@ -47,7 +47,7 @@ describe('applySchema on Amazon Keyspaces', () => {
     );
 
     // Assess
-    expect(result).toEqual({ created: ['shard_checkpoints'], existing: [] });
+    expect(result).toEqual({ created: ['shard_checkpoints'], existing: [], altered: [] });
     expect(keyspaceLookups).toBe(2);
     expect(statuses).toEqual([]);
     expect(statements[0]).toContain("'class': 'SingleRegionStrategy'");
@@ -102,29 +102,42 @@ describe('applySchema on Cassandra', () => {
       },
     );
 
-    expect(result).toEqual({ created: [], existing: ['shard_checkpoints'] });
+    expect(result).toEqual({ created: [], existing: ['shard_checkpoints'], altered: [] });
     expect(agreementChecks).toBe(2);
     expect(statements.filter((s) => s.startsWith('CREATE TABLE'))).toEqual([]);
   });
 
-  it('refuses an existing table that lacks columns, naming them', async () => {
-    const { connection } = scriptedConnection((cql) => {
+  it('adds the regular columns an existing table lacks, and refuses one that lacks a key column', async () => {
+    // Prepare: a table of an earlier version, and one without a key column.
+    let columns = ['consumer', 'stream', 'shard_id', 'sequence_number'];
+    const { connection, statements } = scriptedConnection((cql) => {
       if (cql.includes('FROM system_schema.tables')) return [{ table_name: 'shard_checkpoints' }];
       if (cql.includes('FROM system_schema.columns')) {
-        return ['consumer', 'stream', 'shard_id', 'sequence_number'].map((column_name) => ({
-          column_name,
-        }));
+        return columns.map((column_name) => ({ column_name }));
       }
       return [];
     });
-    const applying = applySchema(connection, { kind: 'cassandra', keyspace: 'ks' }, [
-      SHARD_CHECKPOINTS,
+    const target = { kind: 'cassandra', keyspace: 'ks' } as const;
+
+    // Act
+    const result = await applySchema(connection, target, [SHARD_CHECKPOINTS]);
+    columns = ['consumer', 'stream', 'sequence_number', 'records', 'version', 'updated_at'];
+    const applying = applySchema(connection, target, [SHARD_CHECKPOINTS]);
+
+    // Assess
+    expect(result).toEqual({
+      created: [],
+      existing: ['shard_checkpoints'],
+      altered: ['shard_checkpoints'],
+    });
+    expect(statements.filter((s) => s.startsWith('ALTER TABLE'))).toEqual([
+      'ALTER TABLE ks.shard_checkpoints ADD records bigint',
+      'ALTER TABLE ks.shard_checkpoints ADD version bigint',
+      'ALTER TABLE ks.shard_checkpoints ADD updated_at timestamp',
     ]);
     await expect(applying).rejects.toBeInstanceOf(SchemaError);
-    await expect(
-      applySchema(connection, { kind: 'cassandra', keyspace: 'ks' }, [SHARD_CHECKPOINTS]),
-    ).rejects.toThrow(
-      /ks.shard_checkpoints exists but lacks column\(s\) records, version, updated_at/,
+    await expect(applySchema(connection, target, [SHARD_CHECKPOINTS])).rejects.toThrow(
+      /ks.shard_checkpoints exists but lacks key column\(s\) shard_id; a key cannot be added/,
     );
   });
 });

@@ -67,7 +67,7 @@ describe('cassandraClientOptions', () => {
 });
 
 describe('sessionOptions', () => {
-  it('batches conditions and deletes ranges on Cassandra, never on Keyspaces', () => {
+  it('batches conditions, deletes ranges and reads serially on Cassandra, never on Keyspaces', () => {
     // Prepare
     const cassandraConfig = resolveConfig({}).cassandra;
     const keyspaces = resolveConfig({ CASSFLOW_STORE: 'keyspaces', AWS_REGION: 'eu-west-1' });
@@ -76,10 +76,12 @@ describe('sessionOptions', () => {
     expect(sessionOptions(cassandraConfig)).toEqual({
       conditionalBatches: true,
       rangeDeletes: true,
+      serialReads: true,
     });
     expect(sessionOptions(keyspaces.cassandra)).toEqual({
       conditionalBatches: false,
       rangeDeletes: false,
+      serialReads: false,
     });
   });
 });

@@ -15,7 +15,11 @@ import { type RunningEventSource, startEventSource } from '../event-source/event
 import { FailureLog } from '../event-source/on-failure.ts';
 import { CassandraPositions } from '../event-source/positions.ts';
 import type { EventSourceSettingsInput } from '../event-source/settings.ts';
-import { type ScheduledJob, startScheduler } from '../scheduler/scheduler.ts';
+import {
+  type RunningScheduler,
+  type ScheduledJob,
+  startScheduler,
+} from '../scheduler/scheduler.ts';
 import { type FunctionFigures, pipelineFunction } from './pipeline-function.ts';
 import { syncSchedules } from './sync-schedules.ts';
 
@@ -67,12 +71,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     ...(options.scheduled ?? []),
     ...syncSchedules(config, options.pipelines, options.logLevel ?? 'WARN'),
   ];
-  const scheduler = startScheduler(scheduled, {
-    log,
-    region: config.kinesis.region,
-  });
+  let scheduler: RunningScheduler | undefined;
   const stopAll = async () => {
-    await Promise.allSettled([scheduler.stop(), ...running.map((p) => p.source.stop())]);
+    await Promise.allSettled([scheduler?.stop(), ...running.map((p) => p.source.stop())]);
     await Promise.allSettled(clients.map((c) => c.shutdown()));
     kinesis.destroy();
   };
@@ -93,7 +94,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       );
       const session = new CassandraSession(client, cassandra.keyspace, sessionOptions(cassandra));
       const figures: FunctionFigures = { records: 0, deadLettered: 0, late: 0 };
-      const fn = pipelineFunction(pipeline, session, config.kinesis, {
+      const { batch: fn, tick } = pipelineFunction(pipeline, session, config.kinesis, {
         logLevel: options.logLevel ?? 'WARN',
         onBatch: (f) => {
           figures.records += f.records;
@@ -117,7 +118,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         log: (line) => log(`${pipeline.name}: ${line}`),
       });
       running.push({ pipeline, stream, source, figures, failureLog });
+      if (tick && pipeline.kind === 'aggregation') {
+        scheduled.push({ name: `${pipeline.name}-tick`, schedule: pipeline.tick, handler: tick });
+      }
     }
+    // Started last: the ticks need their pipelines' tables and functions.
+    scheduler = startScheduler(scheduled, { log, region: config.kinesis.region });
   } catch (error) {
     await stopAll();
     throw error;

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StoreKind } from '../../config/config.ts';
-import { createKeyspaceCql, createTableCql } from './ddl.ts';
-import { allColumns, type TableSpec } from './table-spec.ts';
+import { addColumnCql, createKeyspaceCql, createTableCql } from './ddl.ts';
+import type { TableSpec } from './table-spec.ts';
 
 /** What schema changes need from a connection (a real one, or a stand-in in unit tests). */
 export type SchemaConnection = {
@@ -23,7 +23,8 @@ export type ApplyOptions = {
   pollMs?: number;
 };
 
-export type ApplyResult = { created: string[]; existing: string[] };
+/** `altered`: existing tables that were given the columns they lacked. */
+export type ApplyResult = { created: string[]; existing: string[]; altered: string[] };
 
 export class SchemaError extends Error {
   constructor(message: string) {
@@ -35,7 +36,7 @@ export class SchemaError extends Error {
 /**
  * Creates the keyspace and tables that are missing and waits until they are usable: on Cassandra,
  * until the nodes agree on the schema; on Keyspaces (asynchronous DDL), until each table's status
- * in system_schema_mcs is ACTIVE. Tables that exist already are checked for missing columns.
+ * in system_schema_mcs is ACTIVE. Tables that exist already get the regular columns they lack.
  */
 export async function applySchema(
   connection: SchemaConnection,
@@ -57,10 +58,12 @@ export async function applySchema(
       ])
     ).map((row) => String(row.table_name)),
   );
-  const result: ApplyResult = { created: [], existing: [] };
+  const result: ApplyResult = { created: [], existing: [], altered: [] };
   for (const table of tables) {
     if (existingTables.has(table.name)) {
-      await checkColumns(connection, keyspace, table);
+      if (await addMissingColumns(connection, target, table, report, wait)) {
+        result.altered.push(table.name);
+      }
       result.existing.push(table.name);
       continue;
     }
@@ -114,19 +117,36 @@ async function waitForTable(c: SchemaConnection, target: SchemaTarget, table: st
   );
 }
 
-async function checkColumns(c: SchemaConnection, keyspace: string, table: TableSpec) {
+/**
+ * Adds the regular columns a table of an earlier cassflow lacks (ALTER TABLE ADD: additive, and
+ * old rows read them as null); a missing key column cannot be added, so that is an error.
+ */
+async function addMissingColumns(
+  c: SchemaConnection,
+  target: SchemaTarget,
+  table: TableSpec,
+  report: (line: string) => void,
+  wait: Wait,
+): Promise<boolean> {
+  const { keyspace } = target;
   const rows = await c.run(
     'SELECT column_name FROM system_schema.columns WHERE keyspace_name = ? AND table_name = ?',
     [keyspace, table.name],
   );
   const present = new Set(rows.map((row) => String(row.column_name)));
-  const missing = allColumns(table)
-    .map((col) => col.name)
-    .filter((name) => !present.has(name));
-  if (missing.length > 0) {
+  const keys = [...table.partitionKey, ...table.clusteringKey].map((col) => col.name);
+  const missingKeys = keys.filter((name) => !present.has(name));
+  if (missingKeys.length > 0) {
     throw new SchemaError(
-      `table ${keyspace}.${table.name} exists but lacks column(s) ${missing.join(', ')}; ` +
-        'cassflow does not alter existing tables: migrate it or use another keyspace',
+      `table ${keyspace}.${table.name} exists but lacks key column(s) ${missingKeys.join(', ')}; ` +
+        'a key cannot be added to a table: migrate it or use another keyspace',
     );
   }
+  const missing = table.columns.filter((col) => !present.has(col.name));
+  for (const col of missing) {
+    report(`Adding column ${col.name} to ${keyspace}.${table.name}`);
+    await c.run(addColumnCql(keyspace, table.name, col));
+    await waitForTable(c, target, table.name, wait);
+  }
+  return missing.length > 0;
 }

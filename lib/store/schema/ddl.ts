@@ -1,5 +1,5 @@
 import type { StoreKind } from '../../config/config.ts';
-import { allColumns, type TableSpec, validateTableSpec } from './table-spec.ts';
+import { allColumns, type ColumnSpec, type TableSpec, validateTableSpec } from './table-spec.ts';
 
 export type KeyspaceOptions = { kind: StoreKind; keyspace: string; replicationFactor?: number };
 
@@ -35,4 +35,9 @@ export function createTableCql(keyspace: string, spec: TableSpec): string {
     `  PRIMARY KEY (${primaryKey})`,
     `) WITH ${options.join(' AND ')}`,
   ].join('\n');
+}
+
+/** `ALTER TABLE ... ADD`: a regular column a table of an earlier cassflow lacks. */
+export function addColumnCql(keyspace: string, table: string, column: ColumnSpec): string {
+  return `ALTER TABLE ${keyspace}.${table} ADD ${column.name} ${column.type}`;
 }

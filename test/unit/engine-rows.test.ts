@@ -4,8 +4,7 @@ import { mapWithPreparedChunks } from '#lib/engine/concurrency';
 import type { DecodedEvent } from '#lib/engine/decode-event';
 import { planBatch } from '#lib/engine/plan-batch';
 import { openedWindows, rowGroups } from '#lib/engine/row-groups';
-import { shardsSeenUpTo } from '#lib/engine/watermark';
-import { heldBelow, lowestCloseOf } from '#lib/engine/write-hold';
+import { type ShardWatermark, shardsSeenUpTo } from '#lib/engine/watermark';
 import { definePipeline } from '#lib/pipeline/define-pipeline';
 import { session, sliding, tumbling } from '#lib/windows/index';
 
@@ -13,7 +12,7 @@ const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 5, 1);
 
 const pipeline = definePipeline({
-  name: 'unit_holds',
+  name: 'unit_rows',
   source: { stream: 's' },
   key: 'user',
   time: 'ts',
@@ -34,43 +33,13 @@ function event(key: string, time: number, position: number, shardId = 'shard-0')
       data: new Uint8Array(),
       arrivedAt: time,
     },
+    cut: Number.NEGATIVE_INFINITY,
   };
 }
 
-describe('lowestCloseOf', () => {
-  it('is the earliest close time of any window the rows may write, sessions included', () => {
-    // Prepare: a tumbling window closing at T0+1m+5s, a sliding window [T0-1m, T0+1m) closing
-    // at the same time, and a session from T0+10s closing at T0+45s.
-    const plan = planBatch(
-      pipeline,
-      [event('a', T0 + 10_000, 1), event('b', T0 + 3 * MINUTE, 2)],
-      Number.NEGATIVE_INFINITY,
-    );
-
-    // Act
-    const lowest = lowestCloseOf(pipeline, plan.rows);
-
-    // Assess
-    expect(lowest).toBe(T0 + 10_000 + 30_000 + 5000);
-  });
-
-  it('leaves windows already late out, and holds nothing for a batch without rows', () => {
-    // Prepare: the watermark has passed every window of the first event.
-    const watermark = T0 + 5 * MINUTE;
-    const plan = planBatch(pipeline, [event('a', T0 + 10_000, 1)], watermark);
-    const tumblingOnly = definePipeline({ ...pipelineSpec(), windows: [tumbling('1m')] });
-    const late = planBatch(tumblingOnly, [event('a', T0 + 10_000, 1)], watermark);
-
-    // Assess
-    expect(plan.rows.map((r) => r.ref.kind)).toEqual(['sessions']);
-    expect(late.rows).toEqual([]);
-    expect(lowestCloseOf(tumblingOnly, late.rows)).toBe(Number.POSITIVE_INFINITY);
-  });
-});
-
 function pipelineSpec() {
   return {
-    name: 'unit_holds_t',
+    name: 'unit_rows_t',
     source: { stream: 's' },
     key: 'user',
     time: 'ts',
@@ -79,34 +48,13 @@ function pipelineSpec() {
   };
 }
 
-describe('heldBelow', () => {
-  it('stops just below the lowest unexpired hold, and ignores expired ones', () => {
-    // Prepare
-    const now = T0;
-    const holds = [
-      { id: 'a', lowestCloseAt: T0 + 5000, expiresAt: now - 1 },
-      { id: 'b', lowestCloseAt: T0 + 9000, expiresAt: now },
-      { id: 'c', lowestCloseAt: T0 + 7000, expiresAt: now + 60_000 },
-    ];
-
-    // Assess
-    expect(heldBelow(holds, now)).toBe(T0 + 6999);
-    expect(heldBelow(holds.slice(0, 1), now)).toBe(Number.POSITIVE_INFINITY);
-    expect(heldBelow([], now)).toBe(Number.POSITIVE_INFINITY);
-  });
-});
-
 describe('rowGroups and openedWindows', () => {
-  const plan = planBatch(
-    definePipeline(pipelineSpec()),
-    [
-      event('a', T0 + 1000, 1),
-      event('a', T0 + MINUTE + 1000, 2),
-      event('b', T0 + 2000, 3),
-      event('a', T0 + 2 * MINUTE, 4),
-    ],
-    Number.NEGATIVE_INFINITY,
-  );
+  const plan = planBatch(definePipeline(pipelineSpec()), [
+    event('a', T0 + 1000, 1),
+    event('a', T0 + MINUTE + 1000, 2),
+    event('b', T0 + 2000, 3),
+    event('a', T0 + 2 * MINUTE, 4),
+  ]);
 
   it("puts one key's rows of one partition together when the store batches them", () => {
     // Act
@@ -122,11 +70,7 @@ describe('rowGroups and openedWindows', () => {
 
   it('keeps each session row on its own', () => {
     // Prepare
-    const sessions = planBatch(
-      pipeline,
-      [event('a', T0, 1), event('b', T0, 2)],
-      Number.NEGATIVE_INFINITY,
-    );
+    const sessions = planBatch(pipeline, [event('a', T0, 1), event('b', T0, 2)]);
 
     // Act
     const groups = rowGroups(sessions.rows, true);
@@ -153,9 +97,9 @@ describe('rowGroups and openedWindows', () => {
 describe('shardsSeenUpTo', () => {
   it("is the newest event time of the batch's own shards only", () => {
     // Prepare
-    const shards = [
-      { shardId: 's0', watermark: 0, maxEventTime: 100, lastSeen: 0, version: 1n },
-      { shardId: 's1', watermark: 0, maxEventTime: 900, lastSeen: 0, version: 1n },
+    const shards: ShardWatermark[] = [
+      { shardId: 's0', watermark: 0, maxEventTime: 100, lastSeen: 0, state: 'active', version: 1n },
+      { shardId: 's1', watermark: 0, maxEventTime: 900, lastSeen: 0, state: 'active', version: 1n },
     ];
 
     // Assess

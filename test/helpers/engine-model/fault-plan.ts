@@ -1,0 +1,67 @@
+/**
+ * How the model store misbehaves, decided by a seeded generator so a failing schedule repeats.
+ *
+ * Every store call first yields a few turns (so the shards' invocations interleave), then may
+ * fail in a way a real store fails:
+ * - `lost`: it times out and nothing happened;
+ * - `applied`: it times out, but it happened;
+ * - `pending` (conditional writes on Cassandra only): Paxos accepted the write but did not
+ *   commit it; the next round on that partition completes it or supersedes it for ever.
+ */
+export type CallFault = 'none' | 'lost' | 'applied' | 'pending';
+
+export class StoreTimeout extends Error {
+  constructor(op: string, fault: CallFault) {
+    super(`model store: ${op} timed out (${fault})`);
+    this.name = 'StoreTimeout';
+  }
+}
+
+/** The invocation a call belongs to was stopped (Lambda's timeout): it learns nothing more. */
+export class Killed extends Error {
+  constructor() {
+    super('invocation stopped at its timeout');
+    this.name = 'Killed';
+  }
+}
+
+export type FaultRates = {
+  /** Chance that a call times out (split evenly among the faults the call allows). */
+  timeout: number;
+  /** Most turns a call yields before and after it runs. */
+  maxYields: number;
+};
+
+export class FaultPlan {
+  readonly #random: () => number;
+  readonly rates: FaultRates;
+  /** Calls of these shards' invocations time out while set (a shard failing for a long time). */
+  readonly failing = new Set<string>();
+  /** A simulated clock: every call moves it on a little. */
+  now: number;
+
+  constructor(random: () => number, rates: FaultRates, start: number) {
+    this.#random = random;
+    this.rates = rates;
+    this.now = start;
+  }
+
+  random(): number {
+    return this.#random();
+  }
+
+  /** Lets other invocations run for a random number of turns, and the clock move on. */
+  async yieldTurns(): Promise<void> {
+    const turns = Math.floor(this.#random() * (this.rates.maxYields + 1));
+    for (let i = 0; i < turns; i++) await Promise.resolve();
+    this.now += 1 + Math.floor(this.#random() * 20);
+  }
+
+  /** The fault of one call: `pending` only where the call is a Paxos round. */
+  faultOf(conditional: boolean, owner: string | undefined): CallFault {
+    if (owner !== undefined && this.failing.has(owner)) return 'lost';
+    if (this.#random() >= this.rates.timeout) return 'none';
+    const choices: CallFault[] = conditional ? ['lost', 'applied', 'pending'] : ['lost', 'applied'];
+    return choices[Math.floor(this.#random() * choices.length)] ?? 'lost';
+  }
+}

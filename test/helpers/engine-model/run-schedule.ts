@@ -1,0 +1,194 @@
+import { DEFAULT_RETRY } from '#lib/engine/compare-and-set';
+import type { InputRecord } from '#lib/engine/input-record';
+import type { EngineSettings } from '#lib/engine/ports';
+import { processBatch } from '#lib/engine/process-batch';
+import { runTick } from '#lib/engine/tick';
+import { seededRandom } from '#lib/local/seeded-random';
+import type { Pipeline } from '#lib/pipeline/spec';
+import { FaultPlan } from './fault-plan.ts';
+import { type Caller, ModelStore, type StoreMode } from './model-store.ts';
+import { ModelStream } from './model-stream.ts';
+import { type Scenario, scenarioOf, schedulePipeline, T0 } from './scenario.ts';
+
+/** One seeded schedule, run to the end: the store, the stream and the scenario, for checks. */
+export type ScheduleRun = {
+  seed: number;
+  mode: StoreMode;
+  pipeline: Pipeline;
+  store: ModelStore;
+  stream: ModelStream;
+  scenario: Scenario;
+  invocations: number;
+  ticks: number;
+};
+
+const MAX_TURNS = 200_000;
+
+/**
+ * Runs one schedule as Lambda would: every shard's batches one at a time, all shards at once,
+ * each invocation possibly stopped at its timeout (its in-flight call may still land), a failed
+ * batch retried from where it failed, bisected after two failures; children of a resharded shard
+ * only after their parent is done; the tick at random moments. Then the input stops and ticks run
+ * until nothing is left to close (or the check finds what is not).
+ */
+export async function runSchedule(seed: number, mode: StoreMode): Promise<ScheduleRun> {
+  const random = seededRandom(seed);
+  const pipeline = schedulePipeline();
+  const scenario = scenarioOf(random);
+  const faults = new FaultPlan(random, { timeout: random() < 0.5 ? 0.04 : 0, maxYields: 3 }, T0);
+  const store = new ModelStore(mode, faults);
+  const stream = new ModelStream();
+  for (const shard of scenario.shards) stream.add(shard);
+  const settings: EngineSettings = {
+    retry: { ...DEFAULT_RETRY, maxAttempts: 4, baseBackoffMs: 0, maxBackoffMs: 0 },
+    concurrency: 1 + Math.floor(random() * 4),
+    maxClosesPerRun: 3 + Math.floor(random() * 40),
+    now: () => faults.now,
+  };
+  const run: ScheduleRun = {
+    seed,
+    mode,
+    pipeline,
+    store,
+    stream,
+    scenario,
+    invocations: 0,
+    ticks: 0,
+  };
+  let turns = 0;
+  const turn = async () => {
+    if (++turns > MAX_TURNS) throw new Error(`schedule ${seed}: no end after ${MAX_TURNS} turns`);
+    await faults.yieldTurns();
+    arrive(stream, scenario, faults.now);
+    const failing = scenario.failingShard;
+    if (failing) {
+      const from = T0 + failing.fromCall * 100;
+      if (faults.now >= from && faults.now < from + 5000) faults.failing.add(failing.shardId);
+      else faults.failing.delete(failing.shardId);
+    }
+  };
+
+  const invoke = async (
+    records: InputRecord[],
+    owner: string,
+  ): Promise<'ok' | bigint | 'failed'> => {
+    run.invocations += 1;
+    const caller: Caller = { owner, killed: false };
+    const killAfter = random() < scenario.killRate ? Math.floor(random() * 30) : undefined;
+    const stopped = new Promise<'failed'>((resolve) => {
+      if (killAfter === undefined) return;
+      (async () => {
+        for (let i = 0; i < killAfter; i++) await Promise.resolve();
+        caller.killed = true;
+        resolve('failed');
+      })();
+    });
+    const working = processBatch(pipeline, records, store.portsFor(caller), settings).then(
+      (result) => (result.failedAt ? result.failedAt.sequenceNumber : ('ok' as const)),
+      () => 'failed' as const,
+    );
+    // Lambda's answer is whichever comes first; a stopped invocation's writes may still land.
+    return Promise.race([working, stopped]);
+  };
+
+  const doneShards = new Set<string>();
+  const pollShard = async (shardId: string) => {
+    const shard = stream.shards.get(shardId);
+    if (!shard) return;
+    while (shard.parentIds.some((p) => !doneShards.has(p))) await turn();
+    let position: bigint | undefined;
+    let pending: InputRecord[][] = [];
+    let failures = 0;
+    for (;;) {
+      await turn();
+      if (pending.length === 0) {
+        const next = stream.arrivedAfter(shardId, position).slice(0, 2 + Math.floor(random() * 10));
+        if (next.length === 0) {
+          if (shard.arrived >= shard.records.length && (shard.ended || stream.allArrived())) break;
+          continue;
+        }
+        pending = [next];
+      }
+      const batch = pending[0] as InputRecord[];
+      const outcome = await invoke(batch, shardId);
+      if (outcome === 'ok') {
+        position = batch.at(-1)?.sequenceNumber;
+        pending.shift();
+        failures = 0;
+      } else if (outcome === 'failed') {
+        failures += 1;
+        // Bisect after two failures, as cassflow's event source does (bisectBatchOnError).
+        if (failures >= 2 && batch.length > 1) {
+          const half = Math.ceil(batch.length / 2);
+          pending.splice(0, 1, batch.slice(0, half), batch.slice(half));
+          failures = 0;
+        }
+      } else {
+        // A partial batch response: everything before `outcome` is done; retry from there.
+        const rest = batch.filter((r) => r.sequenceNumber >= outcome);
+        position =
+          batch.filter((r) => r.sequenceNumber < outcome).at(-1)?.sequenceNumber ?? position;
+        pending[0] = rest;
+        failures += 1;
+      }
+    }
+    doneShards.add(shardId);
+  };
+
+  const tick = async () => {
+    run.ticks += 1;
+    const caller: Caller = { killed: false };
+    try {
+      await runTick(
+        pipeline,
+        store.portsFor(caller),
+        stream.source(() => faults.yieldTurns()),
+        settings,
+      );
+    } catch {
+      // A failed tick changes nothing the next one does not redo.
+    }
+  };
+  let polling = true;
+  const ticker = (async () => {
+    while (polling) {
+      const wait = 20 + Math.floor(random() * 200);
+      for (let i = 0; i < wait && polling; i++) await turn();
+      if (polling) await tick();
+    }
+  })();
+
+  await Promise.all(scenario.shards.map((s) => pollShard(s.shardId)));
+  polling = false;
+  await ticker;
+  // The input has stopped: the clock runs on past the idle timeout and the tick keeps going.
+  faults.failing.clear();
+  for (let i = 0; i < 12; i++) {
+    faults.now += pipeline.lateness.idleTimeoutMs + 1000;
+    await tick();
+  }
+  store.settleAll();
+  return run;
+}
+
+/** Releases the records whose time has come, and reshards once a parent's last record is in. */
+function arrive(stream: ModelStream, scenario: Scenario, now: number): void {
+  for (const shard of stream.shards.values()) {
+    if (!shard.visible) continue;
+    while (
+      shard.arrived < shard.records.length &&
+      (shard.records[shard.arrived]?.arrivedAt ?? 0) <= now
+    ) {
+      shard.arrived += 1;
+    }
+  }
+  for (const reshard of scenario.reshards) {
+    const parent = stream.shards.get(reshard.parent);
+    if (!parent || parent.ended || parent.arrived < parent.records.length) continue;
+    parent.ended = true;
+    for (const child of reshard.children) {
+      const shard = stream.shards.get(child);
+      if (shard) shard.visible = true;
+    }
+  }
+}
