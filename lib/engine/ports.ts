@@ -20,10 +20,10 @@ export interface ShardSource {
   listShards(): Promise<StreamShard[]>;
   /**
    * True when nothing is left to read on the shard after `position` (the last record its batches
-   * finished), or, with no position, after where the event source starts reading, `since` at the
-   * latest. False whenever unsure: a shard is only idle when this says so.
+   * finished), or, with no position, from where the event source starts (cassflow's starts at
+   * TRIM_HORIZON). False whenever unsure: a shard is only idle when this says so.
    */
-  nothingToRead(shardId: string, position: bigint | undefined, since: number): Promise<boolean>;
+  nothingToRead(shardId: string, position: bigint | undefined): Promise<boolean>;
 }
 
 export type EngineSettings = {

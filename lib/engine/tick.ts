@@ -62,7 +62,7 @@ async function probe(
     if (!(await ports.watermarks.setShardState(shard, 'probing'))) return 'raced';
     probing = { ...shard, state: 'probing', version: shard.version + 1n };
   }
-  if (await source.nothingToRead(shard.shardId, shard.position, shard.lastSeen)) {
+  if (await source.nothingToRead(shard.shardId, shard.position)) {
     return (await ports.watermarks.setShardState(probing, 'idle')) ? 'idle' : 'raced';
   }
   // Records are waiting: it counts, and its next batch need not touch the row first.

@@ -1,8 +1,9 @@
-import { decodeRow, initRow, mergeRows, rowResults } from '../engine/row-accumulator.ts';
+import { paneShare } from '../engine/pane-share.ts';
+import { initRow, mergeRows, rowResults } from '../engine/row-accumulator.ts';
 import { decodeSessionState } from '../engine/session-state.ts';
 import type { NamedAggregate, Pipeline } from '../pipeline/spec.ts';
 import type { StoredWindowRow } from '../store/window-rows.ts';
-import { panesOfWindow, type SlidingSpec, slidingWindowsOf } from '../windows/index.ts';
+import { closeTime, panesOfWindow, type SlidingSpec, slidingWindowsOf } from '../windows/index.ts';
 import {
   compareResults,
   matchesFilter,
@@ -55,7 +56,9 @@ export function assembleWindows(
   for (const [name, list] of panes) {
     const spec = pipeline.windows.find((w) => w.name === name)?.spec;
     if (spec?.kind !== 'sliding') continue;
-    out.push(...openSliding(aggregates, key, name, spec, list, stored));
+    out.push(
+      ...openSliding(aggregates, pipeline.lateness.allowedMs, key, name, spec, list, stored),
+    );
   }
   // A session being closed is in the state and may already have its final row: keep the row.
   out.push(...sessions.filter((w) => !stored.has(`${w.window}@${w.start}`)));
@@ -88,6 +91,7 @@ function openSessions(
 /** Every window that holds a stored pane and has no final row yet, merged from its panes. */
 function openSliding(
   aggregates: readonly NamedAggregate[],
+  allowedMs: number,
   key: string,
   window: string,
   spec: SlidingSpec,
@@ -105,10 +109,12 @@ function openSliding(
     for (const pane of panesOfWindow(range, spec)) {
       const row = byStart.get(pane.start);
       if (!row) continue;
-      mergeRows(aggregates, acc, decodeRow(aggregates, row.acc));
-      events += row.events;
+      // The pane's share for this window: without events that were late for it.
+      const share = paneShare(aggregates, row, closeTime(range, allowedMs));
+      mergeRows(aggregates, acc, share.acc);
+      events += share.events;
     }
-    // A pane sealed empty by the closer holds no events: the windows it alone touches do not exist.
+    // No event counts in it (they were all late for it): the window does not exist.
     if (events === 0n) continue;
     out.push({
       key,

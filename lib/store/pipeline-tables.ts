@@ -45,7 +45,7 @@ export function pipelineTables(pipeline: Pipeline): TableSpec[] {
         { name: 'fences', type: 'map<text, varint>' },
         { name: 'updated_at', type: 'timestamp' },
         // Pane rows only: events counted in the pane's later windows but late for earlier ones.
-        { name: 'partials', type: 'map<bigint, blob>' },
+        { name: 'partials', type: 'map<text, blob>' },
       ],
       comment: `cassflow ${pipeline.name}: one row per key, window and start`,
       ...ttl,

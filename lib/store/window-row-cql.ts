@@ -62,10 +62,15 @@ export function updateOf(
   };
 }
 
-/** A map of partials, or unset (not null: a null would write a tombstone). */
+/**
+ * The partials by generation (epoch ms as text, the way `fences` keys its shards), or unset when
+ * there are none (not null: a null would write a tombstone).
+ */
 function partialsParam(state: WindowRowState): unknown {
   if (!state.partials || state.partials.size === 0) return cassandra.types.unset;
-  return new Map([...state.partials].map(([g, bytes]) => [BigInt(g), Buffer.from(bytes)]));
+  return Object.fromEntries(
+    [...state.partials].map(([g, bytes]) => [String(g), Buffer.from(bytes)]),
+  );
 }
 
 function stateParams(state: WindowRowState): unknown[] {

@@ -64,9 +64,10 @@ const bad: { name: string; record: ShardRecord; field: string; says: RegExp }[] 
   },
   {
     name: 'far-future time',
-    record: record({ customer: { id: 'c1' }, at: NOW + 2 * 3_600_000, amount: 1 }),
+    // Judged against the record's arrival at Kinesis (now), so every attempt decides the same.
+    record: record({ customer: { id: 'c1' }, at: Date.now() + 2 * 3_600_000, amount: 1 }),
     field: 'at',
-    says: /is more than 1h ahead of the clock \(lateness\.maxFuture\)/,
+    says: /is more than 1h ahead of the record's arrival at .* \(lateness\.maxFuture\)/,
   },
   {
     name: 'amount of the wrong type',

@@ -236,9 +236,10 @@ describe('ground truth: 100,000 events over 1,000 keys and 4 shards', () => {
         rows: {
           read: (id) => ports.rows.read(id),
           readRange: (id, from, to) => ports.rows.readRange(id, from, to),
+          readSettled: (id, from, to) => ports.rows.readSettled(id, from, to),
           create: guarded((id, state) => ports.rows.create(id, state)),
           update: guarded((id, state, v) => ports.rows.update(id, state, v)),
-          markFinal: guarded((ids) => ports.rows.markFinal(ids)),
+          finalize: guarded((ids) => ports.rows.finalize(ids)),
           partitionWrites: ports.rows.partitionWrites,
           readMany: (partition, starts) => ports.rows.readMany(partition, starts),
           writePartition: guarded((partition, writes) =>

@@ -8,13 +8,14 @@ import { jsonRecord, sequenceNumber } from '../helpers/kinesis-events.ts';
 import { pipelineHarness } from '../helpers/pipeline-harness.ts';
 
 const T0 = Date.UTC(2026, 2, 1);
+// In event-time order on the shard: the pipeline allows no disorder, and none is late.
 const events = [
   { user: 'a', ts: T0 + 5_000, v: 1 },
+  { user: 'b', ts: T0 + 10_000, v: 10 },
   { user: 'a', ts: T0 + 20_000, v: 2 },
   { user: 'a', ts: T0 + 70_000, v: 4 },
-  { user: 'b', ts: T0 + 10_000, v: 10 },
-  { user: 'a', ts: T0 + 130_000, v: 8 },
   { user: 'b', ts: T0 + 125_000, v: 20 },
+  { user: 'a', ts: T0 + 130_000, v: 8 },
 ];
 
 type Expected = Pick<WindowResult, 'key' | 'window' | 'start' | 'end'> & {

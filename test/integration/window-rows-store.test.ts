@@ -110,22 +110,51 @@ describe('the window rows store on a real Cassandra', () => {
     ]);
   });
 
-  it('marks rows final without reading them; a window never written reads as final and is not listed', async () => {
-    // Prepare
+  it('makes rows final with one conditional batch per partition; a window never written reads as final and is not listed', async () => {
+    // Prepare: one row written, one final already (a closer that ran before), one never written.
     const written = { key: 'marked', window: 'tumbling_1m', bucket: 1, start: T0 };
-    const never = { ...written, start: T0 + 60_000 };
+    const already = { ...written, start: T0 + 60_000 };
+    const never = { ...written, start: T0 + 120_000 };
     await rows.create(written, state(3n, 1n));
+    await rows.create(already, { ...state(2n, 1n), final: true });
 
     // Act
-    await rows.markFinal([written, never]);
+    await rows.finalize([written, already, never]);
 
     // Assess
     expect(await rows.read(written)).toMatchObject({ final: true, events: 3n, version: 1n });
+    expect(await rows.read(already)).toMatchObject({ final: true, events: 2n, version: 1n });
     expect(await rows.read(never)).toMatchObject({ final: true, events: 0n, version: 0n });
-    const listed = await rows.readRange(written, T0, T0 + 120_000);
-    expect(listed.map((r) => r.start - T0)).toEqual([0]);
+    const listed = await rows.readRange(written, T0, T0 + 180_000);
+    expect(listed.map((r) => r.start - T0)).toEqual([0, 60_000]);
     const scanned = [];
     for await (const row of rows.scan('marked')) scanned.push(row.start - T0);
-    expect(scanned).toEqual([0]);
+    expect(scanned).toEqual([0, 60_000]);
+  });
+
+  it("keeps a pane's partials, adding to them without replacing the map", async () => {
+    // Prepare
+    const pane = { key: 'p', window: 'sliding_2m_1m#panes', bucket: 1, start: T0 };
+    const first = { ...state(1n, 1n), partials: new Map([[T0 + 60_000, new Uint8Array([1, 2])]]) };
+    await rows.create(pane, first);
+
+    // Act: a later write carries one partial more (and the old one again).
+    const second = {
+      ...state(1n, 2n),
+      partials: new Map([
+        [T0 + 60_000, new Uint8Array([1, 2])],
+        [T0 + 120_000, new Uint8Array([3])],
+      ]),
+    };
+    const applied = await rows.update(pane, second, 1n);
+    const settled = await rows.readSettled(pane, T0, T0 + 60_000);
+
+    // Assess
+    expect(applied).toBe(true);
+    expect(settled).toHaveLength(1);
+    expect([...(settled[0]?.partials ?? [])].map(([g, b]) => [g - T0, [...b]])).toEqual([
+      [60_000, [1, 2]],
+      [120_000, [3]],
+    ]);
   });
 });

@@ -16,7 +16,7 @@ describe('seeded concurrent schedules on the keyspaces model', () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 2 ** 31 - 1 }), async (seed) => {
         const run = await runSchedule(seed, 'keyspaces');
-        expect(outcomeProblems(run.pipeline, run.store, run.stream)).toEqual([]);
+        expect(outcomeProblems(run.pipeline, await run.snapshot(), run.stream)).toEqual([]);
       }),
       { numRuns: 2500 },
     );

@@ -8,6 +8,8 @@ import { type EventRecord, toEventRecord } from '#lib/local/event-source/event-r
 import { FailureLog, type FailureRecord } from '#lib/local/event-source/on-failure';
 import { eventSourceSettings } from '#lib/local/event-source/settings';
 import { emptyStats } from '#lib/local/event-source/stats';
+import { guardedClient } from '#lib/local/guarded-client';
+import { InvocationStoppedError } from '#lib/local/invocation-scope';
 import { loadPipelineFile } from '#lib/pipelines/load-pipeline-file';
 
 const STREAM = {
@@ -104,6 +106,54 @@ describe('delivering a batch', () => {
     expect(calls).toBe(2);
     expect(stats.retries).toBe(1);
     expect(finished).toHaveLength(4);
+  });
+
+  it('stops an invocation at its timeout: what it would send later never reaches the store', async () => {
+    // Prepare: a store client that records what reaches it; the first call outlasts a 1 s
+    // timeout and then writes; a late-landing request was already in flight when it stopped.
+    const reached: string[] = [];
+    const store = {
+      execute: async (query: string) => {
+        reached.push(query);
+        return {} as never;
+      },
+      batch: async () => ({}) as never,
+      shutdown: async () => {},
+    };
+    const client = guardedClient(store as never);
+    const slowClient = guardedClient(store as never, { lateWritesMs: 1 });
+    let calls = 0;
+    let refused: unknown;
+    let zombieDone: Promise<void> | undefined;
+    const { ctx, stats } = context(
+      async () => {
+        calls += 1;
+        if (calls === 1) {
+          const inFlight = slowClient.execute('in flight before the timeout');
+          zombieDone = (async () => {
+            await new Promise((resolve) => setTimeout(resolve, 1500));
+            try {
+              await client.execute('after the timeout');
+            } catch (error) {
+              refused = error;
+            }
+          })();
+          await inFlight;
+          await zombieDone;
+        }
+        return { batchItemFailures: [] };
+      },
+      { timeoutSeconds: 1, retryAttempts: 1 },
+    );
+
+    // Act
+    await deliverBatch(records(2, Date.now()), ctx);
+    await zombieDone;
+
+    // Assess: retried after the timeout; the request after it was refused, the one before landed.
+    expect(stats.retries).toBe(1);
+    expect(refused).toBeInstanceOf(InvocationStoppedError);
+    expect(reached).toEqual(['in flight before the timeout']);
   });
 
   it('passes a Lambda-shaped event: base64 data, eventID, source ARN', async () => {

@@ -15,6 +15,7 @@ import { type RunningEventSource, startEventSource } from '../event-source/event
 import { FailureLog } from '../event-source/on-failure.ts';
 import { CassandraPositions } from '../event-source/positions.ts';
 import type { EventSourceSettingsInput } from '../event-source/settings.ts';
+import { guardedClient, type LocalFaults } from '../guarded-client.ts';
 import {
   type RunningScheduler,
   type ScheduledJob,
@@ -35,6 +36,8 @@ export type RuntimeOptions = {
   logLevel?: string;
   /** Functions to run on their schedules (EventBridge rules on AWS), besides the pipelines' sync jobs. */
   scheduled?: readonly ScheduledJob[];
+  /** Faults to inject, for tests (guarded-client.ts). */
+  faults?: LocalFaults;
 };
 
 /** One pipeline as the runtime runs it: its stream, its mapping and what its function did. */
@@ -92,7 +95,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         `${pipeline.name}: ${pipeline.kind} on stream ${stream} (${created}); tables in ` +
           `${cassandra.keyspace}: ${schema.created.length} created, ${schema.existing.length} there`,
       );
-      const session = new CassandraSession(client, cassandra.keyspace, sessionOptions(cassandra));
+      // The handler's requests stop when its invocation is stopped at its timeout, as on Lambda.
+      const session = new CassandraSession(
+        guardedClient(client, options.faults),
+        cassandra.keyspace,
+        sessionOptions(cassandra),
+      );
       const figures: FunctionFigures = { records: 0, deadLettered: 0, late: 0 };
       const { batch: fn, tick } = pipelineFunction(pipeline, session, config.kinesis, {
         logLevel: options.logLevel ?? 'WARN',

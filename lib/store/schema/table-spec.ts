@@ -18,7 +18,7 @@ export const CQL_TYPES = [
   'map<text, text>',
   'map<text, double>',
   'map<text, varint>',
-  'map<bigint, blob>',
+  'map<text, blob>',
   'list<text>',
   'set<text>',
 ] as const;

@@ -6,8 +6,8 @@ import { pipelineWatermark } from '#lib/engine/watermark';
 import type { Pipeline } from '#lib/pipeline/spec';
 import type { StoredWindowRow } from '#lib/store/window-rows';
 import { closeTime, slidingWindowsOf, tumblingWindowOf } from '#lib/windows/index';
-import type { ModelStore } from './model-store.ts';
 import type { ModelStream } from './model-stream.ts';
+import type { StoreSnapshot } from './store-snapshot.ts';
 
 type Tally = { events: bigint; total: number };
 
@@ -25,7 +25,7 @@ const valueIn = (e: DecodedEvent) => Number(e.inputs[1]);
  */
 export function outcomeProblems(
   pipeline: Pipeline,
-  store: ModelStore,
+  store: StoreSnapshot,
   stream: ModelStream,
 ): string[] {
   const problems: string[] = [];
@@ -38,13 +38,11 @@ export function outcomeProblems(
       else bad.add(`${record.shardId}|${record.sequenceNumber}`);
     }
   }
-  const dead = new Set(
-    [...store.deadLetters.values()].map((r) => `${r.record.shardId}|${r.record.sequenceNumber}`),
-  );
+  const dead = store.deadLetterKeys;
   for (const id of bad) if (!dead.has(id)) problems.push(`bad record ${id} is not dead-lettered`);
   for (const id of dead) if (!bad.has(id)) problems.push(`good record ${id} was dead-lettered`);
 
-  const late = new Set(store.late.keys());
+  const late = store.lateKeys;
   const lateOf = (e: DecodedEvent, label: string) =>
     late.has(`${e.record.shardId}|${e.record.sequenceNumber}|${label}`);
   const expected = new Map<string, Tally & { close: number }>();
@@ -75,9 +73,8 @@ export function outcomeProblems(
   for (const id of late)
     if (!validLate.has(id)) problems.push(`late record ${id} names no window of its event`);
 
-  store.settleAll();
-  const watermark = pipelineWatermark([...store.shards.values()]);
-  const rows = [...store.rows.values()].filter((r) => !r.unwritten);
+  const watermark = pipelineWatermark(store.shards);
+  const rows = store.rows.filter((r) => !r.unwritten);
   const finalRows = new Map<string, StoredWindowRow>();
   for (const row of rows) {
     if (!row.window.includes('#')) finalRows.set(`${row.key}|${row.window}|${row.start}`, row);
@@ -107,7 +104,7 @@ export function outcomeProblems(
   }
 
   if (sessionName) problems.push(...sessionProblems(pipeline, sessionName, good, rows, late));
-  for (const entry of store.open.values()) {
+  for (const entry of store.open) {
     if (entry.closeAt <= watermark) {
       problems.push(
         `open index still holds ${entry.key} ${entry.window} ${entry.start} (close ${entry.closeAt} <= watermark ${watermark})`,

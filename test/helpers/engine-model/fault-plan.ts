@@ -33,7 +33,7 @@ export type FaultRates = {
 };
 
 export class FaultPlan {
-  readonly #random: () => number;
+  #random: () => number;
   readonly rates: FaultRates;
   /** Calls of these shards' invocations time out while set (a shard failing for a long time). */
   readonly failing = new Set<string>();
@@ -50,6 +50,11 @@ export class FaultPlan {
     return this.#random();
   }
 
+  /** Replaces the generator (a directed test that wants every coin to land one way). */
+  useRandom(random: () => number): void {
+    this.#random = random;
+  }
+
   /** Lets other invocations run for a random number of turns, and the clock move on. */
   async yieldTurns(): Promise<void> {
     const turns = Math.floor(this.#random() * (this.rates.maxYields + 1));
@@ -57,8 +62,14 @@ export class FaultPlan {
     this.now += 1 + Math.floor(this.#random() * 20);
   }
 
+  /** Faults for chosen calls (directed tests): the first entry matching a call is used up. */
+  readonly forced: { op: string; fault: CallFault }[] = [];
+
   /** The fault of one call: `pending` only where the call is a Paxos round. */
-  faultOf(conditional: boolean, owner: string | undefined): CallFault {
+  faultOf(conditional: boolean, owner: string | undefined, op = ''): CallFault {
+    const i = this.forced.findIndex((f) => f.op === op);
+    const forced = i >= 0 ? this.forced.splice(i, 1)[0] : undefined;
+    if (forced) return forced.fault === 'pending' && !conditional ? 'lost' : forced.fault;
     if (owner !== undefined && this.failing.has(owner)) return 'lost';
     if (this.#random() >= this.rates.timeout) return 'none';
     const choices: CallFault[] = conditional ? ['lost', 'applied', 'pending'] : ['lost', 'applied'];

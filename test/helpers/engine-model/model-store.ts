@@ -13,6 +13,7 @@ import type {
   WindowRowState,
 } from '#lib/store/window-rows';
 import { type FaultPlan, Killed, StoreTimeout } from './fault-plan.ts';
+import type { StoreSnapshot } from './store-snapshot.ts';
 
 /** Which store the model behaves as: Paxos with conditional batches, or Keyspaces. */
 export type StoreMode = 'cassandra' | 'keyspaces';
@@ -119,7 +120,7 @@ export class ModelStore {
     await this.faults.yieldTurns();
     if (caller.killed) throw new Killed();
     const paxos = partition !== undefined && this.mode === 'cassandra';
-    const fault = this.faults.faultOf(paxos, caller.owner);
+    const fault = this.faults.faultOf(paxos, caller.owner, op);
     let result: T | undefined;
     if (fault !== 'lost') {
       const proposal = decide();
@@ -143,6 +144,20 @@ export class ModelStore {
     if (!pending) return;
     this.#pending.delete(partition);
     for (const commit of pending) if (this.faults.random() < 0.5) commit();
+  }
+
+  /** What is left, once every half-done round is settled (outcomeProblems reads it). */
+  snapshot(): StoreSnapshot {
+    this.settleAll();
+    return {
+      rows: [...this.rows.values()].map(copyRow),
+      lateKeys: new Set(this.late.keys()),
+      deadLetterKeys: new Set(
+        [...this.deadLetters.values()].map((r) => `${r.record.shardId}|${r.record.sequenceNumber}`),
+      ),
+      open: [...this.open.values()],
+      shards: [...this.shards.values()],
+    };
   }
 
   /** Settles every partition: what the world looks like once every round is over. */
@@ -196,7 +211,7 @@ export class ModelStore {
               };
         }),
       update: (id, state, expected) =>
-        this.#paxos(caller, 'update', partitionOf(id), () => {
+        this.#paxos(caller, `update ${id.window}`, partitionOf(id), () => {
           const applies = applicable(id, expected);
           return {
             applies,

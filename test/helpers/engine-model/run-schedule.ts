@@ -1,6 +1,6 @@
 import { DEFAULT_RETRY } from '#lib/engine/compare-and-set';
 import type { InputRecord } from '#lib/engine/input-record';
-import type { EngineSettings } from '#lib/engine/ports';
+import type { EnginePorts, EngineSettings } from '#lib/engine/ports';
 import { processBatch } from '#lib/engine/process-batch';
 import { runTick } from '#lib/engine/tick';
 import { seededRandom } from '#lib/local/seeded-random';
@@ -8,21 +8,49 @@ import type { Pipeline } from '#lib/pipeline/spec';
 import { FaultPlan } from './fault-plan.ts';
 import { type Caller, ModelStore, type StoreMode } from './model-store.ts';
 import { ModelStream } from './model-stream.ts';
-import { type Scenario, scenarioOf, schedulePipeline, T0 } from './scenario.ts';
+import { type Scenario, type ScenarioShape, scenarioOf, schedulePipeline, T0 } from './scenario.ts';
+import type { StoreSnapshot } from './store-snapshot.ts';
 
-/** One seeded schedule, run to the end: the store, the stream and the scenario, for checks. */
+/** Where a schedule runs: the model store, or a real Cassandra behind a fault injector. */
+export type ScheduleWorld = {
+  faults: FaultPlan;
+  pipeline: Pipeline;
+  portsFor(caller: Caller): EnginePorts;
+  /** Lets real I/O happen between the runner's own turns (a real store); none for the model. */
+  pause?: () => Promise<void>;
+  /** What the schedule left, once it is over (its stream says which records it had). */
+  snapshot(stream: ModelStream): Promise<StoreSnapshot>;
+};
+
+/** One seeded schedule, run to the end: the stream and the scenario, for checks. */
 export type ScheduleRun = {
   seed: number;
-  mode: StoreMode;
   pipeline: Pipeline;
-  store: ModelStore;
   stream: ModelStream;
   scenario: Scenario;
   invocations: number;
   ticks: number;
+  snapshot(): Promise<StoreSnapshot>;
 };
 
 const MAX_TURNS = 200_000;
+
+/** A schedule on the model of `mode`. */
+export function runSchedule(seed: number, mode: StoreMode): Promise<ScheduleRun> {
+  const random = seededRandom(seed);
+  const faults = new FaultPlan(random, { timeout: random() < 0.5 ? 0.04 : 0, maxYields: 3 }, T0);
+  const store = new ModelStore(mode, faults);
+  return runScheduleIn(
+    {
+      faults,
+      pipeline: schedulePipeline(),
+      portsFor: (caller) => store.portsFor(caller),
+      snapshot: async () => store.snapshot(),
+    },
+    seed,
+    { base: T0, prefix: '', scale: 1 },
+  );
+}
 
 /**
  * Runs one schedule as Lambda would: every shard's batches one at a time, all shards at once,
@@ -31,12 +59,14 @@ const MAX_TURNS = 200_000;
  * only after their parent is done; the tick at random moments. Then the input stops and ticks run
  * until nothing is left to close (or the check finds what is not).
  */
-export async function runSchedule(seed: number, mode: StoreMode): Promise<ScheduleRun> {
-  const random = seededRandom(seed);
-  const pipeline = schedulePipeline();
-  const scenario = scenarioOf(random);
-  const faults = new FaultPlan(random, { timeout: random() < 0.5 ? 0.04 : 0, maxYields: 3 }, T0);
-  const store = new ModelStore(mode, faults);
+export async function runScheduleIn(
+  world: ScheduleWorld,
+  seed: number,
+  shape: ScenarioShape,
+): Promise<ScheduleRun> {
+  const { faults, pipeline } = world;
+  const random = () => faults.random();
+  const scenario = scenarioOf(random, shape);
   const stream = new ModelStream();
   for (const shard of scenario.shards) stream.add(shard);
   const settings: EngineSettings = {
@@ -47,22 +77,22 @@ export async function runSchedule(seed: number, mode: StoreMode): Promise<Schedu
   };
   const run: ScheduleRun = {
     seed,
-    mode,
     pipeline,
-    store,
     stream,
     scenario,
     invocations: 0,
     ticks: 0,
+    snapshot: () => world.snapshot(stream),
   };
   let turns = 0;
   const turn = async () => {
     if (++turns > MAX_TURNS) throw new Error(`schedule ${seed}: no end after ${MAX_TURNS} turns`);
     await faults.yieldTurns();
+    await world.pause?.();
     arrive(stream, scenario, faults.now);
     const failing = scenario.failingShard;
     if (failing) {
-      const from = T0 + failing.fromCall * 100;
+      const from = shape.base + failing.fromCall * 100;
       if (faults.now >= from && faults.now < from + 5000) faults.failing.add(failing.shardId);
       else faults.failing.delete(failing.shardId);
     }
@@ -83,7 +113,7 @@ export async function runSchedule(seed: number, mode: StoreMode): Promise<Schedu
         resolve('failed');
       })();
     });
-    const working = processBatch(pipeline, records, store.portsFor(caller), settings).then(
+    const working = processBatch(pipeline, records, world.portsFor(caller), settings).then(
       (result) => (result.failedAt ? result.failedAt.sequenceNumber : ('ok' as const)),
       () => 'failed' as const,
     );
@@ -141,7 +171,7 @@ export async function runSchedule(seed: number, mode: StoreMode): Promise<Schedu
     try {
       await runTick(
         pipeline,
-        store.portsFor(caller),
+        world.portsFor(caller),
         stream.source(() => faults.yieldTurns()),
         settings,
       );
@@ -167,7 +197,6 @@ export async function runSchedule(seed: number, mode: StoreMode): Promise<Schedu
     faults.now += pipeline.lateness.idleTimeoutMs + 1000;
     await tick();
   }
-  store.settleAll();
   return run;
 }
 

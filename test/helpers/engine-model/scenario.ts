@@ -6,10 +6,10 @@ import { session, sliding, tumbling } from '#lib/windows/index';
 import type { ModelShard } from './model-stream.ts';
 
 /** The pipeline every schedule runs: all three window kinds, an exact count and sum. */
-export function schedulePipeline(): Pipeline {
+export function schedulePipeline(name = 'model'): Pipeline {
   return definePipeline({
-    name: 'model',
-    source: { stream: 'model' },
+    name,
+    source: { stream: name },
     key: 'k',
     time: 'ts',
     windows: [tumbling('10s'), sliding('30s', '10s'), session('5s')],
@@ -19,6 +19,12 @@ export function schedulePipeline(): Pipeline {
 }
 
 export const T0 = Date.UTC(2026, 0, 1);
+
+/**
+ * Where a schedule's events sit: event times from `base`, keys prefixed with `prefix` (so
+ * schedules sharing a store never meet), and `scale` times the usual number of records.
+ */
+export type ScenarioShape = { base: number; prefix: string; scale: number };
 
 /** What a schedule is made of, drawn from its seed. */
 export type Scenario = {
@@ -38,7 +44,8 @@ const encoder = new TextEncoder();
  * little disorder, and some records far behind (late for some of their windows), a few bad ones
  * (dead letters), and values that make every count and sum check exact.
  */
-export function scenarioOf(random: () => number): Scenario {
+export function scenarioOf(random: () => number, shape: ScenarioShape): Scenario {
+  const { base, prefix } = shape;
   const shardCount = 2 + Math.floor(random() * 3);
   const shards: ModelShard[] = [];
   const reshards: Scenario['reshards'] = [];
@@ -52,13 +59,13 @@ export function scenarioOf(random: () => number): Scenario {
       const bursty = pauseEvery > 0 && shardId === 'shard-1';
       const pauseEnd = bursty ? (Math.floor(step / pauseEvery) + 1) * pauseEvery * 300 + 4000 : 0;
       const inPause = bursty && step % pauseEvery >= pauseEvery - 4;
-      const arrivedAt = T0 + (inPause ? pauseEnd : step * 300);
+      const arrivedAt = base + (inPause ? pauseEnd : step * 300);
       const late = random() < 0.08 ? -Math.floor(random() * 25_000) : 0;
-      const ts = T0 + step * 300 + Math.floor(random() * 1500) - 750 + late;
+      const ts = base + step * 300 + Math.floor(random() * 1500) - 750 + late;
       const bad = random() < 0.03;
       const body = bad
-        ? '{"k": "a", "ts": "not a time"}'
-        : JSON.stringify({ k: `k${Math.floor(random() * 3)}`, ts, v: value++ });
+        ? `{"k": "${prefix}a", "ts": "not a time"}`
+        : JSON.stringify({ k: `${prefix}k${Math.floor(random() * 3)}`, ts, v: value++ });
       return {
         shardId,
         sequenceNumber: BigInt(1_000_000 + step),
@@ -69,7 +76,7 @@ export function scenarioOf(random: () => number): Scenario {
     });
   for (let s = 0; s < shardCount; s++) {
     const id = `shard-${s}`;
-    const n = 8 + Math.floor(random() * 30);
+    const n = Math.max(3, Math.round((8 + Math.floor(random() * 30)) * shape.scale));
     const reshard = s === 0 && random() < 0.3;
     const split = reshard ? Math.floor(n / 2) : n;
     shards.push({

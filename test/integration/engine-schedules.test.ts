@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCassandraClient } from '#lib/store/client';
+import { pipelineTables } from '#lib/store/pipeline-tables';
+import { applySchema } from '#lib/store/schema/apply';
+import { schemaConnection } from '#lib/store/schema/connection';
+import { CORE_TABLES } from '#lib/store/schema/core-tables';
+import { CassandraSession, sessionOptions } from '#lib/store/session';
+import { outcomeProblems } from '../helpers/engine-model/check-outcome.ts';
+import { cqlWorld } from '../helpers/engine-model/cql-world.ts';
+import { runScheduleIn } from '../helpers/engine-model/run-schedule.ts';
+import { schedulePipeline, T0 } from '../helpers/engine-model/scenario.ts';
+import { integrationConfig } from '../helpers/integration-config.ts';
+
+const config = integrationConfig();
+const client = createCassandraClient(config.cassandra);
+const session = new CassandraSession(
+  client,
+  config.cassandra.keyspace,
+  sessionOptions(config.cassandra),
+);
+// Four lanes, each with tables of its own, run their schedules side by side.
+const lanes = [0, 1, 2, 3].map((lane) => schedulePipeline(`sched_${lane}`));
+const PER_LANE = 50;
+const DAY = 86_400_000;
+// A new set of schedules every run; a failure names its seed: runScheduleIn(cqlWorld(..., seed)).
+const firstSeed = Number(process.env.CASSFLOW_SCHEDULE_SEED ?? (Date.now() % 1_000_000) * 1000);
+
+beforeAll(async () => {
+  await applySchema(schemaConnection(client), config.cassandra, [
+    ...CORE_TABLES,
+    ...lanes.flatMap(pipelineTables),
+  ]);
+});
+afterAll(() => client.shutdown());
+
+describe('seeded concurrent schedules on the real Cassandra', () => {
+  it(`count every event exactly once or record it late, and close every due window (${4 * PER_LANE} schedules)`, {
+    timeout: 900_000,
+  }, async () => {
+    console.log(`schedules from seed ${firstSeed} (CASSFLOW_SCHEDULE_SEED repeats them)`);
+    const failures: string[] = [];
+    let events = 0;
+    await Promise.all(
+      lanes.map(async (pipeline, lane) => {
+        for (let i = 0; i < PER_LANE; i++) {
+          const seed = firstSeed + lane * PER_LANE + i;
+          const base = T0 + (lane * PER_LANE + i + 1) * DAY;
+          const world = await cqlWorld(session, pipeline, seed, base);
+          const run = await runScheduleIn(world, seed, { base, prefix: world.prefix, scale: 0.4 });
+          events += [...run.stream.shards.values()].reduce((n, s) => n + s.records.length, 0);
+          const problems = outcomeProblems(pipeline, await run.snapshot(), run.stream);
+          if (problems.length > 0)
+            failures.push(`seed ${seed} (lane ${lane}): ${problems.slice(0, 3).join('; ')}`);
+        }
+      }),
+    );
+    console.log(`${4 * PER_LANE} schedules, ${events} records: ${failures.length} failed`);
+    expect(failures).toEqual([]);
+  });
+});
