@@ -26,13 +26,13 @@ export function benchPipeline(name: string): Pipeline {
 }
 
 /**
- * Where one invocation spent its wall time, in ms (the phases run one after another): decoding
- * and planning, placing the write hold and indexing the batch's windows, folding into rows,
- * moving the watermark (and letting go of the hold), and closing due windows.
+ * Where one invocation spent its wall time, in ms (the phases run one after another): reading
+ * the shards and cursor, decoding and planning, indexing the batch's first windows, folding into
+ * rows, recording the batch on its shard, and closing due windows.
  */
 export type Phases = {
   decodeAndPlan: number;
-  holdAndIndex: number;
+  index: number;
   rows: number;
   watermark: number;
   closer: number;
@@ -57,22 +57,23 @@ export type CassflowRun = {
 
 /**
  * Phase boundaries from the first calls of port methods, following processBatch's order: the
- * hold is placed after planning, rows start with their first read or write and end when late
- * events are written, and the closer starts when the hold is let go.
+ * batch reads, plans, indexes its first windows, then rows start with their first read or write
+ * and end when late events are written; the shard's row is advanced, then the closer runs.
  */
 function phasesOf(calls: Map<string, MethodCalls>, start: number, end: number): Phases {
   const first = (names: string[], fallback: number) =>
     Math.min(...names.map((n) => calls.get(n)?.firstAt ?? Number.POSITIVE_INFINITY), fallback);
-  const holdStart = first(['holds.place'], end);
   const rowsStart = first(
     ['rows.read', 'rows.readMany', 'rows.create', 'rows.update', 'rows.writePartition'],
     end,
   );
+  const indexStart = first(['index.addOpen'], rowsStart);
   const rowsEnd = first(['sideOutputs.lateEvents'], end);
-  const closerStart = first(['holds.release'], end);
+  const advance = calls.get('watermarks.advanceShard');
+  const closerStart = advance ? advance.lastAt : rowsEnd;
   return {
-    decodeAndPlan: Math.min(holdStart, rowsStart) - start,
-    holdAndIndex: rowsStart - Math.min(holdStart, rowsStart),
+    decodeAndPlan: Math.min(indexStart, rowsStart) - start,
+    index: rowsStart - Math.min(indexStart, rowsStart),
     rows: rowsEnd - rowsStart,
     watermark: closerStart - rowsEnd,
     closer: end - closerStart,

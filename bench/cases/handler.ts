@@ -129,7 +129,7 @@ export const handlerCase: BenchCase = {
       return [
         r.keys.toLocaleString('en-US'),
         p('decodeAndPlan'),
-        p('holdAndIndex'),
+        p('index'),
         p('rows'),
         p('watermark'),
         p('closer'),
@@ -154,7 +154,7 @@ export const handlerCase: BenchCase = {
         ],
         rows,
       )}\n\nWhere the handler's time went (median ms):\n\n${textTable(
-        ['keys', 'decode+plan', 'hold+index', 'rows', 'watermark', 'closer', 'windows closed'],
+        ['keys', 'decode+plan', 'index', 'rows', 'watermark', 'closer', 'windows closed'],
         phases,
       )}`,
       notes:

@@ -42,7 +42,7 @@ describe('npx cdk synth (the example app, bundled with the local esbuild)', () =
       'AWS::Lambda::Function': 5,
       'AWS::Lambda::EventSourceMapping': 2,
       'AWS::Cassandra::Table': 10,
-      'AWS::Events::Rule': 2,
+      'AWS::Events::Rule': 3,
       'Custom::CassflowSchema': 1,
     });
     // Each function's code is a bundle esbuild wrote: an ESM file with its source map.

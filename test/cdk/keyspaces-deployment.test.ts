@@ -118,6 +118,28 @@ describe('CassflowStack on Amazon Keyspaces (the example pipelines)', () => {
     expect(statements.flatMap((s) => [s.Action].flat())).not.toContain('s3:*');
   });
 
+  it("GIVEN the aggregation THEN EventBridge invokes its function on the pipeline's tick, whether or not records arrive", () => {
+    const functions = template.findResources('AWS::Lambda::Function');
+    const [aggregation] = Object.entries(functions).find(([id]) =>
+      id.startsWith('Pipelinepageviews'),
+    ) ?? [''];
+    const ticks = Object.values(template.findResources('AWS::Events::Rule')).filter(
+      (rule) => rule.Properties.ScheduleExpression === 'rate(1 minute)',
+    );
+    expect(ticks).toHaveLength(1);
+    expect(ticks[0]?.Properties.Targets).toEqual([
+      expect.objectContaining({
+        Arn: { 'Fn::GetAtt': [aggregation, 'Arn'] },
+        RetryPolicy: { MaximumRetryAttempts: 0 },
+      }),
+    ]);
+    // The tick reads the stream (its idle check) with what the event source was granted.
+    const actions = statementsOf(template, 'Pipelinepageviews').flatMap((s) => s.Action);
+    for (const action of ['kinesis:ListShards', 'kinesis:GetShardIterator', 'kinesis:GetRecords']) {
+      expect(actions).toContain(action);
+    }
+  });
+
   it('GIVEN the sync jobs THEN EventBridge runs them on their schedules, one run at a time', () => {
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(5 minutes)' });
     template.hasResourceProperties('AWS::Events::Rule', {
