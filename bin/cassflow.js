@@ -8,4 +8,6 @@ if (problem) {
   process.exit(1);
 }
 const { main } = await import('../cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+// Once the command is done, nothing it started may keep the process alive: after a Cassandra
+// restart the driver can reopen a connection the shutdown already closed.
+process.exit(await main(process.argv.slice(2)));

@@ -19,6 +19,8 @@ Settings come from environment variables (defaults target the local stack):
   CASSFLOW_CACHE_DIR           jars, data and logs of the local stack (default ./.cache)
   CASSFLOW_CASSANDRA_HEAP      local Cassandra heap (default 1G)
   CASSFLOW_CASSANDRA_START_TIMEOUT  seconds to wait for the local Cassandra (default 180)
+  CASSFLOW_CASSANDRA_TOMBSTONE_WARN, _FAILURE  the local Cassandra's tombstone thresholds
+                               (default 1000 and 100000; the soak lowers them)
   CASSFLOW_KINESIS_SHARD_LIMIT shards the local kinesis-mock allows in all (default 1000)
 
 Run 'cassflow <command> --help' for a command's options.`;

@@ -5,6 +5,8 @@ import { runDemo } from '#lib/local/demo/run-demo';
 import { localDown, localUp, startedServices } from '#lib/local/stack';
 import { loadAggregation } from '#lib/pipelines/load-pipeline';
 import { EXAMPLE_PIPELINES } from '../../examples/index.ts';
+import { repeatDemo } from '../demo-repeat.ts';
+import { ExitStatus } from '../exit-status.ts';
 import { latestFinalTable } from '../format-demo.ts';
 import { wholeNumber } from '../option-values.ts';
 import type { Output } from '../output.ts';
@@ -13,7 +15,13 @@ import { describeStack } from './local.ts';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/page-views.ts', import.meta.url));
 
-type DemoOptions = { events: number; pages: number; minutes: number; keep?: boolean };
+type DemoOptions = {
+  events: number;
+  pages: number;
+  minutes: number;
+  keep?: boolean;
+  repeat?: number;
+};
 
 /** `cassflow demo`: the main job end to end on the local stack (what `npm start` runs). */
 export function demoCommand(out: Output): Command {
@@ -30,7 +38,26 @@ export function demoCommand(out: Output): Command {
     .option('--pages <n>', 'distinct pages', wholeNumber(1, 1000), 8)
     .option('--minutes <n>', 'minutes of event time the page views cover', wholeNumber(3, 120), 15)
     .option('--keep', 'leave the servers this run started running')
+    .option(
+      '--repeat <n>',
+      'run the demo n times, each cold (a new process, from a stopped stack), and count the passes',
+      wholeNumber(1, 1000),
+    )
     .action(async (options: DemoOptions) => {
+      if (options.repeat !== undefined) {
+        const args = [
+          '--events',
+          options.events,
+          '--pages',
+          options.pages,
+          '--minutes',
+          options.minutes,
+        ];
+        if (!(await repeatDemo(options.repeat, args.map(String), out))) {
+          throw new ExitStatus(1, 'a demo run failed');
+        }
+        return;
+      }
       const started = Date.now();
       process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
       const config = resolveConfig(process.env);

@@ -1,7 +1,15 @@
 import { fileURLToPath } from 'node:url';
 import { type CassandraConfig, resolveCassandra } from './cassandra.ts';
 import { LOCAL_DEFAULTS } from './defaults.ts';
-import { type Env, readChoice, readPort, readSeconds, readString, readUrl } from './env-values.ts';
+import {
+  type Env,
+  readChoice,
+  readPort,
+  readPositiveInt,
+  readSeconds,
+  readString,
+  readUrl,
+} from './env-values.ts';
 import { ConfigError } from './errors.ts';
 import { isLoopback, splitHostPort } from './hosts.ts';
 import {
@@ -44,6 +52,9 @@ export type LocalStackConfig = LocalTargetsConfig & {
     storagePort: number;
     heap: string;
     startTimeoutSeconds: number;
+    /** Cassandra's tombstone warn and failure thresholds (lowered by the soak, to show growth). */
+    tombstoneWarn: number;
+    tombstoneFailure: number;
   };
   kinesis: { managed: boolean; host: string; port: number; tlsPort: number };
 };
@@ -133,6 +144,9 @@ function resolveLocal(env: Env, cassandra: CassandraConfig, kinesis: KinesisConf
         'CASSFLOW_CASSANDRA_START_TIMEOUT',
         LOCAL_DEFAULTS.startTimeoutSeconds,
       ),
+      // Cassandra's own defaults.
+      tombstoneWarn: readPositiveInt(env, 'CASSFLOW_CASSANDRA_TOMBSTONE_WARN', 1000),
+      tombstoneFailure: readPositiveInt(env, 'CASSFLOW_CASSANDRA_TOMBSTONE_FAILURE', 100_000),
     },
     kinesis: {
       managed: kinesisUrl !== undefined && isLoopback(kinesisUrl.hostname),

@@ -8,6 +8,8 @@ describe('cassandraYaml', () => {
     nativePort: 19042,
     storagePort: 17000,
     dataDir: '/d',
+    tombstoneWarn: 50,
+    tombstoneFailure: 500,
   });
 
   it('binds every listener to the given host and ports', () => {
@@ -21,6 +23,11 @@ describe('cassandraYaml', () => {
   it('keeps every directory under the data dir', () => {
     expect(yaml).toContain('  - /d/data\n');
     for (const dir of ['commitlog', 'saved_caches', 'hints']) expect(yaml).toContain(`/d/${dir}\n`);
+  });
+
+  it('sets the tombstone thresholds it is given (the soak lowers them)', () => {
+    expect(yaml).toContain('tombstone_warn_threshold: 50\n');
+    expect(yaml).toContain('tombstone_failure_threshold: 500\n');
   });
 
   it('uses no Thrift-era or *_in_ms keys, which 5.0 rejects or deprecates', () => {

@@ -6,6 +6,8 @@ export type NodeLayout = {
   storagePort: number;
   /** Absolute directory for data, commit log, hints and saved caches. */
   dataDir: string;
+  tombstoneWarn: number;
+  tombstoneFailure: number;
 };
 
 /**
@@ -47,6 +49,8 @@ compaction_throughput: 0MiB/s
 memtable_allocation_type: heap_buffers
 storage_compatibility_mode: NONE
 paxos_variant: v2
+tombstone_warn_threshold: ${node.tombstoneWarn}
+tombstone_failure_threshold: ${node.tombstoneFailure}
 cas_contention_timeout: 5000ms
 write_request_timeout: 5000ms
 read_request_timeout: 10000ms

@@ -1,7 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { batchLength, type LaneQueue, laneOf, readyAt } from './batching.ts';
 import { CheckpointTracker } from './checkpoint-tracker.ts';
 import { type DeliveryContext, deliverBatch } from './deliver-batch.ts';
+import { CheckpointConflictError } from './errors.ts';
 import { type EventRecord, type StreamIdentity, toEventRecord } from './event-record.ts';
 import type { PositionStore } from './positions.ts';
 import { LAMBDA_LIMITS } from './settings.ts';
@@ -56,10 +58,25 @@ export async function consumeShard(options: ShardConsumerOptions): Promise<'ende
     const count = finishedSinceSave;
     finishedSinceSave = 0;
     saving = saving
-      .then(() => options.positions.save(shardId, { sequenceNumber: checkpoint }, count))
+      .then(() =>
+        saveUntilDone(() => options.positions.save(shardId, { sequenceNumber: checkpoint }, count)),
+      )
       .catch((error) => {
         fatal ??= error;
       });
+  };
+  // Lambda keeps its checkpoints in its own store; here they are in Cassandra, which may be
+  // away for a while (a restart): saving waits for it, and a conflict still ends the consumer.
+  const saveUntilDone = async (save: () => Promise<void>) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await save();
+      } catch (error) {
+        if (error instanceof CheckpointConflictError || signal.aborted) throw error;
+        options.log(`${shardId}: saving the checkpoint failed (${String(error)}); trying again`);
+        await sleep(Math.min(10_000, 250 * 2 ** Math.min(attempt, 6)));
+      }
+    }
   };
   const ctx: DeliveryContext = { ...options, finished };
 
@@ -110,7 +127,7 @@ export async function consumeShard(options: ShardConsumerOptions): Promise<'ende
       if (iterator.ended && idle) {
         await saving;
         if (fatal) throw fatal;
-        await options.positions.save(shardId, 'SHARD_END', finishedSinceSave);
+        await saveUntilDone(() => options.positions.save(shardId, 'SHARD_END', finishedSinceSave));
         options.stats.shardsEnded += 1;
         return 'ended';
       }
