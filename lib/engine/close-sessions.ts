@@ -7,7 +7,16 @@ import type { EnginePorts, EngineSettings } from './ports.ts';
 import { sessionBucketOf } from './row-ref.ts';
 import { decodeSessionState, encodeSessionState } from './session-state.ts';
 
-/** Closes a key's due sessions: open → closing, then a final row each (two steps, crash-safe). */
+const ROUNDS = 8;
+
+/**
+ * Closes a key's due sessions (open → closing, then a final row each: two steps, crash-safe),
+ * then enters the key's row in the open index again at its next session's close time.
+ *
+ * That entry is written by a closer, not by a batch, so nothing keeps another closer from having
+ * claimed past it already and scanned beyond it: the closer reads the cursor after writing it,
+ * and if the claim reached it, closes those sessions itself and goes round again.
+ */
 export async function closeSessions(
   pipeline: Pipeline,
   entry: IndexedWindow,
@@ -16,10 +25,35 @@ export async function closeSessions(
   ports: EnginePorts,
   settings: EngineSettings,
 ): Promise<CloseResult> {
+  const result: CloseResult = { finalized: 0, casRetries: 0 };
+  let target = watermark;
+  let entered: IndexedWindow | undefined;
+  for (let round = 1; round <= ROUNDS; round++) {
+    const next = await closeDue(pipeline, entry, name, target, ports, settings, result);
+    // The entry of the round before is behind the claim and was just handled: it goes.
+    if (entered) await ports.index.dropClosedPage([entered]);
+    if (next === undefined || !Number.isFinite(next)) return result;
+    entered = { ...entry, closeAt: next };
+    await ports.index.addOpen([entered]);
+    const claimed = (await ports.watermarks.readCursor())?.claimed ?? Number.NEGATIVE_INFINITY;
+    if (claimed < next) return result;
+    target = claimed;
+  }
+  throw new Error(`could not close the sessions of ${entry.key} in ${name}: the claim kept moving`);
+}
+
+/** One round: the sessions due at `watermark`, closed; returns the next close time, if any. */
+async function closeDue(
+  pipeline: Pipeline,
+  entry: IndexedWindow,
+  name: string,
+  watermark: number,
+  ports: EnginePorts,
+  settings: EngineSettings,
+  result: CloseResult,
+): Promise<number | undefined> {
   const allowed = pipeline.lateness.allowedMs;
   const id = { key: entry.key, window: entry.window, bucket: 0, start: 0 };
-  let finalized = 0;
-  let casRetries = 0;
   // Step 1: move the sessions that are due from open to closing (they take no more events).
   const moved = await withCompareAndSet<boolean>(async () => {
     const row = await ports.rows.read(id);
@@ -36,7 +70,7 @@ export async function closeSessions(
     );
     return applied ? { done: true, value: true } : { done: false };
   }, settings.retry);
-  casRetries += moved.retries;
+  result.casRetries += moved.retries;
   if (!moved.applied) throw new Error(`could not close sessions of ${entry.key} in ${name}`);
 
   // Step 2: write each closing session as a final window row, then drop it from the state.
@@ -49,7 +83,7 @@ export async function closeSessions(
         { key: entry.key, window: name, bucket: sessionBucketOf(s.start), start: s.start },
         finalRowState(pipeline.aggregates, s.end, s.value.acc, s.value.events),
       );
-      if (created.created) finalized++;
+      if (created.created) result.finalized++;
       await ports.index.addClosed(
         [{ closeAt: s.end + allowed, key: entry.key, window: name, start: s.start }],
         settings.now(),
@@ -66,11 +100,9 @@ export async function closeSessions(
     );
     return applied ? { done: true, value: next } : { done: false };
   }, settings.retry);
-  casRetries += done.retries;
-  if (!done.applied)
+  result.casRetries += done.retries;
+  if (!done.applied) {
     throw new Error(`could not finish closing sessions of ${entry.key} in ${name}`);
-  if (done.value !== undefined && Number.isFinite(done.value)) {
-    await ports.index.addOpen([{ ...entry, closeAt: done.value }]);
   }
-  return { finalized, casRetries };
+  return done.value;
 }

@@ -51,6 +51,29 @@ function notYetDone(records: readonly InputRecord[], shards: readonly ShardWater
 }
 
 /**
+ * Lambda resumes a partly failed batch at `failedAt`: the records before it are done (none has an
+ * event in a row that failed), so the shard's row records them. The retry then plans its records
+ * with the same newest event time before them as this attempt did, so their cuts do not change
+ * (lateness-cut.ts).
+ */
+async function recordDonePrefix(
+  pipeline: Pipeline,
+  records: readonly InputRecord[],
+  events: readonly DecodedEvent[],
+  failedAt: InputRecord,
+  ports: EnginePorts,
+  settings: EngineSettings,
+  shards: readonly ShardWatermark[],
+): Promise<void> {
+  const before = (r: InputRecord) =>
+    r.shardId === failedAt.shardId && r.sequenceNumber < failedAt.sequenceNumber;
+  const done = records.filter(before);
+  if (done.length === 0) return;
+  const doneEvents = events.filter((e) => before(e.record));
+  await advanceShardWatermarks(pipeline, done, doneEvents, ports, settings, shards);
+}
+
+/**
  * Folds one Kinesis batch into the pipeline's state, exactly once (lib/engine/README.md). Bad
  * records go to the dead-letter table, late ones to the late-events table; every other event's
  * rows are indexed and updated in parallel up to `settings.concurrency`. Only when every row
@@ -104,6 +127,7 @@ export async function processBatch(
   };
   const failedAt = lowestRecord(failed.map((o) => o.plan));
   if (failedAt) {
+    await recordDonePrefix(pipeline, todo, events, failedAt, ports, settings, shards);
     const rowErrors = [
       ...new Set(failed.map((o) => (o.error ? String(o.error) : 'compare-and-set lost too often'))),
     ].slice(0, 5);

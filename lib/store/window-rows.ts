@@ -1,7 +1,6 @@
 import type { Pipeline } from '../pipeline/spec.ts';
-import { inChunks } from './in-chunks.ts';
-import { bigintKeyPart, groupByReplicas, routingKey, textKeyPart } from './replica-groups.ts';
-import { BATCH_LIMIT, type CassandraSession } from './session.ts';
+import { finalizeByPartition, markFinal } from './finalize-rows.ts';
+import type { CassandraSession } from './session.ts';
 import {
   fromRow,
   idParams,
@@ -80,15 +79,6 @@ export type PartitionId = Omit<WindowRowId, 'start'>;
 
 /** One row of a partition write. */
 export type RowWrite = { start: number; state: WindowRowState; expectedVersion?: bigint };
-
-const BATCHES_IN_FLIGHT = 16;
-/** Rows per conditional batch when finalizing, and tries before giving up. */
-const FINALIZE_ROWS = 20;
-const FINALIZE_ATTEMPTS = 5;
-
-function partitionKeyOf(id: PartitionId): Buffer {
-  return routingKey([textKeyPart(id.key), textKeyPart(id.window), bigintKeyPart(id.bucket)]);
-}
 
 /** The window table of one pipeline, through prepared statements. */
 export class CqlWindowRows implements WindowRowStore {
@@ -195,76 +185,8 @@ export class CqlWindowRows implements WindowRowStore {
   }
 
   finalize(ids: readonly WindowRowId[]): Promise<void> {
-    return this.#session.conditionalBatches ? this.#finalizeByPartition(ids) : this.#markFinal(ids);
-  }
-
-  /** Plain `final = true` writes, grouped by replica set (Keyspaces). */
-  async #markFinal(ids: readonly WindowRowId[]): Promise<void> {
-    const now = new Date();
-    const statement = (id: WindowRowId) => ({
-      query: this.#cql.markFinal,
-      params: [now, ...idParams(id)],
-    });
-    const groups = groupByReplicas(this.#session, ids, partitionKeyOf, BATCH_LIMIT);
-    await inChunks(BATCHES_IN_FLIGHT, groups, (group) =>
-      group.length === 1 && group[0]
-        ? this.#session.execute(this.#cql.markFinal, statement(group[0]).params, {
-            idempotent: true,
-          })
-        : this.#session.batch(group.map(statement), { idempotent: true }),
-    );
-  }
-
-  /**
-   * One conditional batch per partition (at most FINALIZE_ROWS rows each): `IF final = false`
-   * for every row, as if all exist and are open. When that loses (a row is missing, or final
-   * already after a crash or another closer), the rows are read and the batch made to fit.
-   */
-  async #finalizeByPartition(ids: readonly WindowRowId[]): Promise<void> {
-    const byPartition = new Map<string, WindowRowId[]>();
-    for (const id of ids) {
-      const name = `${id.key}\u0000${id.window}\u0000${id.bucket}`;
-      const list = byPartition.get(name);
-      if (list) list.push(id);
-      else byPartition.set(name, [id]);
-    }
-    const chunks = [...byPartition.values()].flatMap((list) => {
-      const out: WindowRowId[][] = [];
-      for (let i = 0; i < list.length; i += FINALIZE_ROWS)
-        out.push(list.slice(i, i + FINALIZE_ROWS));
-      return out;
-    });
-    await inChunks(BATCHES_IN_FLIGHT, chunks, (chunk) => this.#finalizePartition(chunk));
-  }
-
-  async #finalizePartition(ids: readonly WindowRowId[]): Promise<void> {
-    const now = new Date();
-    let open = ids.map((id) => ({ id, exists: true }));
-    for (let attempt = 1; open.length > 0; attempt++) {
-      const statements = open.map(({ id, exists }) =>
-        exists
-          ? { query: this.#cql.finalize, params: [now, ...idParams(id)] }
-          : { query: this.#cql.finalizeUnwritten, params: [...idParams(id), now] },
-      );
-      const [first] = statements;
-      const result =
-        statements.length === 1 && first
-          ? await this.#session.execute(first.query, first.params)
-          : await this.#session.batch(statements);
-      if (result.wasApplied()) return;
-      if (attempt >= FINALIZE_ATTEMPTS) {
-        throw new Error(`could not make ${open.length} window(s) of ${ids[0]?.key} final`);
-      }
-      const [id] = ids;
-      if (!id) return;
-      const rows = await this.readMany(
-        id,
-        open.map((o) => o.id.start),
-      );
-      const found = new Map(rows.map((r) => [r.start, r]));
-      open = open
-        .filter((o) => !found.get(o.id.start)?.final)
-        .map((o) => ({ id: o.id, exists: found.has(o.id.start) }));
-    }
+    return this.#session.conditionalBatches
+      ? finalizeByPartition(this.#session, this.#cql, (p, starts) => this.readMany(p, starts), ids)
+      : markFinal(this.#session, this.#cql, ids);
   }
 }

@@ -453,3 +453,39 @@ describe('a sliding window no event counts in', () => {
     expect([...store.closed.values()].filter((w) => w.key === 'k')).toEqual([]);
   });
 });
+
+describe('a batch Lambda resumes part way (a partial batch response)', () => {
+  it('gives the records it resumes with the cuts they had: nothing late becomes counted', async () => {
+    // Prepare: r1 at +62.5 s, r2 at +59 s (its row fails), r3 at +53 s, whose own session (the
+    // event plus the 5 s gap and 1 s lateness) closes at +59 s: late at r3's cut (+60.5 s, r1's
+    // time minus the 2 s bound), not at a cut that forgot r1.
+    const { store, settings, ports } = calmStore();
+    const r1 = rec('a', 1, 'a', T0 + 62_500, 1);
+    const r2 = rec('a', 2, 'b', T0 + 59_000, 2);
+    const r3 = rec('a', 3, 'c', T0 + 53_000, 3);
+    const failing: EnginePorts = {
+      ...ports,
+      rows: {
+        ...ports.rows,
+        create: (id, state) => {
+          if (id.key === 'b' && id.window === 'tumbling_10s')
+            store.faults.forced.push({ op: 'create', fault: 'lost' });
+          return ports.rows.create(id, state);
+        },
+      },
+    };
+
+    // Act: the first attempt fails at r2; Lambda resumes with r2 and r3.
+    const first = await processBatch(pipeline, [r1, r2, r3], failing, settings);
+    const second = await processBatch(pipeline, [r2, r3], ports, settings);
+
+    // Assess: r3's session is late in both attempts, and counted nowhere.
+    expect(first.failedAt?.sequenceNumber).toBe(2n);
+    expect(second.failedAt).toBeUndefined();
+    expect(store.late.has(`a|3|session_5s`)).toBe(true);
+    const sessions = [...store.rows.values()].filter(
+      (r) => r.key === 'c' && r.window.startsWith('session'),
+    );
+    expect(sessions.reduce((n, r) => n + r.events, 0n)).toBe(0n);
+  });
+});

@@ -34,7 +34,7 @@ export type FaultRates = {
 
 export class FaultPlan {
   #random: () => number;
-  readonly rates: FaultRates;
+  rates: FaultRates;
   /** Calls of these shards' invocations time out while set (a shard failing for a long time). */
   readonly failing = new Set<string>();
   /** A simulated clock: every call moves it on a little. */
