@@ -4,17 +4,16 @@ import { appendFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '#lib/config/config';
 import { createKinesisClient } from '#lib/kinesis/client';
-import { KinesisSender } from '#lib/kinesis/kinesis-sender';
-import { putRecordsCall } from '#lib/kinesis/put-records-call';
 import { deleteStream, ensureStream } from '#lib/kinesis/streams';
 import { startLocalCassandra, stopLocalCassandra } from '#lib/local/cassandra/node';
-import { waitForFinalWindows } from '#lib/local/demo/await-final';
-import { expectedFinalCounts } from '#lib/local/demo/expected-counts';
-import { generatePageViews, type PageView } from '#lib/local/generate-page-views';
-import { readWindows } from '#lib/query/read-windows';
-import { createSession } from '#lib/store/session';
+import type { PageView } from '#lib/local/generate-page-views';
 import pipeline from '../fixtures/faults-pipeline.ts';
 import { integrationConfig } from '../helpers/integration-config.ts';
+import {
+  expectFinalAndExact,
+  pageViewsEndingNow,
+  sendPageViews,
+} from '../helpers/page-view-runs.ts';
 
 const config = integrationConfig();
 const FIXTURE = 'test/fixtures/faults-pipeline.ts';
@@ -47,7 +46,7 @@ async function until(what: string, done: () => boolean, timeoutMs: number) {
   }
 }
 
-const encoder = new TextEncoder();
+const _encoder = new TextEncoder();
 
 describe('the local runtime under faults: killed, and Cassandra restarted, mid-stream', () => {
   it('counts every event exactly once and makes every due window final', {
@@ -57,23 +56,8 @@ describe('the local runtime under faults: killed, and Cassandra restarted, mid-s
     const kinesis = createKinesisClient(config.kinesis);
     await deleteStream(kinesis, pipeline.stream);
     await ensureStream(kinesis, pipeline.stream, 4);
-    const end = Date.now();
-    const start = end - 600_000;
-    let i = 0;
-    const events = [
-      ...generatePageViews({ count: 4000, keys: 6, seed: 3, now: () => start + 150 * i++ }),
-    ];
-    const sender = new KinesisSender({ put: putRecordsCall(kinesis, pipeline.stream) });
-    const send = async (part: readonly PageView[]) => {
-      for (const e of part) {
-        await sender.add({
-          data: encoder.encode(JSON.stringify(e)),
-          partitionKey: e.page,
-          ref: `event ${e.id}`,
-        });
-      }
-      await sender.flush();
-    };
+    const run = pageViewsEndingNow(4000, 6, 3, 150);
+    const send = (part: readonly PageView[]) => sendPageViews(kinesis, pipeline.stream, part);
     const lines: string[] = [];
     const processed = () => {
       const status = lines.filter((l) => /it_faults: [\d,]+ record/.test(l)).at(-1) ?? '';
@@ -84,7 +68,7 @@ describe('the local runtime under faults: killed, and Cassandra restarted, mid-s
     const runs = () => lines.filter((l) => l.startsWith('Running it_faults')).length;
     const first = startRunner(lines);
     await until('the runner to start', () => runs() === 1, 60_000);
-    const firstHalf = send(events.slice(0, 2000));
+    const firstHalf = send(run.events.slice(0, 2000));
     await until('the runner to process records', () => processed() > 200, 120_000);
     first.kill('SIGKILL');
     await once(first, 'close');
@@ -95,33 +79,17 @@ describe('the local runtime under faults: killed, and Cassandra restarted, mid-s
 
     // Act 2: the rest arrives while Cassandra is stopped and started again.
     const shared = resolveConfig(process.env);
-    const secondHalf = send(events.slice(2000));
+    const secondHalf = send(run.events.slice(2000));
     await stopLocalCassandra(shared.local.cacheDir);
     await startLocalCassandra(shared, process.env, () => {});
     await secondHalf;
 
     // Assess: every window the watermark passed is final with exactly its events.
-    const session = createSession(config.cassandra);
     try {
-      const expected = expectedFinalCounts(
-        pipeline,
-        events.map((e) => ({ key: e.page, ts: e.ts })),
-        start + 150 * (events.length - 1) - pipeline.lateness.outOfOrderMs - 10_000,
-      );
-      await waitForFinalWindows(
-        () => readWindows(session, pipeline, { from: start - 300_000 }),
-        expected,
-        180_000,
-      );
-      const late = await session.execute(
-        `SELECT COUNT(*) AS n FROM ${session.table(pipeline.tables.lateEvents)}`,
-      );
-      expect(Number(late.first()?.get('n'))).toBe(0);
-      expect(expected.size).toBeGreaterThan(50);
+      await expectFinalAndExact(config, pipeline, run);
       expect(killedAt).toBeLessThan(2000);
       expect(second.exitCode).toBeNull();
     } finally {
-      await session.shutdown();
       second.kill('SIGINT');
       await once(second, 'close');
       kinesis.destroy();

@@ -1,18 +1,16 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { count, sum } from '#lib/aggregates/basic';
 import { createKinesisClient } from '#lib/kinesis/client';
-import { KinesisSender } from '#lib/kinesis/kinesis-sender';
-import { putRecordsCall } from '#lib/kinesis/put-records-call';
 import { deleteStream, ensureStream } from '#lib/kinesis/streams';
-import { waitForFinalWindows } from '#lib/local/demo/await-final';
-import { expectedFinalCounts } from '#lib/local/demo/expected-counts';
-import { generatePageViews } from '#lib/local/generate-page-views';
 import { type Runtime, startRuntime } from '#lib/local/runtime/runtime';
 import { definePipeline } from '#lib/pipeline/define-pipeline';
-import { readWindows } from '#lib/query/read-windows';
-import { createSession } from '#lib/store/session';
 import { sliding, tumbling } from '#lib/windows/index';
 import { integrationConfig } from '../helpers/integration-config.ts';
+import {
+  expectFinalAndExact,
+  pageViewsEndingNow,
+  sendPageViews,
+} from '../helpers/page-view-runs.ts';
 
 const config = integrationConfig();
 const pipeline = definePipeline({
@@ -27,7 +25,7 @@ const pipeline = definePipeline({
 let runtime: Runtime | undefined;
 afterAll(() => runtime?.stop());
 
-const encoder = new TextEncoder();
+const _encoder = new TextEncoder();
 
 describe('invocations stopped at their timeout while their writes are still on the way', () => {
   it('stay exact: what a zombie sent lands late, its retry finds it, nothing counts twice', {
@@ -46,41 +44,14 @@ describe('invocations stopped at their timeout while their writes are still on t
       eventSource: { timeoutSeconds: 1, retryAttempts: -1, retryDelayMs: 100, batchSize: 200 },
       faults: { lateWritesMs: 400 },
     });
-    const end = Date.now();
-    const start = end - 300_000;
-    let i = 0;
-    const events = [
-      ...generatePageViews({ count: 1500, keys: 5, seed: 9, now: () => start + 200 * i++ }),
-    ];
+    const run = pageViewsEndingNow(1500, 5, 9, 200);
 
     // Act
-    const sender = new KinesisSender({ put: putRecordsCall(kinesis, pipeline.stream) });
-    for (const e of events) {
-      await sender.add({
-        data: encoder.encode(JSON.stringify(e)),
-        partitionKey: e.page,
-        ref: `event ${e.id}`,
-      });
-    }
-    await sender.flush();
+    await sendPageViews(kinesis, pipeline.stream, run.events);
 
     // Assess: every due window final with exactly its events; and invocations did time out.
-    const session = createSession(config.cassandra);
     try {
-      const expected = expectedFinalCounts(
-        pipeline,
-        events.map((e) => ({ key: e.page, ts: e.ts })),
-        start + 200 * (events.length - 1) - pipeline.lateness.outOfOrderMs - 10_000,
-      );
-      await waitForFinalWindows(
-        () => readWindows(session, pipeline, { from: start - 300_000 }),
-        expected,
-        180_000,
-      );
-      const late = await session.execute(
-        `SELECT COUNT(*) AS n FROM ${session.table(pipeline.tables.lateEvents)}`,
-      );
-      expect(Number(late.first()?.get('n'))).toBe(0);
+      await expectFinalAndExact(config, pipeline, run);
       const stats = runtime.pipelines[0]?.source.stats;
       console.log(
         `zombies: ${stats?.invocations} invocations, ${stats?.retries} retries, ${stats?.bisections} splits`,
@@ -88,7 +59,6 @@ describe('invocations stopped at their timeout while their writes are still on t
       // Timed-out invocations were retried (a timeout is an error: halves, then retries).
       expect((stats?.retries ?? 0) + (stats?.bisections ?? 0)).toBeGreaterThan(0);
     } finally {
-      await session.shutdown();
       kinesis.destroy();
     }
   });

@@ -7,7 +7,7 @@ import { runTick } from '#lib/engine/tick';
 import { seededRandom } from '#lib/local/seeded-random';
 import { FaultPlan } from '../helpers/engine-model/fault-plan.ts';
 import { ModelStore } from '../helpers/engine-model/model-store.ts';
-import { ModelStream } from '../helpers/engine-model/model-stream.ts';
+import { type ModelShard, ModelStream } from '../helpers/engine-model/model-stream.ts';
 import { schedulePipeline, T0 } from '../helpers/engine-model/scenario.ts';
 
 const pipeline = schedulePipeline();
@@ -21,6 +21,23 @@ function rec(shardId: string, seq: number, key: string, ts: number, v: number): 
     partitionKey: key,
     data: encoder.encode(JSON.stringify({ k: key, ts, v })),
     arrivedAt: ts,
+  };
+}
+
+/** A shard of the model stream whose records have all arrived. */
+function modelShard(
+  shardId: string,
+  records: InputRecord[],
+  more: Partial<ModelShard> = {},
+): ModelShard {
+  return {
+    shardId,
+    parentIds: [],
+    records,
+    arrived: records.length,
+    ended: false,
+    visible: true,
+    ...more,
   };
 }
 
@@ -62,6 +79,21 @@ function counted(ports: EnginePorts) {
   };
 }
 
+/** The pipeline's tick against a model stream that answers at once. */
+function tickOf(stream: ModelStream, ports: EnginePorts, settings: EngineSettings) {
+  return runTick(
+    pipeline,
+    ports,
+    stream.source(async () => {}),
+    settings,
+  );
+}
+
+/** Ports whose closers never win a claim (another closer always got there first). */
+function withoutClaims(ports: EnginePorts): EnginePorts {
+  return { ...ports, watermarks: { ...ports.watermarks, moveCursor: async () => false } };
+}
+
 /** Ports whose row writes wait a while first (many turns of the event loop). */
 function slowWrites(ports: EnginePorts): EnginePorts {
   const later = async <T>(write: () => Promise<T>): Promise<T> => {
@@ -83,10 +115,7 @@ describe('the closer', () => {
   it('claims again from a fresh read when another closer moved the cursor first', async () => {
     // Prepare: two shards up to T0+60s; another closer's claim lands between our reads.
     const { store, settings, ports } = calmStore();
-    const noClaims: EnginePorts = {
-      ...ports,
-      watermarks: { ...ports.watermarks, moveCursor: async () => false },
-    };
+    const noClaims: EnginePorts = withoutClaims(ports);
     await processBatch(
       pipeline,
       [rec('a', 1, 'k', T0 + 5 * SECOND, 1), rec('a', 2, 'k', T0 + 60 * SECOND, 2)],
@@ -127,18 +156,8 @@ describe('the closer', () => {
     // Prepare: one shard's events, then nothing; the batch's own closer claim is lost.
     const { store, faults, settings, ports } = calmStore();
     const stream = new ModelStream();
-    stream.add({
-      shardId: 'a',
-      parentIds: [],
-      records: [],
-      arrived: 0,
-      ended: false,
-      visible: true,
-    });
-    const losing: EnginePorts = {
-      ...ports,
-      watermarks: { ...ports.watermarks, moveCursor: async () => false },
-    };
+    stream.add(modelShard('a', []));
+    const losing: EnginePorts = withoutClaims(ports);
     const result = await processBatch(
       pipeline,
       [rec('a', 1, 'k', T0, 1), rec('a', 2, 'k', T0 + 30 * SECOND, 2)],
@@ -152,18 +171,8 @@ describe('the closer', () => {
 
     // Act: the clock runs past the idle timeout; the tick runs twice.
     faults.now += pipeline.lateness.idleTimeoutMs + 1;
-    const first = await runTick(
-      pipeline,
-      ports,
-      stream.source(async () => {}),
-      settings,
-    );
-    const second = await runTick(
-      pipeline,
-      ports,
-      stream.source(async () => {}),
-      settings,
-    );
+    const first = await tickOf(stream, ports, settings);
+    const second = await tickOf(stream, ports, settings);
 
     // Assess: the first tick closes what the watermark passed and finds the shard idle; with
     // every shard idle the newest watermark counts, and the second tick closes the rest.
@@ -201,32 +210,13 @@ describe('idle shards', () => {
     const stream = new ModelStream();
     await processBatch(pipeline, [rec('a', 1, 'k', T0 + 50 * SECOND, 1)], ports, settings);
     await processBatch(pipeline, [rec('b', 1, 'k', T0, 2)], ports, settings);
-    stream.add({
-      shardId: 'a',
-      parentIds: [],
-      records: [],
-      arrived: 0,
-      ended: false,
-      visible: true,
-    });
+    stream.add(modelShard('a', []));
     const waiting = [rec('b', 1, 'k', T0, 2), rec('b', 2, 'k', T0 + SECOND, 3)];
-    stream.add({
-      shardId: 'b',
-      parentIds: [],
-      records: waiting,
-      arrived: 2,
-      ended: false,
-      visible: true,
-    });
+    stream.add(modelShard('b', waiting));
     faults.now += pipeline.lateness.idleTimeoutMs + 1;
 
     // Act
-    const tick = await runTick(
-      pipeline,
-      ports,
-      stream.source(async () => {}),
-      settings,
-    );
+    const tick = await tickOf(stream, ports, settings);
 
     // Assess: b is behind, not idle, and holds the watermark where its last batch left it.
     expect(tick.behind).toEqual(['b']);
@@ -243,22 +233,8 @@ describe('idle shards', () => {
     await processBatch(pipeline, [rec('b', 1, 'k', T0 + 50 * SECOND, 2)], ports, settings);
     faults.now += pipeline.lateness.idleTimeoutMs + 1;
     const stream = new ModelStream();
-    stream.add({
-      shardId: 'a',
-      parentIds: [],
-      records: [rec('a', 1, 'k', T0, 1)],
-      arrived: 1,
-      ended: false,
-      visible: true,
-    });
-    stream.add({
-      shardId: 'b',
-      parentIds: [],
-      records: [rec('b', 1, 'k', T0 + 50 * SECOND, 2)],
-      arrived: 1,
-      ended: false,
-      visible: true,
-    });
+    stream.add(modelShard('a', [rec('a', 1, 'k', T0, 1)]));
+    stream.add(modelShard('b', [rec('b', 1, 'k', T0 + 50 * SECOND, 2)]));
     let batch: Promise<unknown> | undefined;
     const source = stream.source(async () => {});
     const interleaved = {
@@ -304,10 +280,7 @@ describe('idle shards', () => {
 
     // Act: a wakes up with a batch (whose own closer claims nothing); then the closer that
     // read before tries its claim.
-    const noClaims: EnginePorts = {
-      ...ports,
-      watermarks: { ...ports.watermarks, moveCursor: async () => false },
-    };
+    const noClaims: EnginePorts = withoutClaims(ports);
     await processBatch(pipeline, [rec('a', 2, 'k', T0 + 2 * SECOND, 3)], noClaims, settings);
     const staleClaim = await ports.watermarks.moveCursor(
       { claimed: T0 + 58 * SECOND, done: staleCursor?.done ?? Number.NEGATIVE_INFINITY },
@@ -331,41 +304,15 @@ describe('resharding', () => {
     await processBatch(pipeline, [rec('p', 1, 'k', T0, 1)], ports, settings);
     await processBatch(pipeline, [rec('b', 1, 'k', T0 + 60 * SECOND, 2)], ports, settings);
     const stream = new ModelStream();
-    stream.add({
-      shardId: 'p',
-      parentIds: [],
-      records: [rec('p', 1, 'k', T0, 1)],
-      arrived: 1,
-      ended: true,
-      visible: true,
-    });
-    stream.add({
-      shardId: 'b',
-      parentIds: [],
-      records: [],
-      arrived: 0,
-      ended: false,
-      visible: true,
-    });
+    stream.add(modelShard('p', [rec('p', 1, 'k', T0, 1)], { ended: true }));
+    stream.add(modelShard('b', []));
     for (const c of ['p-1', 'p-2']) {
-      stream.add({
-        shardId: c,
-        parentIds: ['p'],
-        records: [],
-        arrived: 0,
-        ended: false,
-        visible: true,
-      });
+      stream.add(modelShard(c, [], { parentIds: ['p'] }));
     }
     faults.now += pipeline.lateness.idleTimeoutMs + 1;
 
     // Act: the tick, then the first child's batch.
-    const tick = await runTick(
-      pipeline,
-      ports,
-      stream.source(async () => {}),
-      settings,
-    );
+    const tick = await tickOf(stream, ports, settings);
     const child = await processBatch(
       pipeline,
       [rec('p-1', 1, 'k', T0 + 5 * SECOND, 3)],
