@@ -4,16 +4,17 @@
  * A Cassandra of its own (cache dir .cache/soak, ports 19142/17100) with its tombstone
  * thresholds lowered (warn 100, fail 2,000: growth shows in minutes, not days) and a kinesis-mock
  * (port 14668); the local runtime runs a pipeline of all three window kinds on a 4-shard stream
- * with the tick every minute, fed at a steady rate, event time running `--speed` times faster
+ * (resharded to 8 and back every `--reshard-every` minutes, see reshard.ts) with the tick every
+ * minute, fed at a steady rate, event time running `--speed` times faster
  * than the clock (30 minutes at 10x are 5 hours of windows). Every minute it prints and keeps:
  * the tombstones and live rows the closer's reads cost (shards, cursor, open index from `done`),
  * windows due but not closed, the watermark's and the closer's lag, and Cassandra's tombstone
  * warnings and failures. The report goes to bench/results/soak-latest.json.
  *
  *   npm run soak                         # 30 minutes
- *   npm run soak -- --minutes 5 --rate 100
+ *   npm run soak -- --minutes 5 --rate 50 --reshard-every 1
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { resolveConfig } from '#lib/config/config';
@@ -26,15 +27,17 @@ import { createCassandraClient } from '#lib/store/client';
 import { CassandraSession } from '#lib/store/session';
 import { soakPipeline, startSoakLoad } from './load.ts';
 import { printSample, soakVerdict } from './report.ts';
+import { endedShards, startResharding } from './reshard.ts';
 import { type SoakSample, sampleStore } from './sample.ts';
 import { countTombstoneLines } from './tombstone-log.ts';
 
 const { values } = parseArgs({
   options: {
     minutes: { type: 'string', default: '30' },
-    rate: { type: 'string', default: '200' },
+    rate: { type: 'string', default: '100' },
     speed: { type: 'string', default: '10' },
     shards: { type: 'string', default: '4' },
+    'reshard-every': { type: 'string', default: '5' },
     out: { type: 'string', default: 'bench/results/soak-latest.json' },
   },
 });
@@ -42,6 +45,7 @@ const minutes = Number(values.minutes);
 const rate = Number(values.rate);
 const speed = Number(values.speed);
 const shards = Number(values.shards);
+const reshardEveryMs = Number(values['reshard-every']) * 60_000;
 const log = (line: string) => console.error(`[soak] ${line}`);
 
 Object.assign(process.env, {
@@ -57,6 +61,10 @@ Object.assign(process.env, {
 const config = resolveConfig(process.env);
 const pipeline = soakPipeline();
 log(`starting a Cassandra and a kinesis-mock of the soak's own (${config.local.cacheDir})`);
+// Every soak starts from an empty store: dropping the last run's keyspace instead raced the
+// runtime's schema apply (its tables were seen as present while the drop was still settling).
+await stopLocalCassandra(config.local.cacheDir);
+rmSync(cassandraPaths(config.local.cacheDir).data, { recursive: true, force: true });
 await Promise.all([
   startLocalCassandra(config, process.env, log),
   startKinesisEmulator(config, process.env, log),
@@ -67,7 +75,6 @@ const client = createCassandraClient(config.cassandra);
 const session = new CassandraSession(client, config.cassandra.keyspace);
 const samples: SoakSample[] = [];
 try {
-  await client.execute(`DROP KEYSPACE IF EXISTS ${config.cassandra.keyspace}`);
   await deleteStream(kinesis, pipeline.stream);
   await ensureStream(kinesis, pipeline.stream, shards);
   const figures = { records: 0, late: 0 };
@@ -76,7 +83,16 @@ try {
   const start = Date.now();
   const eventNow = () => start + (Date.now() - start) * speed;
   const load = startSoakLoad({ kinesis, stream: pipeline.stream, rate, eventNow });
-  log(`${minutes} minutes at ${rate} events/s over ${shards} shards, event time at ${speed}x`);
+  const resharding = startResharding({
+    kinesis,
+    stream: pipeline.stream,
+    shards,
+    everyMs: reshardEveryMs,
+    log,
+  });
+  log(
+    `${minutes} minutes at ${rate} events/s over ${shards} shards (${shards * 2} every other ${values['reshard-every']} minutes), event time at ${speed}x`,
+  );
   for (let minute = 1; minute <= minutes; minute++) {
     await sleep(start + minute * 60_000 - Date.now());
     figures.records = running?.figures.records ?? 0;
@@ -85,13 +101,20 @@ try {
     const sample: SoakSample = {
       minute,
       ...figures,
-      ...(await sampleStore(client, session, pipeline, eventNow())),
+      ...(await sampleStore(
+        client,
+        session,
+        pipeline,
+        eventNow(),
+        await endedShards(kinesis, pipeline.stream),
+      )),
       tombstoneWarnings: tombstones.warnings,
       tombstoneFailures: tombstones.failures,
     };
     samples.push(sample);
     console.log(printSample(sample, minute === 1));
   }
+  await resharding.stop();
   load.stop();
   await runtime.stop();
   const verdict = soakVerdict(samples);
@@ -99,7 +122,7 @@ try {
   mkdirSync(new URL('../results', import.meta.url).pathname, { recursive: true });
   writeFileSync(
     values.out,
-    `${JSON.stringify({ minutes, rate, speed, shards, samples, verdict }, null, 2)}\n`,
+    `${JSON.stringify({ minutes, rate, speed, shards, reshards: resharding.reshards, samples, verdict }, null, 2)}\n`,
   );
   log(`report written to ${values.out}`);
   process.exitCode = verdict.flat ? 0 : 1;

@@ -18,6 +18,9 @@ export type SoakSample = {
   closerLagMs: number;
   /** Open-index entries the watermark has passed that are not closed yet. */
   dueButOpen: number;
+  /** Shard rows, and shards ended by resharding that the tick retired (their rows deleted). */
+  shardRows: number;
+  retired: number;
   /** What the closer's reads cost: the shards, the cursor, the open index from `done`. */
   shardsRead: ReadCost;
   cursorRead: ReadCost;
@@ -33,6 +36,7 @@ export async function sampleStore(
   session: CassandraSession,
   pipeline: Pipeline,
   eventNow: number,
+  endedShards: readonly string[],
 ): Promise<
   Omit<SoakSample, 'minute' | 'records' | 'late' | 'tombstoneWarnings' | 'tombstoneFailures'>
 > {
@@ -67,7 +71,10 @@ export async function sampleStore(
       dueButOpen += Number(due.first()?.get('n') ?? 0);
     }
   }
+  const rowIds = new Set(shards.map((s) => s.shardId));
   return {
+    shardRows: shards.length,
+    retired: endedShards.filter((id) => !rowIds.has(id)).length,
     watermarkLagMs: Number.isFinite(watermark) ? eventNow - watermark : Number.NaN,
     closerLagMs:
       Number.isFinite(watermark) && Number.isFinite(done) ? watermark - done : Number.NaN,

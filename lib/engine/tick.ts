@@ -18,7 +18,8 @@ export type TickResult = {
  * The pipeline's clock, on a schedule (every minute by default), whether or not records arrive:
  * 1. Registers every shard the stream lists that has no row (children as soon as a reshard makes
  *    them), so they hold the watermark back before their first batch.
- * 2. Calls a shard idle only when it has been quiet for the idle timeout and Kinesis says nothing
+ * 2. Calls a shard idle only when it has been quiet for the idle timeout (or it ended: a reshard
+ *    closed it, so its watermark need not hold the children's back) and Kinesis says nothing
  *    is left to read after its last finished batch. Two steps, so no batch can run unseen: first
  *    the shard is marked `probing` (a batch that starts after that makes it active again, which
  *    makes the tick's last step fail), then Kinesis is asked, then `idle` on the probing version.
@@ -37,8 +38,11 @@ export async function runTick(
   const registered = await registerShards(open, ports, settings);
   const rows = await ports.watermarks.readShards();
   const now = settings.now();
+  const ended = new Set(listed.filter((s) => s.ended).map((s) => s.shardId));
   const quiet = rows.filter(
-    (s) => s.state !== 'idle' && s.lastSeen < now - pipeline.lateness.idleTimeoutMs,
+    (s) =>
+      s.state !== 'idle' &&
+      (ended.has(s.shardId) || s.lastSeen < now - pipeline.lateness.idleTimeoutMs),
   );
   const idled: string[] = [];
   const behind: string[] = [];

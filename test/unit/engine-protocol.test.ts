@@ -327,6 +327,30 @@ describe('resharding', () => {
     expect(child.late).toBe(0);
     expect(store.shards.has('p')).toBe(false);
   });
+  it('stops counting a parent read to its end at the next tick, without waiting out the idle timeout', async () => {
+    // Prepare: parent p ended and was read to its end a moment ago; its children have had
+    // their first batches, well ahead of p's last event.
+    const { store, settings, ports } = calmStore();
+    await processBatch(pipeline, [rec('p', 1, 'k', T0, 1)], ports, settings);
+    const stream = new ModelStream();
+    stream.add(modelShard('p', [rec('p', 1, 'k', T0, 1)], { ended: true }));
+    for (const [i, c] of ['p-1', 'p-2'].entries()) {
+      const first = rec(c, 1, 'k', T0 + 40 * SECOND, 2 + i);
+      stream.add(modelShard(c, [first], { parentIds: ['p'] }));
+      await processBatch(pipeline, [first], ports, settings);
+    }
+
+    // Act: the tick, within the idle timeout of p's last batch.
+    const tick = await tickOf(stream, ports, settings);
+
+    // Assess: p no longer holds the watermark back: the windows up to the children's close.
+    expect(tick.idled).toEqual(['p']);
+    expect(tick.retired).toEqual(['p']);
+    expect(store.shards.has('p')).toBe(false);
+    expect(tick.closer.watermark).toBe(T0 + 38 * SECOND);
+    const row = [...store.rows.values()].find((r) => r.window === 'tumbling_10s' && r.start === T0);
+    expect(row?.final).toBe(true);
+  });
 });
 
 describe('finality', () => {
