@@ -55,7 +55,7 @@ export class SyncJob extends Construct {
       reservedConcurrentExecutions: 1,
     });
     const keyspace = pipeline.keyspace ?? props.defaultKeyspace;
-    props.store.grantTables(fn, keyspace, sourceTables(pipeline), 'read');
+    props.store.grantTables(fn, keyspace, sourceTables(pipeline, job), 'read');
     props.store.grantTables(
       fn,
       keyspace,
@@ -83,9 +83,12 @@ export class SyncJob extends Construct {
   }
 }
 
-/** The tables a job reads: a sink's table, or an aggregation's windows and their close index. */
-function sourceTables(pipeline: AnyPipeline): string[] {
-  return pipeline.kind === 'sink'
-    ? [pipeline.table]
-    : [pipeline.tables.windows, pipeline.tables.closedWindows];
+/**
+ * The tables a job reads: a sink's table; an aggregation's windows, and in closed-windows mode
+ * also their close index and the watermarks (the closer's cursor says how far closing got).
+ */
+function sourceTables(pipeline: AnyPipeline, job: SyncJobSpec): string[] {
+  if (pipeline.kind === 'sink') return [pipeline.table];
+  if (job.mode === 'full') return [pipeline.tables.windows];
+  return [pipeline.tables.windows, pipeline.tables.closedWindows, pipeline.tables.watermarks];
 }

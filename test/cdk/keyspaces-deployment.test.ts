@@ -100,22 +100,44 @@ describe('CassflowStack on Amazon Keyspaces (the example pipelines)', () => {
     );
   });
 
-  it('GIVEN the S3 sync job THEN it reads the windows, keeps its checkpoints and puts objects only under its prefix', () => {
+  it("GIVEN the S3 sync job (closed windows) THEN it reads the windows, their close index and the closer's cursor, keeps its checkpoints and puts objects only under its prefix", () => {
     const statements = statementsOf(template, 'Syncpageviewstos3');
     expect(resourcesFor(statements, 'cassandra:Modify')).toEqual([
       `${KS}/analytics/table/sync_passes`,
       `${KS}/analytics/table/sync_ranges`,
     ]);
     expect(resourcesFor(statements, 'cassandra:Select')).toEqual(
-      expect.arrayContaining([
-        `${KS}/analytics/table/page_views_windows`,
+      [
         `${KS}/analytics/table/page_views_closed_windows`,
-      ]),
+        `${KS}/analytics/table/page_views_watermarks`,
+        `${KS}/analytics/table/page_views_windows`,
+        `${KS}/analytics/table/sync_passes`,
+        `${KS}/analytics/table/sync_ranges`,
+        `${KS}/system*`,
+      ].sort(),
     );
     expect(resourcesFor(statements, 's3:PutObject')).toEqual([
       expect.stringMatching(/^<Syncpageviewstos3TargetBucket\w+\.Arn>\/page_views\/\*$/),
     ]);
     expect(statements.flatMap((s) => [s.Action].flat())).not.toContain('s3:*');
+  });
+
+  it('GIVEN a full sync of the aggregation THEN it reads the windows table and no other pipeline table', () => {
+    const fullSync = EXAMPLES.map((p) =>
+      p.kind === 'aggregation'
+        ? { ...p, sync: p.sync.map((j) => ({ ...j, mode: 'full' as const })) }
+        : p,
+    );
+    const full = deploy({ keyspace: 'analytics', pipelines: fullSync });
+    const statements = statementsOf(full.template, 'Syncpageviewstos3');
+    expect(resourcesFor(statements, 'cassandra:Select')).toEqual(
+      [
+        `${KS}/analytics/table/page_views_windows`,
+        `${KS}/analytics/table/sync_passes`,
+        `${KS}/analytics/table/sync_ranges`,
+        `${KS}/system*`,
+      ].sort(),
+    );
   });
 
   it("GIVEN the aggregation THEN EventBridge invokes its function on the pipeline's tick, whether or not records arrive", () => {
