@@ -32,6 +32,8 @@ export type KeyspacesConfig = {
   port: number;
   localDataCenter: string;
   keyspace: string;
+  /** More roots to trust besides Amazon's (e.g. the legacy Starfield Class 2 root). */
+  caFile?: string;
 };
 
 export type CassandraConfig = SelfManagedCassandraConfig | KeyspacesConfig;
@@ -52,6 +54,7 @@ export function resolveCassandra(
     .map((p) => p.trim())
     .filter(Boolean);
 
+  const caFile = readString(env, 'CASSANDRA_TLS_CA_FILE');
   if (kind === 'keyspaces') {
     return {
       kind,
@@ -60,6 +63,7 @@ export function resolveCassandra(
       port: readPort(env, 'CASSANDRA_PORT', 9142),
       localDataCenter: readString(env, 'CASSANDRA_LOCAL_DC') ?? region,
       keyspace,
+      ...(caFile ? { caFile } : {}),
     };
   }
 
@@ -69,7 +73,6 @@ export function resolveCassandra(
     const missing = username === undefined ? 'CASSANDRA_USERNAME' : 'CASSANDRA_PASSWORD';
     throw new ConfigError(missing, 'must be set together with the other of username/password');
   }
-  const caFile = readString(env, 'CASSANDRA_TLS_CA_FILE');
   const tlsOn = readBoolean(env, 'CASSANDRA_TLS', caFile !== undefined);
   return {
     kind,

@@ -7,6 +7,7 @@ import type {
   KeyspacesConfig,
   SelfManagedCassandraConfig,
 } from '../config/config.ts';
+import { ConfigError } from '../config/errors.ts';
 import { KeyspacesRetryPolicy } from './keyspaces-retry-policy.ts';
 import { keyspacesTrustedRoots } from './keyspaces-trust.ts';
 import { SigV4AuthProvider } from './sigv4/auth-provider.ts';
@@ -61,7 +62,7 @@ function selfManagedOptions(config: SelfManagedCassandraConfig): cassandra.Clien
       ? {
           sslOptions: {
             rejectUnauthorized: config.tls.rejectUnauthorized,
-            ...(config.tls.caFile ? { ca: [readFileSync(config.tls.caFile)] } : {}),
+            ...(config.tls.caFile ? { ca: [readCaFile(config.tls.caFile)] } : {}),
           },
         }
       : {}),
@@ -75,7 +76,12 @@ function keyspacesOptions(
   const host = config.contactPoints[0] ?? `cassandra.${config.region}.amazonaws.com`;
   return {
     ...commonOptions(config),
-    sslOptions: { ca: keyspacesTrustedRoots(), host, servername: host, rejectUnauthorized: true },
+    sslOptions: {
+      ca: [...keyspacesTrustedRoots(), ...(config.caFile ? [readCaFile(config.caFile)] : [])],
+      host,
+      servername: host,
+      rejectUnauthorized: true,
+    },
     authProvider: new SigV4AuthProvider({
       region: config.region,
       credentials: overrides.credentials ?? fromNodeProviderChain(),
@@ -90,4 +96,17 @@ export function createCassandraClient(
   overrides: ClientOverrides = {},
 ): cassandra.Client {
   return new cassandra.Client(cassandraClientOptions(config, overrides));
+}
+
+/** The PEM roots CASSANDRA_TLS_CA_FILE names, or an error that says which file and what to do. */
+function readCaFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new ConfigError(
+      'CASSANDRA_TLS_CA_FILE',
+      `cannot read ${path} (${code}): point it at a readable PEM file of the roots to trust`,
+    );
+  }
 }

@@ -1,4 +1,7 @@
 import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import cassandra from 'cassandra-driver';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '#lib/config/config';
@@ -63,6 +66,32 @@ describe('cassandraClientOptions', () => {
     expect(options.authProvider).toBeInstanceOf(SigV4AuthProvider);
     expect(options.policies?.retry).toBeInstanceOf(KeyspacesRetryPolicy);
     expect(options.sslOptions?.ca).toHaveLength(5);
+  });
+});
+
+describe('CASSANDRA_TLS_CA_FILE', () => {
+  const keyspaces = (file: string) =>
+    resolveConfig({
+      CASSFLOW_STORE: 'keyspaces',
+      AWS_REGION: 'eu-west-1',
+      CASSANDRA_TLS_CA_FILE: file,
+    }).cassandra;
+  const credentials = async () => ({ accessKeyId: 'a', secretAccessKey: 'b' });
+
+  it('adds its roots to the Amazon roots Keyspaces is trusted with', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cassflow-ca-'));
+    const [extra] = keyspacesTrustedRoots();
+    const file = join(dir, 'starfield-class-2.pem');
+    writeFileSync(file, extra ?? '');
+    const ca = cassandraClientOptions(keyspaces(file), { credentials }).sslOptions?.ca;
+    expect(ca).toHaveLength(6);
+    expect(ca?.at(-1)).toBe(extra);
+  });
+
+  it('that cannot be read fails with the setting, the path and what to do', () => {
+    expect(() => cassandraClientOptions(keyspaces('/nowhere/roots.pem'), { credentials })).toThrow(
+      'CASSANDRA_TLS_CA_FILE: cannot read /nowhere/roots.pem (ENOENT): point it at a readable PEM file',
+    );
   });
 });
 
