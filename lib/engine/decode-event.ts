@@ -2,6 +2,7 @@ import type { AggregateInput } from '../aggregates/aggregate.ts';
 import { formatDuration } from '../pipeline/duration.ts';
 import { readPath } from '../pipeline/field-path.ts';
 import type { Pipeline } from '../pipeline/spec.ts';
+import { maxKeyBytes } from '../store/key-limits.ts';
 import { parseEventTime, typeName } from './event-time.ts';
 import type { InputRecord, RejectedRecord } from './input-record.ts';
 import { parseRecord } from './parse-record.ts';
@@ -18,8 +19,6 @@ export type DecodedEvent = {
    */
   cut: number;
 };
-
-const MAX_KEY_LENGTH = 1024;
 
 type Decoded = { ok: true; event: DecodedEvent } | { ok: false; rejected: RejectedRecord };
 
@@ -70,8 +69,14 @@ export function decodeEvent(pipeline: Pipeline, record: InputRecord): Decoded {
       `key must be a string or a number, got ${typeName(key)}`,
     );
   }
-  if (key.length > MAX_KEY_LENGTH) {
-    return reject(record, pipeline.keyField, `key is longer than ${MAX_KEY_LENGTH} characters`);
+  const keyBytes = Buffer.byteLength(key);
+  if (keyBytes > maxKeyBytes(pipeline)) {
+    return reject(
+      record,
+      pipeline.keyField,
+      `key is ${keyBytes} bytes in UTF-8, more than the ${maxKeyBytes(pipeline)} a key may have ` +
+        '(Amazon Keyspaces caps the window index at 850 bytes of clustering columns)',
+    );
   }
 
   try {
