@@ -45,7 +45,7 @@ export interface WindowIndex {
    * Drops a page of the open index that the closer has closed, as `duePages` gave it (one
    * bucket, in index order). Where the store deletes ranges well (Cassandra) it is one range
    * deletion from the page's first entry to its last: no batch indexes a window there any more,
-   * since the closer reached it below every write hold. Elsewhere, entry by entry.
+   * since the closer's claim passed it. Elsewhere, entry by entry.
    */
   dropClosedPage(page: readonly IndexedWindow[]): Promise<void>;
   /**
@@ -157,22 +157,27 @@ export class CqlWindowIndex implements WindowIndex {
     return this.#lowestBucket(this.#closed);
   }
 
+  /**
+   * Walks the table's partitions in token order, one row of each (Amazon Keyspaces has no
+   * `SELECT DISTINCT`): a query per hour bucket, run once, when nothing says where to start.
+   */
   async #lowestBucket(table: string): Promise<number | undefined> {
     let lowest: number | undefined;
-    let pageState: string | undefined;
-    do {
-      const page = await this.#session.execute(`SELECT DISTINCT bucket FROM ${table}`, [], {
-        idempotent: true,
-        fetchSize: 1000,
-        ...(pageState ? { pageState } : {}),
-      });
-      for (const row of page.rows) {
-        const bucket = Number(row.get('bucket'));
-        lowest = lowest === undefined ? bucket : Math.min(lowest, bucket);
-      }
-      pageState = page.pageState ?? undefined;
-    } while (pageState);
-    return lowest;
+    let after: unknown;
+    for (;;) {
+      const page = await this.#session.execute(
+        after === undefined
+          ? `SELECT bucket, token(bucket) AS t FROM ${table} LIMIT 1`
+          : `SELECT bucket, token(bucket) AS t FROM ${table} WHERE token(bucket) > ? LIMIT 1`,
+        after === undefined ? [] : [after],
+        { idempotent: true },
+      );
+      const row = page.rows[0];
+      if (!row) return lowest;
+      const bucket = Number(row.get('bucket'));
+      lowest = lowest === undefined ? bucket : Math.min(lowest, bucket);
+      after = row.get('t');
+    }
   }
 
   async closedInBucket(bucket: number): Promise<(IndexedWindow & { closedAt: number })[]> {

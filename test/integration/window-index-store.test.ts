@@ -68,3 +68,46 @@ describe.each([
     expect(left).toEqual(['k3', 'k4', 'k5', 'k6', 'k9']);
   });
 });
+
+describe('the lowest bucket of an index (where a first closer run or sync pass starts)', () => {
+  const own = definePipeline({
+    name: 'it_index_lowest',
+    source: { stream: 's' },
+    key: 'user',
+    time: 'ts',
+    windows: [tumbling('1m')],
+    aggregates: { n: count() },
+  });
+
+  it('is found without SELECT DISTINCT, which Amazon Keyspaces does not have', async () => {
+    // Prepare: entries in buckets far apart, in an order unlike their tokens' order; every
+    // statement the index runs is recorded.
+    await applySchema(schemaConnection(client), config.cassandra, pipelineTables(own));
+    const session = new CassandraSession(client, config.cassandra.keyspace);
+    const statements: string[] = [];
+    const recording = new Proxy(session, {
+      get(target, name) {
+        const value = Reflect.get(target, name, target);
+        if (name !== 'execute') return typeof value === 'function' ? value.bind(target) : value;
+        return (cql: string, ...rest: unknown[]) => {
+          statements.push(cql);
+          return (value as (...args: unknown[]) => unknown).call(target, cql, ...rest);
+        };
+      },
+    });
+    const index = new CqlWindowIndex(recording, own);
+    for (const bucket of [512_007, 512_001, 513_900, 512_042]) {
+      await index.addOpen(entries(bucket).slice(0, 2));
+    }
+
+    // Act
+    const lowest = await index.lowestOpenBucket();
+    const lowestClosed = await index.lowestClosedBucket();
+
+    // Assess
+    expect(lowest).toBe(512_001);
+    expect(lowestClosed).toBeUndefined();
+    expect(statements.filter((cql) => cql.includes('token(bucket)')).length).toBeGreaterThan(4);
+    expect(statements.some((cql) => /DISTINCT/i.test(cql))).toBe(false);
+  });
+});
