@@ -23,22 +23,18 @@ export class ShardCheckpoints {
   }
 
   async read(consumer: string, stream: string): Promise<Map<string, ShardCheckpoint>> {
-    const result = await this.#session.execute(
-      `SELECT shard_id, sequence_number, records, version FROM ${this.#table} WHERE consumer = ? AND stream = ?`,
-      [consumer, stream],
-      { idempotent: true },
-    );
-    return new Map(
-      result.rows.map((row) => [
-        String(row.get('shard_id')),
-        {
-          shardId: String(row.get('shard_id')),
-          sequenceNumber: BigInt(row.get('sequence_number')),
-          records: BigInt(row.get('records') ?? 0),
-          version: BigInt(row.get('version')),
-        },
-      ]),
-    );
+    const cql = `SELECT shard_id, sequence_number, records, version FROM ${this.#table} WHERE consumer = ? AND stream = ?`;
+    const checkpoints = new Map<string, ShardCheckpoint>();
+    for await (const row of this.#session.rows(cql, [consumer, stream], { idempotent: true })) {
+      const shardId = String(row.get('shard_id'));
+      checkpoints.set(shardId, {
+        shardId,
+        sequenceNumber: BigInt(row.get('sequence_number')),
+        records: BigInt(row.get('records') ?? 0),
+        version: BigInt(row.get('version')),
+      });
+    }
+    return checkpoints;
   }
 
   /**

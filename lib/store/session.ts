@@ -110,6 +110,27 @@ export class CassandraSession {
   }
 
   /**
+   * Every row a query returns, page after page. A single page is not the answer: a store may
+   * cut pages short (Amazon Keyspaces at 1 MB) and even return empty ones with more to come.
+   */
+  async *rows(
+    cql: string,
+    params: Params = [],
+    options: Omit<ExecuteOptions, 'pageState'> = {},
+  ): AsyncGenerator<cassandra.types.Row> {
+    let pageState: string | undefined;
+    do {
+      const page = await this.execute(cql, params, {
+        fetchSize: 1000,
+        ...options,
+        ...(pageState ? { pageState } : {}),
+      });
+      yield* page.rows;
+      pageState = page.pageState ?? undefined;
+    } while (pageState);
+  }
+
+  /**
    * An unlogged batch: one request for statements on one partition (index rows of one hour), or
    * a conditional batch when the statements carry IF clauses. Retried like `execute`.
    */

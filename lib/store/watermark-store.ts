@@ -57,17 +57,10 @@ export class CqlWatermarks implements WatermarkStore {
 
   async readShards(): Promise<ShardWatermark[]> {
     const shards: ShardWatermark[] = [];
-    // Every page: a store may cut pages short (Keyspaces at 1 MB) and even return empty ones.
-    let pageState: string | undefined;
-    do {
-      const page = await this.#session.execute(
-        `SELECT ${SHARD_COLUMNS} FROM ${this.#table} WHERE scope = ?`,
-        [SHARDS],
-        { idempotent: true, fetchSize: 1000, ...(pageState ? { pageState } : {}) },
-      );
-      for (const row of page.rows) shards.push(shardOf(row));
-      pageState = page.pageState ?? undefined;
-    } while (pageState);
+    const cql = `SELECT ${SHARD_COLUMNS} FROM ${this.#table} WHERE scope = ?`;
+    for await (const row of this.#session.rows(cql, [SHARDS], { idempotent: true })) {
+      shards.push(shardOf(row));
+    }
     return shards;
   }
 

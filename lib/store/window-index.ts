@@ -165,19 +165,23 @@ export class CqlWindowIndex implements WindowIndex {
     let lowest: number | undefined;
     let after: unknown;
     for (;;) {
-      const page = await this.#session.execute(
+      const row = await this.#firstRow(
         after === undefined
           ? `SELECT bucket, token(bucket) AS t FROM ${table} LIMIT 1`
           : `SELECT bucket, token(bucket) AS t FROM ${table} WHERE token(bucket) > ? LIMIT 1`,
         after === undefined ? [] : [after],
-        { idempotent: true },
       );
-      const row = page.rows[0];
       if (!row) return lowest;
       const bucket = Number(row.get('bucket'));
       lowest = lowest === undefined ? bucket : Math.min(lowest, bucket);
       after = row.get('t');
     }
+  }
+
+  /** The first row of a query, past any empty pages a store returns before it. */
+  async #firstRow(cql: string, params: unknown[]) {
+    for await (const row of this.#session.rows(cql, params, { idempotent: true })) return row;
+    return undefined;
   }
 
   async closedInBucket(bucket: number): Promise<(IndexedWindow & { closedAt: number })[]> {

@@ -103,12 +103,19 @@ export class CqlWindowRows implements WindowRowStore {
   }
 
   async readMany(partition: PartitionId, starts: readonly number[]): Promise<StoredWindowRow[]> {
-    const result = await this.#session.execute(
-      this.#cql.selectMany,
-      [partition.key, partition.window, BigInt(partition.bucket), starts.map((s) => new Date(s))],
-      { idempotent: true },
-    );
-    return result.rows.map((row) => fromRow(row, this.#columns));
+    const params = [
+      partition.key,
+      partition.window,
+      BigInt(partition.bucket),
+      starts.map((s) => new Date(s)),
+    ];
+    const rows: StoredWindowRow[] = [];
+    for await (const row of this.#session.rows(this.#cql.selectMany, params, {
+      idempotent: true,
+    })) {
+      rows.push(fromRow(row, this.#columns));
+    }
+    return rows;
   }
 
   readRange(partition: PartitionId, from: number, to: number): Promise<StoredWindowRow[]> {

@@ -89,25 +89,22 @@ export class CqlSyncCheckpoints implements SyncCheckpoints {
   }
 
   async loadRanges(job: string, passId: string): Promise<RangeState[]> {
-    const result = await this.#session.execute(
-      `SELECT range_id, pass_id, range_start, range_end, page_state, pages, rows, done FROM ${this.#ranges} WHERE job = ?`,
-      [job],
-      { idempotent: true },
-    );
-    return result.rows
-      .filter((row) => row.get('pass_id') === passId)
-      .map((row) => {
-        const state = row.get('page_state') as Buffer | null;
-        return {
-          id: Number(row.get('range_id')),
-          start: BigInt(row.get('range_start')),
-          end: BigInt(row.get('range_end')),
-          pageState: state ? state.toString('hex') : undefined,
-          pages: Number(row.get('pages')),
-          rows: Number(row.get('rows')),
-          done: Boolean(row.get('done')),
-        };
+    const ranges: RangeState[] = [];
+    const cql = `SELECT range_id, pass_id, range_start, range_end, page_state, pages, rows, done FROM ${this.#ranges} WHERE job = ?`;
+    for await (const row of this.#session.rows(cql, [job], { idempotent: true })) {
+      if (row.get('pass_id') !== passId) continue;
+      const state = row.get('page_state') as Buffer | null;
+      ranges.push({
+        id: Number(row.get('range_id')),
+        start: BigInt(row.get('range_start')),
+        end: BigInt(row.get('range_end')),
+        pageState: state ? state.toString('hex') : undefined,
+        pages: Number(row.get('pages')),
+        rows: Number(row.get('rows')),
+        done: Boolean(row.get('done')),
       });
+    }
+    return ranges;
   }
 
   async saveRange(job: string, passId: string, range: RangeState): Promise<void> {

@@ -5,7 +5,7 @@ import { createCassandraClient } from '#lib/store/client';
 import { pipelineTables } from '#lib/store/pipeline-tables';
 import { applySchema } from '#lib/store/schema/apply';
 import { schemaConnection } from '#lib/store/schema/connection';
-import { CassandraSession } from '#lib/store/session';
+import { CassandraSession, type CqlClient } from '#lib/store/session';
 import { CqlWindowIndex, INDEX_BUCKET_MS, type IndexedWindow } from '#lib/store/window-index';
 import { tumbling } from '#lib/windows/index';
 import { integrationConfig } from '../helpers/integration-config.ts';
@@ -83,19 +83,19 @@ describe('the lowest bucket of an index (where a first closer run or sync pass s
     // Prepare: entries in buckets far apart, in an order unlike their tokens' order; every
     // statement the index runs is recorded.
     await applySchema(schemaConnection(client), config.cassandra, pipelineTables(own));
-    const session = new CassandraSession(client, config.cassandra.keyspace);
     const statements: string[] = [];
-    const recording = new Proxy(session, {
-      get(target, name) {
-        const value = Reflect.get(target, name, target);
-        if (name !== 'execute') return typeof value === 'function' ? value.bind(target) : value;
-        return (cql: string, ...rest: unknown[]) => {
-          statements.push(cql);
-          return (value as (...args: unknown[]) => unknown).call(target, cql, ...rest);
-        };
-      },
-    });
-    const index = new CqlWindowIndex(recording, own);
+    const recording: CqlClient = {
+      execute: ((cql: string, ...rest: unknown[]) => {
+        statements.push(cql);
+        return (client.execute as (...args: unknown[]) => unknown)(cql, ...rest);
+      }) as CqlClient['execute'],
+      batch: client.batch.bind(client),
+      shutdown: client.shutdown.bind(client),
+    };
+    const index = new CqlWindowIndex(
+      new CassandraSession(recording, config.cassandra.keyspace),
+      own,
+    );
     for (const bucket of [512_007, 512_001, 513_900, 512_042]) {
       await index.addOpen(entries(bucket).slice(0, 2));
     }
