@@ -4,6 +4,26 @@ import { nodeVersionProblem } from './bin/node-version.js';
 const problem = nodeVersionProblem();
 if (problem) throw new Error(problem);
 
+/** The integration tests against the real local stack, on the store flavor `env` names. */
+function integration(name: string, env: Record<string, string>, groupOrder = 0) {
+  return {
+    test: {
+      name,
+      // The handler's EMF metrics would flood the output; the tests read the figures directly.
+      env: { POWERTOOLS_METRICS_DISABLED: 'true', ...env },
+      include: ['test/integration/**/*.test.ts'],
+      environment: 'node',
+      // Starts (or finds) the real local stack once for the whole run.
+      globalSetup: ['test/integration/global-setup.ts'],
+      // One Cassandra on two cores: files run one after another.
+      fileParallelism: false,
+      sequence: { groupOrder },
+      testTimeout: 120_000,
+      hookTimeout: 600_000,
+    },
+  };
+}
+
 export default defineConfig({
   test: {
     projects: [
@@ -25,21 +45,10 @@ export default defineConfig({
           testTimeout: 60_000,
         },
       },
-      {
-        test: {
-          name: 'integration',
-          // The handler's EMF metrics would flood the output; the tests read the figures directly.
-          env: { POWERTOOLS_METRICS_DISABLED: 'true' },
-          include: ['test/integration/**/*.test.ts'],
-          environment: 'node',
-          // Starts (or finds) the real local stack once for the whole run.
-          globalSetup: ['test/integration/global-setup.ts'],
-          // One Cassandra on two cores: files run one after another.
-          fileParallelism: false,
-          testTimeout: 120_000,
-          hookTimeout: 600_000,
-        },
-      },
+      integration('integration', {}),
+      // The same tests on a node that behaves as Amazon Keyspaces (docs/keyspaces-mode.md),
+      // after the others: one Cassandra at work at a time on two cores.
+      integration('integration-keyspaces', { CASSFLOW_STORE_FLAVOR: 'keyspaces' }, 1),
     ],
   },
 });

@@ -4,7 +4,7 @@ import { createCassandraClient } from '#lib/store/client';
 import { applySchema } from '#lib/store/schema/apply';
 import { schemaConnection } from '#lib/store/schema/connection';
 import type { TableSpec } from '#lib/store/schema/table-spec';
-import { CassandraSession } from '#lib/store/session';
+import { CassandraSession, sessionOptions } from '#lib/store/session';
 
 /** The bench's own keyspace (CASSFLOW_BENCH_KEYSPACE overrides it), apart from app and tests. */
 export const BENCH_KEYSPACE = 'cassflow_bench';
@@ -57,7 +57,7 @@ export async function openBenchStore(env = process.env): Promise<BenchStore> {
   return {
     config,
     client,
-    session: new CassandraSession(client, keyspace),
+    session: new CassandraSession(client, keyspace, sessionOptions(config.cassandra)),
     async createTables(tables) {
       await applySchema(schema, config.cassandra, tables);
     },

@@ -24,7 +24,7 @@ import { cassandraPaths, startLocalCassandra, stopLocalCassandra } from '#lib/lo
 import { startKinesisEmulator, stopKinesisEmulator } from '#lib/local/kinesis/emulator';
 import { startRuntime } from '#lib/local/runtime/runtime';
 import { createCassandraClient } from '#lib/store/client';
-import { CassandraSession } from '#lib/store/session';
+import { CassandraSession, sessionOptions } from '#lib/store/session';
 import { soakPipeline, startSoakLoad } from './load.ts';
 import { printSample, soakVerdict } from './report.ts';
 import { endedShards, startResharding } from './reshard.ts';
@@ -63,16 +63,24 @@ const pipeline = soakPipeline();
 log(`starting a Cassandra and a kinesis-mock of the soak's own (${config.local.cacheDir})`);
 // Every soak starts from an empty store: dropping the last run's keyspace instead raced the
 // runtime's schema apply (its tables were seen as present while the drop was still settling).
-await stopLocalCassandra(config.local.cacheDir);
-rmSync(cassandraPaths(config.local.cacheDir).data, { recursive: true, force: true });
+await stopLocalCassandra(config.local.cacheDir, config.local.cassandra.dir);
+rmSync(cassandraPaths(config.local.cacheDir, config.local.cassandra.dir).data, {
+  recursive: true,
+  force: true,
+});
 await Promise.all([
   startLocalCassandra(config, process.env, log),
   startKinesisEmulator(config, process.env, log),
 ]);
-const cassandraLog = cassandraPaths(config.local.cacheDir).process.logFile;
+const cassandraLog = cassandraPaths(config.local.cacheDir, config.local.cassandra.dir).process
+  .logFile;
 const kinesis = createKinesisClient(config.kinesis);
 const client = createCassandraClient(config.cassandra);
-const session = new CassandraSession(client, config.cassandra.keyspace);
+const session = new CassandraSession(
+  client,
+  config.cassandra.keyspace,
+  sessionOptions(config.cassandra),
+);
 const samples: SoakSample[] = [];
 try {
   await deleteStream(kinesis, pipeline.stream);
@@ -130,7 +138,7 @@ try {
   await session.shutdown().catch(() => {});
   kinesis.destroy();
   await Promise.all([
-    stopLocalCassandra(config.local.cacheDir),
+    stopLocalCassandra(config.local.cacheDir, config.local.cassandra.dir),
     stopKinesisEmulator(config.local.cacheDir),
   ]);
 }

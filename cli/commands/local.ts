@@ -41,7 +41,11 @@ export function localCommand(out: Output): Command {
         await localDown(config);
         const { cacheDir } = config.local;
         const pg = postgresPaths(cacheDir);
-        for (const dir of [cassandraPaths(cacheDir).data, s3Paths(cacheDir).data, pg.data]) {
+        for (const dir of [
+          cassandraPaths(cacheDir, config.local.cassandra.dir).data,
+          s3Paths(cacheDir).data,
+          pg.data,
+        ]) {
           rmSync(dir, { recursive: true, force: true });
         }
         rmSync(pg.initialisedMarker, { force: true });

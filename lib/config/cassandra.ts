@@ -13,8 +13,17 @@ import { ConfigError } from './errors.ts';
 export const STORE_KINDS = ['cassandra', 'keyspaces'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
 
+/**
+ * What a self-managed Cassandra behaves as: itself, or Amazon Keyspaces (the local stack's
+ * Keyspaces-faithful mode: RandomPartitioner tokens, Keyspaces' partitioner name, its statement
+ * rules, capacity and page cuts, and the session options cassflow uses on Keyspaces).
+ */
+export const STORE_FLAVORS = ['cassandra', 'keyspaces'] as const;
+export type StoreFlavor = (typeof STORE_FLAVORS)[number];
+
 export type SelfManagedCassandraConfig = {
   kind: 'cassandra';
+  flavor: StoreFlavor;
   /** Hosts, each optionally `host:port`; entries without a port use `port`. */
   contactPoints: string[];
   port: number;
@@ -74,10 +83,13 @@ export function resolveCassandra(
     throw new ConfigError(missing, 'must be set together with the other of username/password');
   }
   const tlsOn = readBoolean(env, 'CASSANDRA_TLS', caFile !== undefined);
+  const flavor = readChoice(env, 'CASSFLOW_STORE_FLAVOR', STORE_FLAVORS, 'cassandra');
   return {
     kind,
+    flavor,
     contactPoints: listed ?? [LOCAL_DEFAULTS.cassandraHost],
-    port: readPort(env, 'CASSANDRA_PORT', LOCAL_DEFAULTS.cassandraPort),
+    // The Keyspaces-faithful node is a node of its own (other tokens), so both can run.
+    port: readPort(env, 'CASSANDRA_PORT', LOCAL_DEFAULTS.nodes[flavor].nativePort),
     localDataCenter: readString(env, 'CASSANDRA_LOCAL_DC') ?? LOCAL_DEFAULTS.dataCenter,
     keyspace,
     replicationFactor: readPositiveInt(env, 'CASSANDRA_REPLICATION_FACTOR', 1),

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { type CassandraConfig, resolveCassandra } from './cassandra.ts';
+import { type CassandraConfig, resolveCassandra, type StoreFlavor } from './cassandra.ts';
 import { LOCAL_DEFAULTS } from './defaults.ts';
 import {
   type Env,
@@ -24,7 +24,9 @@ export {
   type CassandraConfig,
   type KeyspacesConfig,
   type SelfManagedCassandraConfig,
+  STORE_FLAVORS,
   STORE_KINDS,
+  type StoreFlavor,
   type StoreKind,
 } from './cassandra.ts';
 export { LOCAL_DEFAULTS } from './defaults.ts';
@@ -47,6 +49,10 @@ export type LocalStackConfig = LocalTargetsConfig & {
   cassandra: {
     /** True when the contact points are this machine, so `cassflow local up` runs the node. */
     managed: boolean;
+    /** Which node: plain Cassandra, or the Keyspaces-faithful one (RandomPartitioner). */
+    flavor: StoreFlavor;
+    /** The node's directory under the cache (config, data, logs). */
+    dir: string;
     host: string;
     nativePort: number;
     storagePort: number;
@@ -129,15 +135,19 @@ function resolveLocal(env: Env, cassandra: CassandraConfig, kinesis: KinesisConf
   const firstPoint = cassandra.contactPoints[0] ?? LOCAL_DEFAULTS.cassandraHost;
   const [host = firstPoint, explicitPort] = splitHostPort(firstPoint);
   const kinesisUrl = kinesis.endpoint ? new URL(kinesis.endpoint) : undefined;
+  const flavor = cassandra.kind === 'cassandra' ? cassandra.flavor : 'cassandra';
+  const node = LOCAL_DEFAULTS.nodes[flavor];
   return {
     cacheDir: readString(env, 'CASSFLOW_CACHE_DIR') ?? `${PROJECT_ROOT}.cache`,
     cassandra: {
       managed:
         cassandra.kind === 'cassandra' &&
         cassandra.contactPoints.every((p) => isLoopback(splitHostPort(p)[0])),
+      flavor,
+      dir: node.dir,
       host: host === 'localhost' ? LOCAL_DEFAULTS.cassandraHost : host,
       nativePort: explicitPort ?? cassandra.port,
-      storagePort: readPort(env, 'CASSFLOW_CASSANDRA_STORAGE_PORT', LOCAL_DEFAULTS.storagePort),
+      storagePort: readPort(env, 'CASSFLOW_CASSANDRA_STORAGE_PORT', node.storagePort),
       heap: readHeap(env),
       startTimeoutSeconds: readSeconds(
         env,

@@ -50,7 +50,7 @@ function runners(
       managed: local.cassandra.managed,
       external: config.cassandra.contactPoints.join(','),
       start: () => startLocalCassandra(config, env, report),
-      stop: () => stopLocalCassandra(local.cacheDir),
+      stop: () => stopLocalCassandra(local.cacheDir, local.cassandra.dir),
       status: () => localCassandraStatus(config),
     },
     kinesis: {

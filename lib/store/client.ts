@@ -8,6 +8,8 @@ import type {
   SelfManagedCassandraConfig,
 } from '../config/config.ts';
 import { ConfigError } from '../config/errors.ts';
+import { CapacityMeter } from './keyspaces-mode/capacity.ts';
+import { KeyspacesModeClient } from './keyspaces-mode/keyspaces-mode-client.ts';
 import { KeyspacesRetryPolicy } from './keyspaces-retry-policy.ts';
 import { keyspacesTrustedRoots } from './keyspaces-trust.ts';
 import { SigV4AuthProvider } from './sigv4/auth-provider.ts';
@@ -90,12 +92,29 @@ function keyspacesOptions(
   };
 }
 
-/** A new driver client for the configured profile (not yet connected). */
+/**
+ * Pages the Keyspaces-faithful mode cuts short, and later pages it returns empty (with a paging
+ * state), as Keyspaces may at 1 MB or on filtered reads: often enough that every paged read in
+ * a test run meets both.
+ */
+const PAGE_CUTS = { short: 0.2, empty: 0.1 };
+
+/**
+ * A new driver client for the configured profile (not yet connected). A self-managed node of
+ * the Keyspaces flavor gets a client that behaves as Amazon Keyspaces (keyspaces-mode/).
+ */
 export function createCassandraClient(
   config: CassandraConfig,
   overrides: ClientOverrides = {},
 ): cassandra.Client {
-  return new cassandra.Client(cassandraClientOptions(config, overrides));
+  const options = cassandraClientOptions(config, overrides);
+  if (config.kind === 'cassandra' && config.flavor === 'keyspaces') {
+    return new KeyspacesModeClient(
+      { ...options, policies: { retry: new KeyspacesRetryPolicy() } },
+      { meter: new CapacityMeter(), pageCuts: PAGE_CUTS },
+    );
+  }
+  return new cassandra.Client(options);
 }
 
 /** The PEM roots CASSANDRA_TLS_CA_FILE names, or an error that says which file and what to do. */

@@ -34,9 +34,9 @@ export type SessionOptions = {
   serialReads?: boolean;
 };
 
-/** What a session may do on the configured store. */
+/** What a session may do on the configured store (Keyspaces, or a node that behaves as it). */
 export function sessionOptions(config: CassandraConfig): SessionOptions {
-  const cassandra = config.kind !== 'keyspaces';
+  const cassandra = config.kind === 'cassandra' && config.flavor === 'cassandra';
   return { conditionalBatches: cassandra, rangeDeletes: cassandra, serialReads: cassandra };
 }
 

@@ -8,7 +8,7 @@ import { createCassandraClient } from '#lib/store/client';
 import { applySchema } from '#lib/store/schema/apply';
 import { schemaConnection } from '#lib/store/schema/connection';
 import { CORE_TABLES } from '#lib/store/schema/core-tables';
-import { CassandraSession } from '#lib/store/session';
+import { CassandraSession, sessionOptions } from '#lib/store/session';
 import { integrationConfig } from './integration-config.ts';
 
 /** A record as a test function saw it. */
@@ -21,7 +21,11 @@ export async function eventSourceHarness() {
   const kinesis = createKinesisClient(config.kinesis);
   const cassandra = createCassandraClient(config.cassandra);
   await applySchema(schemaConnection(cassandra), config.cassandra, CORE_TABLES);
-  const session = new CassandraSession(cassandra, config.cassandra.keyspace);
+  const session = new CassandraSession(
+    cassandra,
+    config.cassandra.keyspace,
+    sessionOptions(config.cassandra),
+  );
   const streams: string[] = [];
   return {
     kinesis,

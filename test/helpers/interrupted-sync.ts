@@ -1,7 +1,7 @@
 import { seededRandom } from '#lib/local/seeded-random';
 import type { SyncJobSpec } from '#lib/pipeline/sync-entry';
 import { createCassandraClient } from '#lib/store/client';
-import { CassandraSession } from '#lib/store/session';
+import { CassandraSession, sessionOptions } from '#lib/store/session';
 import { runSyncJob, type SyncJobResult, type TableSource } from '#lib/sync/run-sync-job';
 import type { SyncPage, SyncTarget } from '#lib/sync/target';
 import { integrationConfig } from './integration-config.ts';
@@ -40,7 +40,11 @@ export async function syncWithInterruptions(
     const fault = counts.runs <= 6 ? kinds[(counts.runs + seed) % 3] : 'none';
     const at = 1 + Math.floor(random() * 25);
     const client = createCassandraClient(config.cassandra);
-    const session = new CassandraSession(client, config.cassandra.keyspace);
+    const session = new CassandraSession(
+      client,
+      config.cassandra.keyspace,
+      sessionOptions(config.cassandra),
+    );
     const target = makeTarget();
     let pages = 0;
     const faulty: SyncTarget = {

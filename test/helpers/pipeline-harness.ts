@@ -14,7 +14,7 @@ import { pipelineTables } from '#lib/store/pipeline-tables';
 import { applySchema } from '#lib/store/schema/apply';
 import { schemaConnection } from '#lib/store/schema/connection';
 import { CORE_TABLES } from '#lib/store/schema/core-tables';
-import { CassandraSession } from '#lib/store/session';
+import { CassandraSession, sessionOptions } from '#lib/store/session';
 import { integrationConfig } from './integration-config.ts';
 import { kinesisEvent, type ShardRecord } from './kinesis-events.ts';
 import { lambdaContext } from './lambda-context.ts';
@@ -45,7 +45,11 @@ export async function pipelineHarness(
 ) {
   const config = integrationConfig();
   const client = createCassandraClient(config.cassandra);
-  const session = new CassandraSession(client, config.cassandra.keyspace);
+  const session = new CassandraSession(
+    client,
+    config.cassandra.keyspace,
+    sessionOptions(config.cassandra),
+  );
   await applySchema(schemaConnection(client), config.cassandra, [
     ...CORE_TABLES,
     ...pipelineTables(pipeline),

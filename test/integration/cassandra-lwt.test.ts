@@ -1,16 +1,19 @@
-import { types } from 'cassandra-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ShardCheckpoint, ShardCheckpoints } from '#lib/store/checkpoints';
 import { createCassandraClient } from '#lib/store/client';
 import { applySchema } from '#lib/store/schema/apply';
 import { schemaConnection } from '#lib/store/schema/connection';
 import { CORE_TABLES } from '#lib/store/schema/core-tables';
-import { CassandraSession } from '#lib/store/session';
+import { CassandraSession, sessionOptions } from '#lib/store/session';
 import { integrationConfig } from '../helpers/integration-config.ts';
 
 const config = integrationConfig();
 const client = createCassandraClient(config.cassandra);
-const session = new CassandraSession(client, config.cassandra.keyspace);
+const session = new CassandraSession(
+  client,
+  config.cassandra.keyspace,
+  sessionOptions(config.cassandra),
+);
 const probe = session.table('lwt_probe');
 
 beforeAll(async () => {
@@ -102,11 +105,10 @@ describe('lightweight transactions', () => {
     );
     if (failed.length === 0) expect(winners).toHaveLength(1);
     else expect(winners.length).toBeLessThanOrEqual(1);
-    // A serial read finishes any round still in progress before it answers.
+    // A serial read (on Cassandra) finishes any round still in progress before it answers.
     const row = (
-      await client.execute(`SELECT total, version FROM ${probe} WHERE id = ?`, ['row-c'], {
-        prepare: true,
-        consistency: types.consistencies.serial,
+      await session.execute(`SELECT total, version FROM ${probe} WHERE id = ?`, ['row-c'], {
+        settled: true,
       })
     ).first();
     if (winners[0] !== undefined) {

@@ -14,8 +14,12 @@ declare module 'vitest' {
  * what it started (a stack the developer already had running stays up).
  */
 export default async function setup(project: TestProject) {
-  const config = resolveConfig(process.env);
-  const stack = await localUp(config, process.env, (line) => console.log(`[local stack] ${line}`));
+  // The project's own settings (the Keyspaces flavor) as its test workers will see them.
+  const env = { ...process.env, ...project.config.env };
+  const config = resolveConfig(env);
+  const label =
+    config.local.cassandra.flavor === 'keyspaces' ? 'local stack, Keyspaces mode' : 'local stack';
+  const stack = await localUp(config, env, (line) => console.log(`[${label}] ${line}`));
   project.provide('keyspace', `cassflow_it_${Date.now().toString(36)}`);
   return async () => {
     const started = startedServices(stack);

@@ -35,6 +35,10 @@ async function occupy(port: number): Promise<void> {
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
 }
 
+/** The node of the run's store flavor: 9042 for Cassandra, 9043 as Keyspaces. */
+const cassandraEndpoint = `127.0.0.1:${shared.local.cassandra.nativePort}`;
+const nodeDir = shared.local.cassandra.dir;
+
 /** A cache dir of its own that reuses the jars already fetched for the shared node. */
 function isolatedCacheDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'cassflow-cache-'));
@@ -50,7 +54,7 @@ describe('local stack', () => {
     for (const name of STACK_SERVICES) expect(again[name].state).toBe('already-running');
     expect(report.filter((l) => l.startsWith('Starting') || l.includes(' ready on '))).toEqual([]);
     const status = await localStatus(shared);
-    expect(status.cassandra).toMatchObject({ state: 'running', endpoint: '127.0.0.1:9042' });
+    expect(status.cassandra).toMatchObject({ state: 'running', endpoint: cassandraEndpoint });
     expect(status.cassandra.detail).toMatch(/^Cassandra 5\.0\.\d+$/);
     for (const name of STACK_SERVICES) expect(status[name].state).toBe('running');
   });
@@ -64,7 +68,7 @@ describe('local stack', () => {
     const down = await localDown(config);
 
     // Assess
-    expect(stack.cassandra).toMatchObject({ state: 'foreign', endpoint: '127.0.0.1:9042' });
+    expect(stack.cassandra).toMatchObject({ state: 'foreign', endpoint: cassandraEndpoint });
     expect(stack.cassandra.detail).toMatch(/not started by cassflow; using it/);
     for (const name of STACK_SERVICES) expect(stack[name].state).toBe('foreign');
     expect(stack.postgres.detail).toBe('a PostgreSQL not started by cassflow; using it');
@@ -128,13 +132,13 @@ describe('local stack', () => {
     expect(error.message).toMatch(
       /did not answer CQL on 127\.0\.0\.1:\d+ within 1 s \(stopped it\)/,
     );
-    expect(error.message).toContain(join(cacheDir, 'cassandra', 'logs', 'cassandra.log'));
+    expect(error.message).toContain(join(cacheDir, nodeDir, 'logs', 'cassandra.log'));
     expect(error.fix).toMatch(/raise CASSFLOW_CASSANDRA_START_TIMEOUT \(now 1 s\)/);
     expect(error.message.split('\n')[1]).toBe(`What to do: ${error.fix}`);
     // The tail is this start's own log: it leads with the line that marks the start, however
     // much the node wrote in its second.
     expect(error.logTail.split('\n')[0]).toMatch(/^--- cassflow started Cassandra at /);
-    const proc = cassandraPaths(cacheDir).process;
+    const proc = cassandraPaths(cacheDir, nodeDir).process;
     expect(findRunningPid(proc)).toBeUndefined();
   });
 
@@ -144,7 +148,7 @@ describe('local stack', () => {
       env: process.env,
     });
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/Cassandra : running at 127\.0\.0\.1:9042 \(pid \d+\)/);
+    expect(run.stdout).toContain(`Cassandra : running at ${cassandraEndpoint} (pid `);
     expect(run.stdout).toMatch(/Kinesis {3}: running at http:\/\/127\.0\.0\.1:4568/);
     expect(run.stdout).toMatch(/S3 {8}: running at http:\/\/127\.0\.0\.1:4569/);
     expect(run.stdout).toMatch(/DynamoDB {2}: running at http:\/\/127\.0\.0\.1:8000/);

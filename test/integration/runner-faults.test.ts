@@ -80,7 +80,7 @@ describe('the local runtime under faults: killed, and Cassandra restarted, mid-s
     // Act 2: the rest arrives while Cassandra is stopped and started again.
     const shared = resolveConfig(process.env);
     const secondHalf = send(run.events.slice(2000));
-    await stopLocalCassandra(shared.local.cacheDir);
+    await stopLocalCassandra(shared.local.cacheDir, shared.local.cassandra.dir);
     await startLocalCassandra(shared, process.env, () => {});
     await secondHalf;
 

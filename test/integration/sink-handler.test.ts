@@ -10,7 +10,7 @@ import { tablesOf } from '#lib/store/pipeline-tables';
 import { applySchema } from '#lib/store/schema/apply';
 import { schemaConnection } from '#lib/store/schema/connection';
 import { CORE_TABLES } from '#lib/store/schema/core-tables';
-import { CassandraSession } from '#lib/store/session';
+import { CassandraSession, sessionOptions } from '#lib/store/session';
 import { integrationConfig } from '../helpers/integration-config.ts';
 import {
   jsonRecord,
@@ -60,7 +60,11 @@ const invoke = (records: ShardRecord[]) =>
 beforeAll(async () => {
   const config = integrationConfig();
   const client = createCassandraClient(config.cassandra);
-  session = new CassandraSession(client, config.cassandra.keyspace);
+  session = new CassandraSession(
+    client,
+    config.cassandra.keyspace,
+    sessionOptions(config.cassandra),
+  );
   await applySchema(schemaConnection(client), config.cassandra, [
     ...CORE_TABLES,
     ...tablesOf(sink),

@@ -3,7 +3,7 @@ import type { SyncJobSpec } from '#lib/pipeline/sync-entry';
 import { createCassandraClient } from '#lib/store/client';
 import { applySchema } from '#lib/store/schema/apply';
 import { schemaConnection } from '#lib/store/schema/connection';
-import { CassandraSession } from '#lib/store/session';
+import { CassandraSession, sessionOptions } from '#lib/store/session';
 import { UnsupportedTypeError } from '#lib/sync/column-type';
 import { runSyncJob, type TableSource } from '#lib/sync/run-sync-job';
 import { CqlSyncCheckpoints } from '#lib/sync/sync-checkpoints';
@@ -19,7 +19,11 @@ import { postgresRows } from '../helpers/sync-target-contents.ts';
 const config = integrationConfig();
 const suffix = Date.now().toString(36);
 const client = createCassandraClient(config.cassandra);
-const session = new CassandraSession(client, config.cassandra.keyspace);
+const session = new CassandraSession(
+  client,
+  config.cassandra.keyspace,
+  sessionOptions(config.cassandra),
+);
 const source: TableSource = { kind: 'table', name: 'bad', table: `bad_src_${suffix}` };
 const spec = (name: string, table: string): SyncJobSpec => ({
   name: `${name}-${suffix}`,

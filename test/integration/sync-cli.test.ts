@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCassandraClient } from '#lib/store/client';
-import { CassandraSession } from '#lib/store/session';
+import { CassandraSession, sessionOptions } from '#lib/store/session';
 import { createPostgresPool } from '#lib/targets/clients';
 import { main } from '../../cli/main.ts';
 import { collectOutput } from '../helpers/collect-output.ts';
@@ -12,7 +12,11 @@ import { postgresRows } from '../helpers/sync-target-contents.ts';
 const config = integrationConfig();
 const suffix = Date.now().toString(36);
 const client = createCassandraClient(config.cassandra);
-const session = new CassandraSession(client, config.cassandra.keyspace);
+const session = new CassandraSession(
+  client,
+  config.cassandra.keyspace,
+  sessionOptions(config.cassandra),
+);
 afterAll(() => client.shutdown());
 
 /** A user's pipeline file: a sink with a sync entry to PostgreSQL. */

@@ -4,7 +4,7 @@ import type { SyncJobSpec } from '#lib/pipeline/sync-entry';
 import { createCassandraClient } from '#lib/store/client';
 import { applySchema } from '#lib/store/schema/apply';
 import { schemaConnection } from '#lib/store/schema/connection';
-import { CassandraSession } from '#lib/store/session';
+import { CassandraSession, sessionOptions } from '#lib/store/session';
 import type { TableSource } from '#lib/sync/run-sync-job';
 import { SYNC_TABLES } from '#lib/sync/sync-tables';
 import { DynamoDbTarget } from '#lib/sync/targets/dynamodb-target';
@@ -58,7 +58,11 @@ function expectEveryKindOfInterruption(i: Interruptions) {
 
 beforeAll(async () => {
   await applySchema(schemaConnection(client), config.cassandra, SYNC_TABLES);
-  const session = new CassandraSession(client, config.cassandra.keyspace);
+  const session = new CassandraSession(
+    client,
+    config.cassandra.keyspace,
+    sessionOptions(config.cassandra),
+  );
   await session.execute(SOURCE_DDL(config.cassandra.keyspace, source.table));
   const started = Date.now();
   await fillSource(session, source.table, ROWS);

@@ -5,10 +5,10 @@ import { createCassandraClient } from '#lib/store/client';
 import { pipelineTables } from '#lib/store/pipeline-tables';
 import { applySchema } from '#lib/store/schema/apply';
 import { schemaConnection } from '#lib/store/schema/connection';
-import { CassandraSession, type CqlClient } from '#lib/store/session';
+import { CassandraSession, type CqlClient, sessionOptions } from '#lib/store/session';
 import { CqlWindowIndex, INDEX_BUCKET_MS, type IndexedWindow } from '#lib/store/window-index';
 import { tumbling } from '#lib/windows/index';
-import { integrationConfig } from '../helpers/integration-config.ts';
+import { inKeyspacesMode, integrationConfig } from '../helpers/integration-config.ts';
 
 const config = integrationConfig();
 const client = createCassandraClient(config.cassandra);
@@ -56,6 +56,14 @@ describe.each([
     const index = new CqlWindowIndex(session, pipeline);
     const bucket = bucketOf(rangeDeletes);
     await index.addOpen(entries(bucket));
+    if (rangeDeletes && inKeyspacesMode()) {
+      // Keyspaces has no tuple relations, so cassflow deletes entry by entry there.
+      expect(sessionOptions(config.cassandra).rangeDeletes).toBe(false);
+      await expect(index.dropClosedPage(entries(bucket).slice(0, 3))).rejects.toThrow(
+        /Multi-column relations are not supported/,
+      );
+      return;
+    }
     const first = (await pages(index, bucket, 3).next()).value as IndexedWindow[];
 
     // Act
@@ -63,9 +71,12 @@ describe.each([
     const left: string[] = [];
     for await (const page of pages(index, bucket, 100)) left.push(...page.map((w) => w.key));
 
-    // Assess
-    expect(first.map((w) => w.key)).toEqual(['k0', 'k1', 'k2']);
-    expect(left).toEqual(['k3', 'k4', 'k5', 'k6', 'k9']);
+    // Assess: a page of at most 3 (Keyspaces may cut it shorter), and exactly the rest left.
+    const all = ['k0', 'k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'k9'];
+    const dropped = first.map((w) => w.key);
+    expect(dropped.length).toBeGreaterThan(0);
+    expect(dropped).toEqual(all.slice(0, Math.min(3, dropped.length)));
+    expect(left).toEqual(all.slice(dropped.length));
   });
 });
 

@@ -8,6 +8,7 @@ describe('cassandraYaml', () => {
     nativePort: 19042,
     storagePort: 17000,
     dataDir: '/d',
+    partitioner: 'org.apache.cassandra.dht.RandomPartitioner',
     tombstoneWarn: 50,
     tombstoneFailure: 500,
   });
@@ -23,6 +24,10 @@ describe('cassandraYaml', () => {
   it('keeps every directory under the data dir', () => {
     expect(yaml).toContain('  - /d/data\n');
     for (const dir of ['commitlog', 'saved_caches', 'hints']) expect(yaml).toContain(`/d/${dir}\n`);
+  });
+
+  it('runs the partitioner it is given (the Keyspaces flavor runs RandomPartitioner)', () => {
+    expect(yaml).toContain('partitioner: org.apache.cassandra.dht.RandomPartitioner\n');
   });
 
   it('sets the tombstone thresholds it is given (the soak lowers them)', () => {

@@ -6,6 +6,8 @@ export type NodeLayout = {
   storagePort: number;
   /** Absolute directory for data, commit log, hints and saved caches. */
   dataDir: string;
+  /** The partitioner's class name. */
+  partitioner: string;
   tombstoneWarn: number;
   tombstoneFailure: number;
 };
@@ -18,7 +20,7 @@ export function cassandraYaml(node: NodeLayout): string {
   return `# Written by cassflow for the local test node; rewritten on every start.
 cluster_name: 'cassflow local'
 num_tokens: 1
-partitioner: org.apache.cassandra.dht.Murmur3Partitioner
+partitioner: ${node.partitioner}
 endpoint_snitch: SimpleSnitch
 listen_address: ${node.host}
 rpc_address: ${node.host}

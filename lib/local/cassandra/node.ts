@@ -23,12 +23,21 @@ import { probeCassandra } from './probe.ts';
 
 const NAME = 'Cassandra';
 
-/** The on-disk layout of the local node under the cache directory. */
-export function cassandraPaths(cacheDir: string) {
-  const home = join(cacheDir, 'cassandra');
+/** Keyspaces hashes keys as RandomPartitioner does (its DefaultPartitioner has the same tokens). */
+const PARTITIONERS = {
+  cassandra: 'org.apache.cassandra.dht.Murmur3Partitioner',
+  keyspaces: 'org.apache.cassandra.dht.RandomPartitioner',
+} as const;
+
+/**
+ * The on-disk layout of a local node under the cache directory: `dir` is the node's own (each
+ * store flavor has one); the jars are shared.
+ */
+export function cassandraPaths(cacheDir: string, dir = 'cassandra') {
+  const home = join(cacheDir, dir);
   return {
     home,
-    lib: join(home, 'lib'),
+    lib: join(cacheDir, 'cassandra', 'lib'),
     conf: join(home, 'conf'),
     data: join(home, 'data'),
     logs: join(home, 'logs'),
@@ -53,7 +62,7 @@ export async function startLocalCassandra(
 ): Promise<ServiceReport> {
   const node = config.local.cassandra;
   const endpoint = `${node.host}:${node.nativePort}`;
-  const paths = cassandraPaths(config.local.cacheDir);
+  const paths = cassandraPaths(config.local.cacheDir, node.dir);
   const running = findRunningPid(paths.process);
   if (running !== undefined) {
     const version = await waitForCql(config, running, paths.process, node.startTimeoutSeconds);
@@ -93,13 +102,16 @@ export async function startLocalCassandra(
   }
   writeFileSync(
     join(paths.conf, 'cassandra.yaml'),
-    cassandraYaml({ ...node, dataDir: paths.data }),
+    cassandraYaml({ ...node, dataDir: paths.data, partitioner: PARTITIONERS[node.flavor] }),
   );
   writeFileSync(join(paths.conf, 'logback.xml'), LOGBACK_XML);
   const jamm = readdirSync(paths.lib).find((f) => /^jamm-.*\.jar$/.test(f));
   if (!jamm) throw new Error(`No jamm jar in ${paths.lib}: delete that folder and start again`);
 
-  report(`Starting Cassandra ${CASSANDRA_VERSION} on ${endpoint} (log: ${paths.process.logFile})`);
+  const flavor = node.flavor === 'keyspaces' ? ' as Amazon Keyspaces' : '';
+  report(
+    `Starting Cassandra ${CASSANDRA_VERSION}${flavor} on ${endpoint} (log: ${paths.process.logFile})`,
+  );
   const started = Date.now();
   writeFileSync(paths.process.logFile, '');
   const args = cassandraJvmArgs({
@@ -163,8 +175,8 @@ function startFix(config: CassflowConfig, outcome: ReadyOutcome, tail: string): 
 }
 
 /** Stops the local node if it runs; waits for the JVM to drain and exit. */
-export async function stopLocalCassandra(cacheDir: string): Promise<ServiceStatus> {
-  const { process: proc } = cassandraPaths(cacheDir);
+export async function stopLocalCassandra(cacheDir: string, dir?: string): Promise<ServiceStatus> {
+  const { process: proc } = cassandraPaths(cacheDir, dir);
   const pid = findRunningPid(proc);
   if (pid === undefined) return { state: 'stopped' };
   const how = await stopProcess(pid, 60_000);
@@ -177,7 +189,9 @@ export async function stopLocalCassandra(cacheDir: string): Promise<ServiceStatu
 export async function localCassandraStatus(config: CassflowConfig): Promise<ServiceStatus> {
   const { host, nativePort } = config.local.cassandra;
   const endpoint = `${host}:${nativePort}`;
-  const pid = findRunningPid(cassandraPaths(config.local.cacheDir).process);
+  const pid = findRunningPid(
+    cassandraPaths(config.local.cacheDir, config.local.cassandra.dir).process,
+  );
   const version = await probeCassandra(host, nativePort, config.cassandra.localDataCenter);
   if (pid === undefined) {
     return version
