@@ -4,14 +4,25 @@ import { nodeVersionProblem } from './bin/node-version.js';
 const problem = nodeVersionProblem();
 if (problem) throw new Error(problem);
 
+/** Integration tests that never touch the state store: the same in either store flavor. */
+const STORELESS = [
+  'kinesis',
+  'send',
+  'target-servers',
+  'target-servers-lifecycle',
+  'private-checkout',
+];
+
 /** The integration tests against the real local stack, on the store flavor `env` names. */
 function integration(name: string, env: Record<string, string>, groupOrder = 0) {
+  const flavored = Object.keys(env).length > 0;
   return {
     test: {
       name,
       // The handler's EMF metrics would flood the output; the tests read the figures directly.
       env: { POWERTOOLS_METRICS_DISABLED: 'true', ...env },
       include: ['test/integration/**/*.test.ts'],
+      exclude: flavored ? STORELESS.map((file) => `test/integration/${file}.test.ts`) : [],
       environment: 'node',
       // Starts (or finds) the real local stack once for the whole run.
       globalSetup: ['test/integration/global-setup.ts'],

@@ -3,7 +3,7 @@ import { pipelineWatermark } from '#lib/engine/watermark';
 import type { Pipeline } from '#lib/pipeline/spec';
 import type { CassandraSession } from '#lib/store/session';
 import { CqlWatermarks } from '#lib/store/watermark-store';
-import { INDEX_BUCKET_MS, indexBucketOf } from '#lib/store/window-index';
+import { INDEX_BUCKET_MS, INDEX_SLOTS, indexBucketOf } from '#lib/store/window-index';
 import { type ReadCost, tracedRead } from './trace-reads.ts';
 
 /** One minute of the soak, as measured at its end. */
@@ -55,18 +55,25 @@ export async function sampleStore(
     `SELECT * FROM ${watermarks} WHERE scope = ? AND shard_id = ?`,
     ['closer', 'cursor'],
   );
-  // The closer's read of the open index: from `done` in its hour bucket, up to the watermark.
+  // The closer's reads of the open index: from `done` in its hour bucket, up to the watermark,
+  // in each of the hour's partitions (one query here, as the trace sums them).
+  const slots = Array.from({ length: INDEX_SLOTS }, (_, slot) => slot);
   const indexRead = await tracedRead(
     client,
-    `SELECT close_at, key FROM ${open} WHERE bucket = ? AND close_at >= ? AND close_at <= ?`,
-    [BigInt(indexBucketOf(from)), new Date(from), new Date(Math.max(from, watermark))],
+    `SELECT close_at, key FROM ${open} WHERE bucket = ? AND slot IN ? AND close_at >= ? AND close_at <= ?`,
+    [BigInt(indexBucketOf(from)), slots, new Date(from), new Date(Math.max(from, watermark))],
   );
   let dueButOpen = 0;
   if (Number.isFinite(watermark)) {
     for (let bucket = indexBucketOf(from); bucket <= indexBucketOf(watermark); bucket++) {
       const due = await session.execute(
-        `SELECT COUNT(*) AS n FROM ${open} WHERE bucket = ? AND close_at >= ? AND close_at <= ?`,
-        [BigInt(bucket), new Date(Math.max(from, bucket * INDEX_BUCKET_MS)), new Date(watermark)],
+        `SELECT COUNT(*) AS n FROM ${open} WHERE bucket = ? AND slot IN ? AND close_at >= ? AND close_at <= ?`,
+        [
+          BigInt(bucket),
+          slots,
+          new Date(Math.max(from, bucket * INDEX_BUCKET_MS)),
+          new Date(watermark),
+        ],
       );
       dueButOpen += Number(due.first()?.get('n') ?? 0);
     }

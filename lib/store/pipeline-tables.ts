@@ -7,7 +7,7 @@ import { sinkTableSpec } from './sink-table.ts';
  * The tables of one aggregation pipeline. Window rows carry a plain typed column per aggregate
  * (readable with CQL) beside the serialized accumulator, the compare-and-set version and the
  * per-shard fences. Partitions are bounded: window rows by a bucket of their start, index rows
- * by the hour of their close time, late events by day and shard.
+ * by the hour of their close time and a slot of the key, late events by day and shard.
  */
 export function pipelineTables(pipeline: Pipeline): TableSpec[] {
   const { tables } = pipeline;
@@ -18,7 +18,11 @@ export function pipelineTables(pipeline: Pipeline): TableSpec[] {
     type: a.aggregate.resultType,
   }));
   const indexRow = {
-    partitionKey: [{ name: 'bucket', type: 'bigint' }],
+    // An hour of close time, spread over INDEX_SLOTS partitions by key (index-partitions.ts).
+    partitionKey: [
+      { name: 'bucket', type: 'bigint' },
+      { name: 'slot', type: 'int' },
+    ],
     clusteringKey: [
       { name: 'close_at', type: 'timestamp', order: 'ASC' },
       { name: 'key', type: 'text', order: 'ASC' },

@@ -1,7 +1,7 @@
 import { finalRowBucket } from '../engine/row-ref.ts';
 import type { Pipeline } from '../pipeline/spec.ts';
 import type { CassandraSession } from '../store/session.ts';
-import { INDEX_BUCKET_MS, indexBucketOf } from '../store/window-index.ts';
+import { INDEX_BUCKET_MS, INDEX_SLOTS, indexBucketOf } from '../store/window-index.ts';
 import type { PageRead, ReadPage } from './range-reader.ts';
 import { syncValueOf } from './sync-value.ts';
 import type { SyncRow, SyncSchema } from './target.ts';
@@ -9,19 +9,25 @@ import type { TokenRange } from './token-ranges.ts';
 
 /**
  * The close-time slices of a closed-windows pass: (from, through] cut at the hour buckets of the
- * closed-windows index, one range per bucket. `from` is where the last pass reached; `through`
- * is how far the closer has closed every due window (its cursor), so nothing that closes later
- * can land behind the pass.
+ * closed-windows index, one range per partition of a bucket (INDEX_SLOTS of them, in slot order,
+ * so a range's slot is its id modulo INDEX_SLOTS: the id is what a checkpoint keeps). `from` is
+ * where the last pass reached; `through` is how far the closer has closed every due window (its
+ * cursor), so nothing that closes later can land behind the pass.
  */
 export function planClosedSlices(from: number, through: number): TokenRange[] {
   const ranges: TokenRange[] = [];
   if (through <= from) return ranges;
   for (let b = indexBucketOf(from + 1); b <= indexBucketOf(through); b++) {
-    const start = Math.max(from, b * INDEX_BUCKET_MS - 1);
-    const end = Math.min(through, (b + 1) * INDEX_BUCKET_MS - 1);
-    ranges.push({ id: ranges.length, start: BigInt(start), end: BigInt(end) });
+    const start = BigInt(Math.max(from, b * INDEX_BUCKET_MS - 1));
+    const end = BigInt(Math.min(through, (b + 1) * INDEX_BUCKET_MS - 1));
+    for (let slot = 0; slot < INDEX_SLOTS; slot++) ranges.push({ id: ranges.length, start, end });
   }
   return ranges;
+}
+
+/** The index partition (slot) of a slice planned by `planClosedSlices`. */
+export function closedSliceSlot(range: TokenRange): number {
+  return range.id % INDEX_SLOTS;
 }
 
 /**
@@ -45,8 +51,8 @@ export function closedWindowReader(
     const start = Number(range.start);
     const end = Number(range.end);
     const page = await session.execute(
-      `SELECT key, window, window_start FROM ${index} WHERE bucket = ? AND close_at > ? AND close_at <= ?`,
-      [BigInt(indexBucketOf(end)), new Date(start), new Date(end)],
+      `SELECT key, window, window_start FROM ${index} WHERE bucket = ? AND slot = ? AND close_at > ? AND close_at <= ?`,
+      [BigInt(indexBucketOf(end)), closedSliceSlot(range), new Date(start), new Date(end)],
       { idempotent: true, fetchSize, ...(pageState ? { pageState } : {}) },
     );
     const rows = await Promise.all(

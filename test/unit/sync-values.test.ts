@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { count } from '#lib/aggregates/index';
 import { definePipeline, defineSink, PipelineSpecError } from '#lib/index';
-import { planClosedSlices } from '#lib/sync/closed-windows';
+import { INDEX_SLOTS } from '#lib/store/window-index';
+import { closedSliceSlot, planClosedSlices } from '#lib/sync/closed-windows';
 import { parseColumnType, UnsupportedTypeError } from '#lib/sync/column-type';
 import { decimalText, toSyncValue } from '#lib/sync/sync-value';
 import type { SyncSchema } from '#lib/sync/target';
@@ -120,13 +121,18 @@ describe('values on their way to targets', () => {
 
 describe('closed-windows slices', () => {
   const H = 3_600_000;
-  it('cut (from, through] at the index hour buckets, covering it exactly', () => {
+  it('cut (from, through] at the index hour buckets, covering it exactly, once per partition', () => {
     const slices = planClosedSlices(H / 2, 2 * H + 10);
-    expect(slices.map((s) => [Number(s.start), Number(s.end)])).toEqual([
+    const hours = [
       [H / 2, H - 1],
       [H - 1, 2 * H - 1],
       [2 * H - 1, 2 * H + 10],
-    ]);
+    ];
+    const slots = Array.from({ length: INDEX_SLOTS }, (_, slot) => slot);
+    expect(slices.map((s) => [Number(s.start), Number(s.end), closedSliceSlot(s)])).toEqual(
+      hours.flatMap((hour) => slots.map((slot) => [...hour, slot])),
+    );
+    expect(slices.map((s) => s.id)).toEqual(slices.map((_, i) => i));
     expect(planClosedSlices(5, 5)).toEqual([]);
   });
 });

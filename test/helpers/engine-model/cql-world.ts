@@ -6,7 +6,7 @@ import type { Pipeline } from '#lib/pipeline/spec';
 import { utcDay } from '#lib/store/dead-letters';
 import { DEAD_LETTERS } from '#lib/store/schema/core-tables';
 import type { CassandraSession } from '#lib/store/session';
-import { INDEX_BUCKET_MS, type IndexedWindow } from '#lib/store/window-index';
+import { INDEX_BUCKET_MS, INDEX_SLOTS, type IndexedWindow } from '#lib/store/window-index';
 import { fromRow, isUnwritten, windowRowCql } from '#lib/store/window-row-cql';
 import { type CallFault, FaultPlan, Killed, StoreTimeout } from './fault-plan.ts';
 import type { Caller } from './model-store.ts';
@@ -152,13 +152,14 @@ async function snapshot(
   const open: IndexedWindow[] = [];
   const firstHour = Math.floor((span[0] as number) / INDEX_BUCKET_MS);
   const lastHour = Math.floor(((span[1] as number) + 120_000) / INDEX_BUCKET_MS);
+  const slots = Array.from({ length: INDEX_SLOTS }, (_, slot) => slot);
   for (let hour = firstHour; hour <= lastHour; hour++) {
-    const result = await session.execute(
-      `SELECT close_at, key, window, window_start FROM ${session.table(pipeline.tables.openWindows)} WHERE bucket = ?`,
-      [BigInt(hour)],
+    const result = session.rows(
+      `SELECT close_at, key, window, window_start FROM ${session.table(pipeline.tables.openWindows)} WHERE bucket = ? AND slot IN ?`,
+      [BigInt(hour), slots],
       { fetchSize: 5000 },
     );
-    for (const r of result.rows) {
+    for await (const r of result) {
       const key = String(r.get('key'));
       if (!key.startsWith(prefix)) continue;
       open.push({
