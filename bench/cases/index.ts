@@ -3,6 +3,7 @@ import { endToEndCase } from './end-to-end.ts';
 import { handlerCase } from './handler.ts';
 import { hotKeyCase } from './hot-key.ts';
 import { inMemoryCase } from './in-memory.ts';
+import { keyspacesUnitsCase } from './keyspaces-units.ts';
 import { memoryCase } from './memory.ts';
 import { syncCase } from './sync.ts';
 
@@ -14,4 +15,5 @@ export const BENCH_CASES: readonly BenchCase[] = [
   syncCase,
   endToEndCase,
   memoryCase,
+  keyspacesUnitsCase,
 ];

@@ -84,7 +84,8 @@ export function syncCommand(out: Output): Command {
           `${result.rowsRead.toLocaleString('en-US')} rows read, ${result.rowsWritten.toLocaleString('en-US')} written, ` +
           `${result.pages} pages, ${result.rangesDone}/${result.rangesTotal} ranges, in ${seconds.toFixed(1)} s ` +
           `(${Math.round(result.rowsRead / Math.max(seconds, 0.001)).toLocaleString('en-US')} rows/s); ` +
-          `${result.resumed ? 'resumed a pass; ' : ''}${state}`,
+          `${result.resumed ? 'resumed a pass; ' : ''}` +
+          `${result.restarted ? `dropped the unfinished pass (${result.restarted}); ` : ''}${state}`,
       );
     });
 }

@@ -38,6 +38,7 @@ export function createSyncHandler(
       { schemaManaged: options.schemaManaged ?? false },
     );
     record(metrics, result);
+    if (result.restarted) logger.warn('sync pass started again', { reason: result.restarted });
     logger.info('sync run', { ...result });
     return result;
   };

@@ -88,7 +88,14 @@ function keyspacesOptions(
       region: config.region,
       credentials: overrides.credentials ?? fromNodeProviderChain(),
     }),
-    policies: { retry: new KeyspacesRetryPolicy() },
+    policies: {
+      retry: new KeyspacesRetryPolicy(),
+      // Round robin, not token-aware: Keyspaces' peers are endpoints, not replicas, and the
+      // driver would route by Murmur3 tokens where the account's partitioner is another.
+      loadBalancing: new cassandra.policies.loadBalancing.DCAwareRoundRobinPolicy(
+        config.localDataCenter,
+      ),
+    },
   };
 }
 
@@ -110,7 +117,15 @@ export function createCassandraClient(
   const options = cassandraClientOptions(config, overrides);
   if (config.kind === 'cassandra' && config.flavor === 'keyspaces') {
     return new KeyspacesModeClient(
-      { ...options, policies: { retry: new KeyspacesRetryPolicy() } },
+      {
+        ...options,
+        policies: {
+          retry: new KeyspacesRetryPolicy(),
+          loadBalancing: new cassandra.policies.loadBalancing.DCAwareRoundRobinPolicy(
+            config.localDataCenter,
+          ),
+        },
+      },
       { meter: new CapacityMeter(), pageCuts: PAGE_CUTS },
     );
   }

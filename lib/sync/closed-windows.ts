@@ -2,10 +2,14 @@ import { finalRowBucket } from '../engine/row-ref.ts';
 import type { Pipeline } from '../pipeline/spec.ts';
 import type { CassandraSession } from '../store/session.ts';
 import { INDEX_BUCKET_MS, INDEX_SLOTS, indexBucketOf } from '../store/window-index.ts';
+import { inFlightLimit } from './in-flight.ts';
 import type { PageRead, ReadPage } from './range-reader.ts';
 import { syncValueOf } from './sync-value.ts';
 import type { SyncRow, SyncSchema } from './target.ts';
 import type { TokenRange } from './token-ranges.ts';
+
+/** Final-row reads a closed-windows reader has in flight at most, over all its ranges. */
+export const ROW_READS_IN_FLIGHT = 64;
 
 /**
  * The close-time slices of a closed-windows pass: (from, through] cut at the hour buckets of the
@@ -47,6 +51,9 @@ export function closedWindowReader(
   const select =
     `SELECT ${columns.map((c) => `"${c}"`).join(', ')} FROM ${session.table(pipeline.tables.windows)} ` +
     'WHERE key = ? AND window = ? AND bucket = ? AND window_start = ?';
+  // One read per listed window, a page of them per range, several ranges at once: capped, as
+  // a Keyspaces connection takes about 3,000 requests a second.
+  const readRow = inFlightLimit(ROW_READS_IN_FLIGHT);
   return async (range, pageState): Promise<PageRead> => {
     const start = Number(range.start);
     const end = Number(range.end);
@@ -56,24 +63,26 @@ export function closedWindowReader(
       { idempotent: true, fetchSize, ...(pageState ? { pageState } : {}) },
     );
     const rows = await Promise.all(
-      page.rows.map(async (entry) => {
-        const key = String(entry.get('key'));
-        const window = String(entry.get('window'));
-        const windowStart = (entry.get('window_start') as Date).getTime();
-        const spec = specs.get(window);
-        if (!spec) return undefined; // a window since removed from the definition
-        const result = await session.execute(
-          select,
-          [key, window, BigInt(finalRowBucket(spec, windowStart)), new Date(windowStart)],
-          { idempotent: true },
-        );
-        const row = result.first();
-        // No event count: a window closed without ever being written (see markFinal).
-        if (!row || row.get('events') === null) return undefined;
-        const out: Record<string, SyncRow[string]> = {};
-        for (const c of values) out[c.name] = c.value(row.get(c.name));
-        return out as SyncRow;
-      }),
+      page.rows.map((entry) =>
+        readRow(async () => {
+          const key = String(entry.get('key'));
+          const window = String(entry.get('window'));
+          const windowStart = (entry.get('window_start') as Date).getTime();
+          const spec = specs.get(window);
+          if (!spec) return undefined; // a window since removed from the definition
+          const result = await session.execute(
+            select,
+            [key, window, BigInt(finalRowBucket(spec, windowStart)), new Date(windowStart)],
+            { idempotent: true },
+          );
+          const row = result.first();
+          // No event count: a window closed without ever being written (see markFinal).
+          if (!row || row.get('events') === null) return undefined;
+          const out: Record<string, SyncRow[string]> = {};
+          for (const c of values) out[c.name] = c.value(row.get(c.name));
+          return out as SyncRow;
+        }),
+      ),
     );
     return {
       rows: rows.filter((r): r is SyncRow => r !== undefined),

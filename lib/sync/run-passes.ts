@@ -23,6 +23,8 @@ export type SyncRunResult = SyncProgress & {
   passFinished: boolean;
   /** It stopped early to stay within the time budget; its checkpoints say where. */
   stoppedForTime: boolean;
+  /** Why the unfinished pass was dropped and a new one started, if it was. */
+  restarted?: string;
 };
 
 export type SyncRunPorts = {
@@ -36,6 +38,12 @@ export type SyncRunPorts = {
   ) => Promise<{ ranges: TokenRange[]; closedThrough?: number }>;
   readPage: ReadPage;
   target: SyncTarget;
+  /**
+   * Why an unfinished pass's ranges no longer fit the store (its partitioner changed since they
+   * were planned, as a Keyspaces account's may), so the pass must start again; undefined if
+   * they fit.
+   */
+  stale?: (ranges: readonly RangeState[]) => Promise<string | undefined>;
   now?: () => number;
 };
 
@@ -53,36 +61,9 @@ export async function runPasses(
   onProgress: (progress: SyncProgress) => void = () => undefined,
 ): Promise<SyncRunResult> {
   const now = ports.now ?? Date.now;
-  const previous = await ports.checkpoints.loadPass(job.name);
-  // A pass left unfinished goes on, unless it was of the other mode (`--mode` switched it).
-  const resumed =
-    previous !== undefined && previous.finishedAt === undefined && previous.mode === job.mode;
-  let pass: PassState;
-  let ranges: RangeState[];
-  if (resumed) {
-    pass = { ...previous, runs: previous.runs + 1 };
-    ranges = await ports.checkpoints.loadRanges(job.name, pass.passId);
-  } else {
-    const plan = await ports.plan(previous);
-    pass = {
-      passId: randomUUID(),
-      mode: job.mode,
-      startedAt: now(),
-      finishedAt: undefined,
-      passesFinished: previous?.passesFinished ?? 0,
-      runs: (previous?.runs ?? 0) + 1,
-      // A full pass leaves the closed-windows cursor where it was.
-      closedThrough: plan.closedThrough ?? previous?.closedThrough,
-    };
-    ranges = plan.ranges.map((r) => ({
-      ...r,
-      pageState: undefined,
-      pages: 0,
-      rows: 0,
-      done: false,
-    }));
-    await ports.checkpoints.startRanges(job.name, pass.passId, ranges);
-  }
+  const opened = await openPass(job, ports, now);
+  const { ranges, resumed, restarted } = opened;
+  let { pass } = opened;
   await ports.checkpoints.savePass(job.name, pass);
 
   const progress: SyncProgress = {
@@ -149,5 +130,52 @@ export async function runPasses(
     pass = { ...pass, finishedAt: now(), passesFinished: pass.passesFinished + 1 };
     await ports.checkpoints.savePass(job.name, pass);
   }
-  return { ...progress, passId: pass.passId, resumed, passFinished, stoppedForTime };
+  return {
+    ...progress,
+    passId: pass.passId,
+    resumed,
+    passFinished,
+    stoppedForTime,
+    ...(restarted ? { restarted } : {}),
+  };
+}
+
+/**
+ * The pass this run works on: the job's unfinished pass, unless it was of the other mode
+ * (`--mode` switched it) or its ranges no longer fit the store; else a new one, planned now.
+ */
+async function openPass(
+  job: { name: string; mode: string },
+  ports: SyncRunPorts,
+  now: () => number,
+): Promise<{ pass: PassState; ranges: RangeState[]; resumed: boolean; restarted?: string }> {
+  const previous = await ports.checkpoints.loadPass(job.name);
+  let restarted: string | undefined;
+  if (previous && previous.finishedAt === undefined && previous.mode === job.mode) {
+    const ranges = await ports.checkpoints.loadRanges(job.name, previous.passId);
+    restarted = await ports.stale?.(ranges);
+    if (!restarted) {
+      return { pass: { ...previous, runs: previous.runs + 1 }, ranges, resumed: true };
+    }
+  }
+  const plan = await ports.plan(previous);
+  const pass: PassState = {
+    passId: randomUUID(),
+    mode: job.mode,
+    startedAt: now(),
+    finishedAt: undefined,
+    passesFinished: previous?.passesFinished ?? 0,
+    runs: (previous?.runs ?? 0) + 1,
+    // A full pass leaves the closed-windows cursor where it was.
+    closedThrough: plan.closedThrough ?? previous?.closedThrough,
+  };
+  const ranges = plan.ranges.map((r) => ({
+    ...r,
+    pageState: undefined,
+    pages: 0,
+    rows: 0,
+    done: false,
+  }));
+  await ports.checkpoints.startRanges(job.name, pass.passId, ranges);
+  return { pass, ranges, resumed: false, ...(restarted ? { restarted } : {}) };
 }

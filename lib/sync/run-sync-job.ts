@@ -9,7 +9,7 @@ import { runPasses, type SyncProgress, type SyncRunResult, type TimeBudget } fro
 import { CqlSyncCheckpoints } from './sync-checkpoints.ts';
 import { readTableSchema } from './table-schema.ts';
 import type { SyncRow, SyncSchema, SyncTarget } from './target.ts';
-import { planTokenRanges } from './token-ranges.ts';
+import { planTokenRanges, rangesOutside, type TokenRange } from './token-ranges.ts';
 import { readTokenRing } from './token-ring.ts';
 import { windowResultSchema } from './window-results.ts';
 
@@ -55,6 +55,8 @@ export async function runSyncJob(
             const ring = await readTokenRing(session);
             return { ranges: planTokenRanges(ring.space, job.splits, ring.nodeTokens) };
           },
+          stale: async (ranges: readonly TokenRange[]) =>
+            rangesOutside(ranges, (await readTokenRing(session)).space),
           readPage: tokenRangeReader(session, table, job.fetchSize, {
             schema,
             ...(pipeline.kind === 'aggregation' ? { keep: isWindowResult } : {}),

@@ -75,3 +75,25 @@ function splitEvenly(start: bigint, end: bigint, n: number): { start: bigint; en
   }
   return out;
 }
+
+/**
+ * Why a pass's ranges do not tile `space` (planned for another partitioner, as when a Keyspaces
+ * account's partitioner was changed mid-pass), or undefined when they cover exactly (min, max].
+ */
+export function rangesOutside(
+  ranges: readonly { start: bigint; end: bigint }[],
+  space: TokenSpace,
+): string | undefined {
+  if (ranges.length === 0) return undefined;
+  let low = ranges[0]?.start as bigint;
+  let high = ranges[0]?.end as bigint;
+  for (const r of ranges) {
+    if (r.start < low) low = r.start;
+    if (r.end > high) high = r.end;
+  }
+  if (low === space.min && high === space.max) return undefined;
+  return (
+    `its token ranges span (${low}, ${high}] but the store's partitioner (${space.name}) has ` +
+    `(${space.min}, ${space.max}]: the partitioner changed since the pass was planned`
+  );
+}

@@ -65,6 +65,13 @@ describe('cassandraClientOptions', () => {
     expect(options.queryOptions?.consistency).not.toBe(consistencies.serial);
     expect(options.authProvider).toBeInstanceOf(SigV4AuthProvider);
     expect(options.policies?.retry).toBeInstanceOf(KeyspacesRetryPolicy);
+    // Round robin over the endpoint's peers, as AWS advises; never token-aware routing.
+    expect(options.policies?.loadBalancing).toBeInstanceOf(
+      cassandra.policies.loadBalancing.DCAwareRoundRobinPolicy,
+    );
+    expect(options.policies?.loadBalancing).not.toBeInstanceOf(
+      cassandra.policies.loadBalancing.TokenAwarePolicy,
+    );
     expect(options.sslOptions?.ca).toHaveLength(5);
   });
 });

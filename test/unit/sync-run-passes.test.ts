@@ -3,7 +3,13 @@ import type { PageRead } from '#lib/sync/range-reader';
 import { runPasses } from '#lib/sync/run-passes';
 import type { PassState, RangeState, SyncCheckpoints } from '#lib/sync/sync-checkpoints';
 import type { SyncPage, SyncTarget } from '#lib/sync/target';
-import type { TokenRange } from '#lib/sync/token-ranges';
+import {
+  MURMUR3,
+  planTokenRanges,
+  RANDOM,
+  rangesOutside,
+  type TokenRange,
+} from '#lib/sync/token-ranges';
 
 /** Checkpoints in memory (the Cassandra ones are covered by the integration tests). */
 class MemoryCheckpoints implements SyncCheckpoints {
@@ -138,5 +144,42 @@ describe('sync passes', () => {
     // A full pass afterwards keeps the closed-windows cursor.
     await runPasses(job, { checkpoints, target: t, ...source(1, 1) }, forever);
     expect(checkpoints.pass?.closedThrough).toBe(42);
+  });
+
+  it('drops an unfinished pass whose ranges no longer fit the store, and says why', async () => {
+    // Prepare: a pass cut short after one page, planned in Murmur3's token space.
+    const checkpoints = new MemoryCheckpoints();
+    const { t } = target();
+    const murmur = planTokenRanges(MURMUR3, 4);
+    const readPage = source(1, 3).readPage;
+    let pages = 0;
+    const first = await runPasses(
+      job,
+      { checkpoints, target: t, plan: async () => ({ ranges: murmur }), readPage },
+      { remainingMs: () => (pages++ < 1 ? 1e9 : 0), marginMs: 1 },
+    );
+
+    // Act: the store's partitioner is now RandomPartitioner.
+    const random = planTokenRanges(RANDOM, 4);
+    const again = await runPasses(
+      job,
+      {
+        checkpoints,
+        target: t,
+        plan: async () => ({ ranges: random }),
+        readPage,
+        stale: async (ranges) => rangesOutside(ranges, RANDOM),
+      },
+      forever,
+    );
+
+    // Assess
+    expect(first.passFinished).toBe(false);
+    expect(again.resumed).toBe(false);
+    expect(again.passId).not.toBe(first.passId);
+    expect(again.restarted).toMatch(/partitioner changed since the pass was planned/);
+    expect(again.rangesTotal).toBe(random.length);
+    expect(rangesOutside(murmur, MURMUR3)).toBeUndefined();
+    expect(rangesOutside(random, RANDOM)).toBeUndefined();
   });
 });
