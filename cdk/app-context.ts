@@ -19,6 +19,8 @@ export type AppSettings = {
   alarmTopicArn?: string;
   /** Shards of every source stream; undefined means on-demand. */
   shards?: number;
+  /** Lambda concurrency reserved per sync job; undefined means none. */
+  syncReservedConcurrency?: number;
 };
 
 export class AppContextError extends Error {
@@ -103,5 +105,16 @@ export function readAppSettings(read: ContextReader): AppSettings {
   const topic = get('alarmTopicArn');
   if (topic) settings.alarmTopicArn = topic;
   if (shards !== undefined) settings.shards = shards;
+  const reservedText = get('syncReservedConcurrency');
+  if (reservedText !== undefined) {
+    const reserved = Number(reservedText);
+    if (!Number.isInteger(reserved) || reserved < 1) {
+      throw new AppContextError(
+        'syncReservedConcurrency',
+        `must be a whole number of executions (1 or more), got '${reservedText}'`,
+      );
+    }
+    settings.syncReservedConcurrency = reserved;
+  }
   return settings;
 }

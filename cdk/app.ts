@@ -29,6 +29,9 @@ const stack = new CassflowStack(app, settings.stackName, {
     : {}),
   ...(settings.alarmTopicArn ? { alarmTopicArn: settings.alarmTopicArn } : {}),
   ...(settings.postgresSecretArn ? { postgresSecretArn: settings.postgresSecretArn } : {}),
+  ...(settings.syncReservedConcurrency
+    ? { syncReservedConcurrency: settings.syncReservedConcurrency }
+    : {}),
 });
 suppressReviewedFindings(stack);
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

@@ -46,6 +46,8 @@ export type CassflowStackProps = StackProps & {
   alarmTopicArn?: string;
   /** The secret of the PostgreSQL that PostgreSQL sync targets write to. */
   postgresSecretArn?: string;
+  /** Lambda concurrency to reserve for each sync job's function (default none: see SyncJob). */
+  syncReservedConcurrency?: number;
 };
 
 /**
@@ -112,6 +114,9 @@ export class CassflowStack extends Stack {
           defaultKeyspace: keyspace,
           schemaReady,
           ...(props.postgresSecretArn ? { postgresSecretArn: props.postgresSecretArn } : {}),
+          ...(props.syncReservedConcurrency
+            ? { reservedConcurrency: props.syncReservedConcurrency }
+            : {}),
         });
         if (action) sync.errors.addAlarmAction(action);
         this.syncJobs.set(job.name, sync);

@@ -21,12 +21,19 @@ export type SyncJobProps = {
   defaultKeyspace: string;
   schemaReady: IDependable;
   postgresSecretArn?: string;
+  /**
+   * Lambda concurrency reserved for the job's function. None by default: runs take the job's
+   * lease (sync_leases), so they never overlap anyway, and accounts with the default quota of 10
+   * cannot reserve any. 1 also keeps a second run from even starting.
+   */
+  reservedConcurrency?: number;
 };
 
 /**
  * One sync job: its target, a function that reads the pipeline's results page by page for up to
  * 15 minutes and saves its place, and the EventBridge rule that runs it on the job's schedule.
- * Reserved concurrency 1: runs of a job share its checkpoints, so two must never overlap.
+ * Runs of a job share its checkpoints, so two must never overlap: each run takes the job's lease
+ * first (and reserved concurrency, if asked for, keeps a second from starting).
  */
 export class SyncJob extends Construct {
   readonly function: IFunction;
@@ -52,7 +59,9 @@ export class SyncJob extends Construct {
         ...this.target.environment,
       },
       timeout: Duration.minutes(15),
-      reservedConcurrentExecutions: 1,
+      ...(props.reservedConcurrency
+        ? { reservedConcurrentExecutions: props.reservedConcurrency }
+        : {}),
     });
     const keyspace = pipeline.keyspace ?? props.defaultKeyspace;
     props.store.grantTables(fn, keyspace, sourceTables(pipeline, job), 'read');

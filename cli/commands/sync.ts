@@ -74,11 +74,13 @@ export function syncCommand(out: Output): Command {
         },
       ).finally(stop);
       const seconds = (Date.now() - started) / 1000;
-      const state = result.passFinished
-        ? 'pass finished'
-        : result.stoppedForTime
-          ? 'stopped at the time limit; the next run goes on'
-          : 'pass unfinished';
+      const state = result.skipped
+        ? `did not run: ${result.skipped}`
+        : result.passFinished
+          ? 'pass finished'
+          : result.stoppedForTime
+            ? 'stopped at the time limit; the next run goes on'
+            : 'pass unfinished';
       out.info(
         `Sync ${job.name} (${job.mode}) ${result.source} → ${result.target}: ` +
           `${result.rowsRead.toLocaleString('en-US')} rows read, ${result.rowsWritten.toLocaleString('en-US')} written, ` +

@@ -39,6 +39,7 @@ export function createSyncHandler(
     );
     record(metrics, result);
     if (result.restarted) logger.warn('sync pass started again', { reason: result.restarted });
+    if (result.skipped) logger.info('sync run skipped', { reason: result.skipped });
     logger.info('sync run', { ...result });
     return result;
   };

@@ -25,6 +25,8 @@ export type SyncRunResult = SyncProgress & {
   stoppedForTime: boolean;
   /** Why the unfinished pass was dropped and a new one started, if it was. */
   restarted?: string;
+  /** Why this run read nothing: another run of the job was under way. */
+  skipped?: string;
 };
 
 export type SyncRunPorts = {

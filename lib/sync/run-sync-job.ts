@@ -7,6 +7,7 @@ import { closedWindowReader, planClosedSlices } from './closed-windows.ts';
 import { tokenRangeReader } from './range-reader.ts';
 import { runPasses, type SyncProgress, type SyncRunResult, type TimeBudget } from './run-passes.ts';
 import { CqlSyncCheckpoints } from './sync-checkpoints.ts';
+import { CqlSyncLease, type LeaseHolder, withSyncLease } from './sync-lease.ts';
 import { readTableSchema } from './table-schema.ts';
 import type { SyncRow, SyncSchema, SyncTarget } from './target.ts';
 import { planTokenRanges, rangesOutside, type TokenRange } from './token-ranges.ts';
@@ -63,14 +64,20 @@ export async function runSyncJob(
           }),
         }
       : closedWindowPorts(job, pipeline, session, schema);
-  const result = await runPasses(
-    { name: job.name, mode: job.mode, concurrency: job.concurrency },
-    { checkpoints, target: ctx.target, ...ports },
-    ctx.budget,
-    ctx.onProgress,
+  const result = await withSyncLease(
+    new CqlSyncLease(session),
+    job.name,
+    ctx.budget.remainingMs(),
+    () =>
+      runPasses(
+        { name: job.name, mode: job.mode, concurrency: job.concurrency },
+        { checkpoints, target: ctx.target, ...ports },
+        ctx.budget,
+        ctx.onProgress,
+      ),
   );
   return {
-    ...result,
+    ...('heldBy' in result ? skippedRun(job.name, result.heldBy) : result),
     source: `${session.keyspace}.${tableName}`,
     target: ctx.target.describe,
     mode: job.mode,
@@ -106,5 +113,21 @@ function closedWindowPorts(
       return { ranges: planClosedSlices(from, through), closedThrough: through };
     },
     readPage: closedWindowReader(session, pipeline, schema, job.fetchSize),
+  };
+}
+
+/** The result of a run that did not run: another run of the job holds its lease. */
+function skippedRun(job: string, holder: LeaseHolder): SyncRunResult {
+  return {
+    pages: 0,
+    rowsRead: 0,
+    rowsWritten: 0,
+    rangesDone: 0,
+    rangesTotal: 0,
+    passId: '',
+    resumed: false,
+    passFinished: false,
+    stoppedForTime: false,
+    skipped: `another run of ${job} holds its lease until ${new Date(holder.until).toISOString()}`,
   };
 }

@@ -37,4 +37,20 @@ export const SYNC_RANGES = {
   comment: 'cassflow: sync checkpoints, one row per token range of the current pass',
 } as const satisfies TableSpec;
 
-export const SYNC_TABLES: readonly TableSpec[] = [SYNC_PASSES, SYNC_RANGES];
+/**
+ * Per sync job, who may run it until when: runs of one job never overlap, without reserving
+ * Lambda concurrency for them.
+ */
+export const SYNC_LEASES = {
+  name: 'sync_leases',
+  partitionKey: [{ name: 'job', type: 'text' }],
+  clusteringKey: [],
+  columns: [
+    { name: 'owner', type: 'text' },
+    /** Epoch ms; 0 once released. */
+    { name: 'until', type: 'bigint' },
+  ],
+  comment: 'cassflow: sync job leases, so runs of a job never overlap',
+} as const satisfies TableSpec;
+
+export const SYNC_TABLES: readonly TableSpec[] = [SYNC_PASSES, SYNC_RANGES, SYNC_LEASES];

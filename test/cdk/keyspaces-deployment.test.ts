@@ -14,7 +14,7 @@ describe('CassflowStack on Amazon Keyspaces (the example pipelines)', () => {
     const [schema] = deploymentSchema(EXAMPLES, 'analytics');
     template.resourceCountIs('AWS::Cassandra::Keyspace', 1);
     template.resourceCountIs('AWS::Cassandra::Table', schema?.tables.length ?? -1);
-    expect(schema?.tables.length).toBe(10);
+    expect(schema?.tables.length).toBe(11);
     for (const table of schema?.tables ?? []) {
       template.hasResource('AWS::Cassandra::Table', {
         DeletionPolicy: 'Retain',
@@ -103,6 +103,7 @@ describe('CassflowStack on Amazon Keyspaces (the example pipelines)', () => {
   it("GIVEN the S3 sync job (closed windows) THEN it reads the windows, their close index and the closer's cursor, keeps its checkpoints and puts objects only under its prefix", () => {
     const statements = statementsOf(template, 'Syncpageviewstos3');
     expect(resourcesFor(statements, 'cassandra:Modify')).toEqual([
+      `${KS}/analytics/table/sync_leases`,
       `${KS}/analytics/table/sync_passes`,
       `${KS}/analytics/table/sync_ranges`,
     ]);
@@ -111,6 +112,7 @@ describe('CassflowStack on Amazon Keyspaces (the example pipelines)', () => {
         `${KS}/analytics/table/page_views_closed_windows`,
         `${KS}/analytics/table/page_views_watermarks`,
         `${KS}/analytics/table/page_views_windows`,
+        `${KS}/analytics/table/sync_leases`,
         `${KS}/analytics/table/sync_passes`,
         `${KS}/analytics/table/sync_ranges`,
         `${KS}/system*`,
@@ -133,6 +135,7 @@ describe('CassflowStack on Amazon Keyspaces (the example pipelines)', () => {
     expect(resourcesFor(statements, 'cassandra:Select')).toEqual(
       [
         `${KS}/analytics/table/page_views_windows`,
+        `${KS}/analytics/table/sync_leases`,
         `${KS}/analytics/table/sync_passes`,
         `${KS}/analytics/table/sync_ranges`,
         `${KS}/system*`,
@@ -178,9 +181,20 @@ describe('CassflowStack on Amazon Keyspaces (the example pipelines)', () => {
           },
         }),
       },
-      ReservedConcurrentExecutions: 1,
+      ReservedConcurrentExecutions: Match.absent(),
       Timeout: 900,
     });
+  });
+
+  it('GIVEN syncReservedConcurrency THEN each sync function reserves it; without it, none does (runs take a lease instead)', () => {
+    const reserved = deploy({ keyspace: 'analytics', syncReservedConcurrency: 1 });
+    const sync = (t: typeof template) =>
+      Object.entries(t.findResources('AWS::Lambda::Function'))
+        .filter(([id]) => id.startsWith('Sync'))
+        .map(([, f]) => f.Properties.ReservedConcurrentExecutions);
+    expect(sync(reserved.template).length).toBeGreaterThan(0);
+    expect(sync(reserved.template).every((r) => r === 1)).toBe(true);
+    expect(sync(template).every((r) => r === undefined)).toBe(true);
   });
 
   it('GIVEN the S3 target THEN the bucket is encrypted, TLS-only and closed to the public', () => {

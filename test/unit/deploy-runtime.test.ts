@@ -169,9 +169,9 @@ describe('schemaFunction on Keyspaces', () => {
       k.tables.map((t) => `${k.keyspace}.${t.name}`),
     );
     expect(asked.sort()).toEqual(expected.sort());
-    expect(asked).toHaveLength(10);
+    expect(asked).toHaveLength(11);
     await handler(event('Delete'), context(60_000));
-    expect(asked).toHaveLength(10);
+    expect(asked).toHaveLength(11);
     expect(answers).toEqual(['SUCCESS', 'SUCCESS']);
   });
 });
@@ -191,11 +191,22 @@ describe('deploymentSchema', () => {
           'page_views_watermarks',
           'page_views_windows',
           'shard_checkpoints',
+          'sync_leases',
           'sync_passes',
           'sync_ranges',
         ],
       ],
-      ['raw', ['dead_letters', 'page_view_log', 'shard_checkpoints', 'sync_passes', 'sync_ranges']],
+      [
+        'raw',
+        [
+          'dead_letters',
+          'page_view_log',
+          'shard_checkpoints',
+          'sync_leases',
+          'sync_passes',
+          'sync_ranges',
+        ],
+      ],
     ]);
   });
 });

@@ -43,6 +43,15 @@ describe('readAppSettings (cdk context)', () => {
     expect(settings.shards).toBe(4);
   });
 
+  it('GIVEN syncReservedConcurrency THEN it is read as a count; a bad one names the setting', () => {
+    expect(
+      readAppSettings(context({ 'cassflow:syncReservedConcurrency': '1' })).syncReservedConcurrency,
+    ).toBe(1);
+    expect(() => readAppSettings(context({ 'cassflow:syncReservedConcurrency': '0' }))).toThrow(
+      /cassflow:syncReservedConcurrency: must be a whole number of executions \(1 or more\), got '0'/,
+    );
+  });
+
   it.each([
     [{ 'cassflow:store': 'mongo' }, /cassflow:store: must be keyspaces or cassandra, got 'mongo'/],
     [
