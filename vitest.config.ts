@@ -57,8 +57,8 @@ export default defineConfig({
         },
       },
       integration('integration', {}),
-      // The same tests on a node that behaves as Amazon Keyspaces (docs/keyspaces-mode.md),
-      // after the others: one Cassandra at work at a time on two cores.
+      // The same tests on a node that behaves as Amazon Keyspaces (docs/keyspaces-mode.md), in
+      // a group of their own (never beside the others): one Cassandra at work at a time.
       integration('integration-keyspaces', { CASSFLOW_STORE_FLAVOR: 'keyspaces' }, 1),
     ],
   },

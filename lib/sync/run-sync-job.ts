@@ -7,7 +7,7 @@ import { closedWindowReader, planClosedSlices } from './closed-windows.ts';
 import { tokenRangeReader } from './range-reader.ts';
 import { runPasses, type SyncProgress, type SyncRunResult, type TimeBudget } from './run-passes.ts';
 import { CqlSyncCheckpoints } from './sync-checkpoints.ts';
-import { CqlSyncLease, type LeaseHolder, withSyncLease } from './sync-lease.ts';
+import { CqlSyncLease, type LeaseClock, type LeaseHolder, withSyncLease } from './sync-lease.ts';
 import { readTableSchema } from './table-schema.ts';
 import type { SyncRow, SyncSchema, SyncTarget } from './target.ts';
 import { planTokenRanges, rangesOutside, type TokenRange } from './token-ranges.ts';
@@ -20,6 +20,8 @@ export type SyncJobContext = {
   target: SyncTarget;
   budget: TimeBudget;
   onProgress?: (progress: SyncProgress) => void;
+  /** The job lease's clock and timings (tests move time on). */
+  leaseClock?: LeaseClock;
 };
 
 export type SyncJobResult = SyncRunResult & { source: string; target: string; mode: string };
@@ -67,14 +69,18 @@ export async function runSyncJob(
   const result = await withSyncLease(
     new CqlSyncLease(session),
     job.name,
-    ctx.budget.remainingMs(),
-    () =>
+    (held) =>
       runPasses(
         { name: job.name, mode: job.mode, concurrency: job.concurrency },
         { checkpoints, target: ctx.target, ...ports },
-        ctx.budget,
+        // A run that lost its lease stops at its next page, as if out of time.
+        {
+          remainingMs: () => (held() ? ctx.budget.remainingMs() : 0),
+          marginMs: ctx.budget.marginMs,
+        },
         ctx.onProgress,
       ),
+    ctx.leaseClock,
   );
   return {
     ...('heldBy' in result ? skippedRun(job.name, result.heldBy) : result),

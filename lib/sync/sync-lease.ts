@@ -8,6 +8,8 @@ export type LeaseHolder = { owner: string; until: number };
 export interface SyncLease {
   /** Takes the job's lease until `until` (epoch ms), or returns who holds it. */
   take(job: string, owner: string, until: number, now: number): Promise<true | LeaseHolder>;
+  /** Moves the lease's end to `until` if `owner` still holds it; false if it does not. */
+  renew(job: string, owner: string, until: number): Promise<boolean>;
   release(job: string, owner: string): Promise<void>;
 }
 
@@ -39,12 +41,22 @@ export class CqlSyncLease implements SyncLease {
     return moved.wasApplied() ? true : holderOf(moved.first());
   }
 
+  async renew(job: string, owner: string, until: number): Promise<boolean> {
+    const result = await this.#session.execute(
+      `UPDATE ${this.#table} SET until = ? WHERE job = ? IF owner = ?`,
+      [BigInt(until), job, owner],
+      { idempotent: true },
+    );
+    return result.wasApplied();
+  }
+
   async release(job: string, owner: string): Promise<void> {
-    await this.#session.execute(`UPDATE ${this.#table} SET until = ? WHERE job = ? IF owner = ?`, [
-      0n,
-      job,
-      owner,
-    ]);
+    // Safe to send twice (it only ever frees the owner's own lease): retried after a reconnect.
+    await this.#session.execute(
+      `UPDATE ${this.#table} SET until = ? WHERE job = ? IF owner = ?`,
+      [0n, job, owner],
+      { idempotent: true },
+    );
   }
 }
 
@@ -52,31 +64,48 @@ function holderOf(row: { get(name: string): unknown } | null): LeaseHolder {
   return { owner: String(row?.get('owner') ?? ''), until: Number(row?.get('until') ?? 0) };
 }
 
-/** A lease outlives its run's budget by this much (a run frozen or killed frees it then). */
-const LEASE_GRACE_MS = 60_000;
-/** A run without a deadline (the CLI's, unbounded) takes the lease for a day at most. */
-const LONGEST_LEASE_MS = 86_400_000;
+/** How long a lease lasts unless renewed: a run that died frees its job within this. */
+const LEASE_MS = 120_000;
+/** A live run renews its lease this often. */
+const RENEW_EVERY_MS = 30_000;
+
+export type LeaseClock = { now?: () => number; leaseMs?: number; renewEveryMs?: number };
 
 /**
- * Runs `run` holding the job's lease for the run's budget, and hands it back afterwards; when
- * another run holds it, does not run and says who holds it until when.
+ * Runs `run` holding the job's lease, renewed while it runs and handed back at its end; when
+ * another run holds it, does not run and says who holds it until when. A run that loses its
+ * lease (frozen past its expiry, and another run took it) sees `held()` turn false and should
+ * stop at its next page.
  */
 export async function withSyncLease<T>(
   lease: SyncLease,
   job: string,
-  remainingMs: number,
-  run: () => Promise<T>,
+  run: (held: () => boolean) => Promise<T>,
+  clock: LeaseClock = {},
 ): Promise<T | { heldBy: LeaseHolder }> {
+  const now = clock.now ?? Date.now;
+  const leaseMs = clock.leaseMs ?? LEASE_MS;
   const owner = randomUUID();
-  const now = Date.now();
-  const until = now + Math.min(Math.max(0, remainingMs), LONGEST_LEASE_MS) + LEASE_GRACE_MS;
-  const taken = await lease.take(job, owner, until, now);
+  const taken = await lease.take(job, owner, now() + leaseMs, now());
   if (taken !== true) return { heldBy: taken };
+  let held = true;
+  const renewal = setInterval(() => {
+    lease.renew(job, owner, now() + leaseMs).then(
+      (kept) => {
+        held &&= kept;
+      },
+      () => {
+        // A failed renewal is retried at the next one; the lease lasts until then.
+      },
+    );
+  }, clock.renewEveryMs ?? RENEW_EVERY_MS);
+  renewal.unref();
   try {
-    return await run();
+    return await run(() => held);
   } finally {
+    clearInterval(renewal);
     await lease.release(job, owner).catch(() => {
-      // It expires on its own; the next run waits at most the grace for it.
+      // It expires on its own, within LEASE_MS.
     });
   }
 }

@@ -54,18 +54,52 @@ describe('the sync lease (runs of a job never overlap)', () => {
   it('lets a second run of a job skip while the first works, and run once it is done', async () => {
     const name = job('overlap');
     let release = () => {};
-    const first = withSyncLease(lease, name, 60_000, async () => {
+    const first = withSyncLease(lease, name, async () => {
       await new Promise<void>((resolve) => {
         release = resolve;
       });
       return 'first ran';
     });
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const second = await withSyncLease(lease, name, 60_000, async () => 'second ran');
+    const second = await withSyncLease(lease, name, async () => 'second ran');
     release();
 
     expect(second).toMatchObject({ heldBy: { until: expect.any(Number) } });
     expect(await first).toBe('first ran');
-    expect(await withSyncLease(lease, name, 60_000, async () => 'third ran')).toBe('third ran');
+    expect(await withSyncLease(lease, name, async () => 'third ran')).toBe('third ran');
+  });
+
+  it('is renewed while its run lives, and a run that lost it (frozen past its end) is told', async () => {
+    const name = job('renew');
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    // Renewed every 100 ms, a 300 ms lease outlives 900 ms of work.
+    let blockedMidway: unknown;
+    const long = await withSyncLease(
+      lease,
+      name,
+      async (held) => {
+        await sleep(600);
+        blockedMidway = await lease.take(name, 'intruder', Date.now() + 1000, Date.now());
+        await sleep(300);
+        return held();
+      },
+      { leaseMs: 300, renewEveryMs: 100 },
+    );
+    expect(long).toBe(true);
+    expect(blockedMidway).toMatchObject({ until: expect.any(Number) });
+
+    // Not renewed in time (its renewal comes after the end), the lease goes to another run.
+    const lost = await withSyncLease(
+      lease,
+      name,
+      async (held) => {
+        await sleep(300);
+        expect(await lease.take(name, 'next', Date.now() + 60_000, Date.now())).toBe(true);
+        await sleep(300);
+        return held();
+      },
+      { leaseMs: 200, renewEveryMs: 400 },
+    );
+    expect(lost).toBe(false);
   });
 });

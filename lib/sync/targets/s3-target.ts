@@ -22,7 +22,8 @@ const gzipAsync = promisify(gzip);
  * Writes each page as one gzipped JSON Lines object, partitioned by the pass's UTC date and named
  * after the pass, range and page:
  * `<prefix>/<job>/dt=2026-11-25/pass=<id>/range=00007/page=000012.jsonl.gz`. A page written
- * again overwrites its object, so a replayed page adds nothing.
+ * again overwrites its object, so a replayed page adds nothing, even when the store cuts it
+ * differently the second time.
  */
 export class S3Target implements SyncTarget {
   readonly describe: string;
@@ -77,8 +78,11 @@ export class S3Target implements SyncTarget {
   }
 
   async write(page: SyncPage): Promise<number> {
-    if (page.rows.length === 0) return 0;
-    const body = await gzipAsync(`${page.rows.map(this.#lineOf).join('\n')}\n`);
+    // An empty page is written too (an empty object): its replay must replace what an earlier
+    // run wrote under the same page number, since pages may be cut differently the second time
+    // (Amazon Keyspaces cuts at 1 MB read and may return empty pages with more to come).
+    const text = page.rows.map((row) => `${this.#lineOf(row)}\n`).join('');
+    const body = await gzipAsync(text);
     try {
       await this.#s3.send(
         new PutObjectCommand({
