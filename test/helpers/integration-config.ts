@@ -1,5 +1,7 @@
 import { inject } from 'vitest';
 import { type CassflowConfig, resolveConfig } from '#lib/config/config';
+import { createCassandraClient } from '#lib/store/client';
+import { CassandraSession, sessionOptions } from '#lib/store/session';
 
 /** The run's configuration, pointed at the run's own keyspace. */
 export function integrationConfig(): CassflowConfig {
@@ -11,4 +13,15 @@ export function integrationConfig(): CassflowConfig {
 export function inKeyspacesMode(): boolean {
   const { cassandra } = resolveConfig(process.env);
   return cassandra.kind === 'cassandra' && cassandra.flavor === 'keyspaces';
+}
+
+/** A client and a session on the run's keyspace, with the options of the run's store flavor. */
+export function storeSession(config: CassflowConfig = integrationConfig()) {
+  const client = createCassandraClient(config.cassandra);
+  const session = new CassandraSession(
+    client,
+    config.cassandra.keyspace,
+    sessionOptions(config.cassandra),
+  );
+  return { config, client, session };
 }

@@ -9,13 +9,11 @@ import { ensureStream } from '#lib/kinesis/streams';
 import { createAggregateHandler } from '#lib/lambda/aggregate-handler';
 import { kinesisShardSource } from '#lib/lambda/kinesis-shard-source';
 import type { Pipeline } from '#lib/pipeline/spec';
-import { createCassandraClient } from '#lib/store/client';
 import { pipelineTables } from '#lib/store/pipeline-tables';
 import { applySchema } from '#lib/store/schema/apply';
 import { schemaConnection } from '#lib/store/schema/connection';
 import { CORE_TABLES } from '#lib/store/schema/core-tables';
-import { CassandraSession, sessionOptions } from '#lib/store/session';
-import { integrationConfig } from './integration-config.ts';
+import { storeSession } from './integration-config.ts';
 import { kinesisEvent, type ShardRecord } from './kinesis-events.ts';
 import { lambdaContext } from './lambda-context.ts';
 
@@ -43,13 +41,7 @@ export async function pipelineHarness(
     shards?: number;
   } = {},
 ) {
-  const config = integrationConfig();
-  const client = createCassandraClient(config.cassandra);
-  const session = new CassandraSession(
-    client,
-    config.cassandra.keyspace,
-    sessionOptions(config.cassandra),
-  );
+  const { config, client, session } = storeSession();
   await applySchema(schemaConnection(client), config.cassandra, [
     ...CORE_TABLES,
     ...pipelineTables(pipeline),

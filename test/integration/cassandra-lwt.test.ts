@@ -1,19 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ShardCheckpoint, ShardCheckpoints } from '#lib/store/checkpoints';
-import { createCassandraClient } from '#lib/store/client';
 import { applySchema } from '#lib/store/schema/apply';
 import { schemaConnection } from '#lib/store/schema/connection';
 import { CORE_TABLES } from '#lib/store/schema/core-tables';
-import { CassandraSession, sessionOptions } from '#lib/store/session';
-import { integrationConfig } from '../helpers/integration-config.ts';
+import { storeSession } from '../helpers/integration-config.ts';
 
-const config = integrationConfig();
-const client = createCassandraClient(config.cassandra);
-const session = new CassandraSession(
-  client,
-  config.cassandra.keyspace,
-  sessionOptions(config.cassandra),
-);
+const { config, client, session } = storeSession();
 const probe = session.table('lwt_probe');
 
 beforeAll(async () => {

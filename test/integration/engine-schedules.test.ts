@@ -1,23 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCassandraClient } from '#lib/store/client';
 import { pipelineTables } from '#lib/store/pipeline-tables';
 import { applySchema } from '#lib/store/schema/apply';
 import { schemaConnection } from '#lib/store/schema/connection';
 import { CORE_TABLES } from '#lib/store/schema/core-tables';
-import { CassandraSession, sessionOptions } from '#lib/store/session';
 import { outcomeProblems } from '../helpers/engine-model/check-outcome.ts';
 import { cqlWorld } from '../helpers/engine-model/cql-world.ts';
 import { runScheduleIn } from '../helpers/engine-model/run-schedule.ts';
 import { schedulePipeline, T0 } from '../helpers/engine-model/scenario.ts';
-import { integrationConfig } from '../helpers/integration-config.ts';
+import { storeSession } from '../helpers/integration-config.ts';
 
-const config = integrationConfig();
-const client = createCassandraClient(config.cassandra);
-const session = new CassandraSession(
-  client,
-  config.cassandra.keyspace,
-  sessionOptions(config.cassandra),
-);
+const { config, client, session } = storeSession();
 // Four lanes, each with tables of its own, run their schedules side by side.
 const lanes = [0, 1, 2, 3].map((lane) => schedulePipeline(`sched_${lane}`));
 const PER_LANE = 50;

@@ -1,21 +1,13 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCassandraClient } from '#lib/store/client';
 import { KeyspacesModeClient } from '#lib/store/keyspaces-mode/keyspaces-mode-client';
 import { applySchema } from '#lib/store/schema/apply';
 import { schemaConnection } from '#lib/store/schema/connection';
 import { CORE_TABLES } from '#lib/store/schema/core-tables';
-import { CassandraSession, sessionOptions } from '#lib/store/session';
 import { readTokenRing } from '#lib/sync/token-ring';
-import { inKeyspacesMode, integrationConfig } from '../helpers/integration-config.ts';
+import { inKeyspacesMode, storeSession } from '../helpers/integration-config.ts';
 
-const config = integrationConfig();
-const client = createCassandraClient(config.cassandra);
-const session = new CassandraSession(
-  client,
-  config.cassandra.keyspace,
-  sessionOptions(config.cassandra),
-);
+const { config, client, session } = storeSession();
 const checkpoints = session.table('shard_checkpoints');
 beforeAll(() => applySchema(schemaConnection(client), config.cassandra, CORE_TABLES));
 afterAll(() => client.shutdown());

@@ -1,19 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCassandraClient } from '#lib/store/client';
 import { applySchema } from '#lib/store/schema/apply';
 import { schemaConnection } from '#lib/store/schema/connection';
-import { CassandraSession, sessionOptions } from '#lib/store/session';
 import { CqlSyncLease, withSyncLease } from '#lib/sync/sync-lease';
 import { SYNC_TABLES } from '#lib/sync/sync-tables';
-import { integrationConfig } from '../helpers/integration-config.ts';
+import { storeSession } from '../helpers/integration-config.ts';
 
-const config = integrationConfig();
-const client = createCassandraClient(config.cassandra);
-const session = new CassandraSession(
-  client,
-  config.cassandra.keyspace,
-  sessionOptions(config.cassandra),
-);
+const { config, client, session } = storeSession();
 const lease = new CqlSyncLease(session);
 const job = (name: string) => `${name}-${Date.now().toString(36)}`;
 

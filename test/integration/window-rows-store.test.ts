@@ -1,23 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count } from '#lib/aggregates/basic';
 import { definePipeline } from '#lib/pipeline/define-pipeline';
-import { createCassandraClient } from '#lib/store/client';
 import { pipelineTables } from '#lib/store/pipeline-tables';
 import { bigintKeyPart, routingKey, textKeyPart } from '#lib/store/replica-groups';
 import { applySchema } from '#lib/store/schema/apply';
 import { schemaConnection } from '#lib/store/schema/connection';
-import { CassandraSession, sessionOptions } from '#lib/store/session';
 import { CqlWindowRows, type WindowRowState } from '#lib/store/window-rows';
 import { tumbling } from '#lib/windows/index';
-import { inKeyspacesMode, integrationConfig } from '../helpers/integration-config.ts';
+import { inKeyspacesMode, storeSession } from '../helpers/integration-config.ts';
 
-const config = integrationConfig();
-const client = createCassandraClient(config.cassandra);
-const session = new CassandraSession(
-  client,
-  config.cassandra.keyspace,
-  sessionOptions(config.cassandra),
-);
+const { config, client, session } = storeSession();
 const pipeline = definePipeline({
   name: 'it_rows_store',
   source: { stream: 's' },

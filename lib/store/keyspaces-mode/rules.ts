@@ -67,6 +67,30 @@ function keyBytes(check: StatementCheck, columns: string[], metadata: number): n
   return sum;
 }
 
+/** A key quota: the key's columns with `metadata` bytes each may take `limit` bytes together. */
+function keySizeRule(
+  id: string,
+  part: keyof TableKeys,
+  what: string,
+  limit: number,
+  metadata: number,
+): KeyspacesRule {
+  const each = part === 'partition' ? 'per column' : 'each';
+  return {
+    id,
+    rule: `${what} take at most ${limit.toLocaleString('en-US')} bytes together, with up to ${metadata} bytes of metadata ${each}`,
+    source: `${GUIDE}/quotas.html`,
+    check: (check) => {
+      const columns = check.keys?.[part] ?? [];
+      if (!isWrite(check.shape) || columns.length === 0) return undefined;
+      const bytes = keyBytes(check, columns, metadata);
+      return bytes !== undefined && bytes > limit
+        ? `${what} of ${bytes} bytes exceed the maximum of ${limit} bytes`
+        : undefined;
+    },
+  };
+}
+
 /**
  * What Amazon Keyspaces refuses that Apache Cassandra takes, each from the page that says so.
  * The guard applies them in this order and refuses with the first that fails.
@@ -178,32 +202,8 @@ export const KEYSPACES_RULES: readonly KeyspacesRule[] = [
         ? 'USING TIMESTAMP is not allowed: client-side timestamps are not enabled on this table'
         : undefined,
   },
-  {
-    id: 'partition-key-size',
-    rule: 'A partition key takes at most 2,048 bytes, with up to 3 bytes of metadata per column',
-    source: `${GUIDE}/quotas.html`,
-    check: (check) => {
-      if (!isWrite(check.shape) || !check.keys) return undefined;
-      const bytes = keyBytes(check, check.keys.partition, 3);
-      return bytes !== undefined && bytes > 2048
-        ? `The partition key of ${bytes} bytes exceeds the maximum of 2048 bytes`
-        : undefined;
-    },
-  },
-  {
-    id: 'clustering-key-size',
-    rule: 'Clustering columns take at most 850 bytes together, with up to 4 bytes of metadata each',
-    source: `${GUIDE}/quotas.html`,
-    check: (check) => {
-      if (!isWrite(check.shape) || !check.keys || check.keys.clustering.length === 0) {
-        return undefined;
-      }
-      const bytes = keyBytes(check, check.keys.clustering, 4);
-      return bytes !== undefined && bytes > 850
-        ? `The clustering columns of ${bytes} bytes exceed the maximum of 850 bytes`
-        : undefined;
-    },
-  },
+  keySizeRule('partition-key-size', 'partition', 'The partition key', 2048, 3),
+  keySizeRule('clustering-key-size', 'clustering', 'The clustering columns', 850, 4),
   {
     id: 'row-size',
     rule: 'A row takes at most 1 MB',
