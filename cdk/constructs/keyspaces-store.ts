@@ -51,13 +51,18 @@ export class KeyspacesStore extends Construct implements StateStore {
       const stack = Stack.of(this);
       return `arn:${stack.partition}:cassandra:${stack.region}:${stack.account}:/keyspace/${path}`;
     };
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions:
-          access === 'read' ? ['cassandra:Select'] : ['cassandra:Select', 'cassandra:Modify'],
-        resources: tables.map((t) => arn(`${keyspace}/table/${t}`)),
-      }),
-    );
+    if (tables.length > 0) {
+      grantee.grantPrincipal.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: {
+            read: ['cassandra:Select'],
+            write: ['cassandra:Modify'],
+            readWrite: ['cassandra:Select', 'cassandra:Modify'],
+          }[access],
+          resources: tables.map((t) => arn(`${keyspace}/table/${t}`)),
+        }),
+      );
+    }
     const system = arn('system*');
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['cassandra:Select'], resources: [system] }),

@@ -2,8 +2,8 @@ import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2'
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IDependable } from 'constructs';
 
-/** What a function may do to a table: read it, or read and write it. */
-export type TableAccess = 'read' | 'readWrite';
+/** What a function may do to a table: read it, write it (inserts only), or both. */
+export type TableAccess = 'read' | 'write' | 'readWrite';
 
 /** Where functions run when the store is in a VPC. */
 export type VpcPlacement = {

@@ -8,8 +8,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IDependable } from 'constructs';
 import { CASSFLOW_EVENT_SOURCE, checkParallelization } from '#lib/lambda/event-source-defaults';
 import type { AnyPipeline } from '#lib/pipeline/any-pipeline';
-import { tablesOf } from '#lib/store/pipeline-tables';
-import { DEAD_LETTERS } from '#lib/store/schema/core-tables';
+import { streamTableAccess } from '#lib/store/pipeline-tables';
 import { acceptFinding } from '../nag.ts';
 import { cassflowFunction } from './cassflow-function.ts';
 import type { StateStore } from './state-store.ts';
@@ -66,12 +65,11 @@ export class StreamFunction extends Construct {
       ...(props.memorySize ? { memorySize: props.memorySize } : {}),
     });
     const keyspace = pipeline.keyspace ?? props.defaultKeyspace;
-    props.store.grantTables(
-      fn,
-      keyspace,
-      [...tablesOf(pipeline).map((t) => t.name), DEAD_LETTERS.name],
-      'readWrite',
-    );
+    // Reads and writes only where it reads; where it only inserts (the closed index, late
+    // events, dead letters), writes only.
+    const access = streamTableAccess(pipeline);
+    props.store.grantTables(fn, keyspace, access.readWrite, 'readWrite');
+    props.store.grantTables(fn, keyspace, access.write, 'write');
 
     this.failures = new Queue(this, 'Failures', {
       encryption: QueueEncryption.SQS_MANAGED,

@@ -1,5 +1,6 @@
 import type { AnyPipeline } from '../pipeline/any-pipeline.ts';
 import type { Pipeline } from '../pipeline/spec.ts';
+import { DEAD_LETTERS } from './schema/core-tables.ts';
 import type { ColumnSpec, TableSpec } from './schema/table-spec.ts';
 import { sinkTableSpec } from './sink-table.ts';
 
@@ -107,4 +108,18 @@ export function pipelineTables(pipeline: Pipeline): TableSpec[] {
 /** The tables a pipeline of either kind needs besides cassflow's core tables. */
 export function tablesOf(pipeline: AnyPipeline): TableSpec[] {
   return pipeline.kind === 'sink' ? [sinkTableSpec(pipeline)] : pipelineTables(pipeline);
+}
+
+/**
+ * What a pipeline's stream function does to each table, for its grants: the tables it reads
+ * (every compare-and-set reads too), and the ones it only ever inserts into.
+ */
+export function streamTableAccess(pipeline: AnyPipeline): { readWrite: string[]; write: string[] } {
+  if (pipeline.kind === 'sink')
+    return { readWrite: [], write: [pipeline.table, DEAD_LETTERS.name] };
+  const { tables } = pipeline;
+  return {
+    readWrite: [tables.windows, tables.openWindows, tables.watermarks],
+    write: [tables.closedWindows, tables.lateEvents, DEAD_LETTERS.name],
+  };
 }
