@@ -18,7 +18,7 @@ export type EventSourceOverrides = {
   maxBatchingWindow?: Duration;
   retryAttempts?: number;
   maxRecordAge?: Duration;
-  /** Checked at synth time against the pipeline's kind (DESIGN.md's rule). */
+  /** Checked at synth time against the pipeline's kind (checkParallelization). */
   parallelizationFactor?: number;
 };
 

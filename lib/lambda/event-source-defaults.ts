@@ -29,7 +29,7 @@ export class ParallelizationError extends Error {
 }
 
 /**
- * The rule of DESIGN.md: an aggregation reads each shard one batch at a time (factor 1). A plain
+ * The rule: an aggregation reads each shard one batch at a time (factor 1). A plain
  * sink may take Lambda's full 1 to 10: Lambda keeps each partition key in order, so its rows stay
  * in order as long as the partition key decides the row (as it should for a sink).
  */
