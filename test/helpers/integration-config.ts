@@ -1,3 +1,4 @@
+import type cassandra from 'cassandra-driver';
 import { inject } from 'vitest';
 import { type CassflowConfig, resolveConfig } from '#lib/config/config';
 import { createCassandraClient } from '#lib/store/client';
@@ -24,4 +25,18 @@ export function storeSession(config: CassflowConfig = integrationConfig()) {
     sessionOptions(config.cassandra),
   );
   return { config, client, session };
+}
+
+/**
+ * Every row a query returns, page after page: one page is not the answer on a store that behaves
+ * as Keyspaces, which cuts pages short.
+ */
+export async function allRows(
+  session: CassandraSession,
+  cql: string,
+  params: unknown[] = [],
+): Promise<cassandra.types.Row[]> {
+  const rows: cassandra.types.Row[] = [];
+  for await (const row of session.rows(cql, params, { idempotent: true })) rows.push(row);
+  return rows;
 }

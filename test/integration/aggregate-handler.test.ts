@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { avg, count, max, min, sum } from '#lib/aggregates/basic';
 import { definePipeline } from '#lib/pipeline/define-pipeline';
 import { session, sliding, tumbling } from '#lib/windows/index';
+import { allRows } from '../helpers/integration-config.ts';
 import { jsonRecord, sequenceNumber } from '../helpers/kinesis-events.ts';
 import { pipelineHarness } from '../helpers/pipeline-harness.ts';
 
@@ -69,7 +70,8 @@ describe('the aggregation handler on a real Cassandra', () => {
     const late = record({ user: 'a', ts: T0 + 3000, ms: 1000 });
     await harness.invoke([late]);
     const row = await windowRow('a', 'tumbling_1m', T0);
-    const lateRows = await harness.session.execute(
+    const lateRows = await allRows(
+      harness.session,
       `SELECT window, key FROM ${harness.session.table(pipeline.tables.lateEvents)} WHERE sequence_number = ? ALLOW FILTERING`,
       [late.sequenceNumber],
     );
@@ -82,7 +84,7 @@ describe('the aggregation handler on a real Cassandra', () => {
     // One late record per window the event missed: the tumbling one, both sliding windows
     // holding it, and its session (a session has no fixed start until it closes).
     const at = (t: number) => new Date(T0 + t).toISOString();
-    expect(lateRows.rows.map((r) => r.get('window')).sort()).toEqual([
+    expect(lateRows.map((r) => r.get('window')).sort()).toEqual([
       'session_30s',
       `sliding_2m_1m@${at(-60_000)}`,
       `sliding_2m_1m@${at(0)}`,

@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createAggregateHandler } from '#lib/lambda/aggregate-handler';
+import { schemaFunction } from '#lib/lambda/schema-function';
 import { createSinkHandler } from '#lib/lambda/sink-handler';
 import type { SinkPipeline } from '#lib/pipeline/sink-spec';
 import type { Pipeline } from '#lib/pipeline/spec';
@@ -17,6 +18,7 @@ import { runSyncJob } from '#lib/sync/run-sync-job';
 import { SYNC_TABLES } from '#lib/sync/sync-tables';
 import type { SyncTarget } from '#lib/sync/target';
 import { deploy, EXAMPLES, resourcesFor, statementsOf } from '../cdk/deployment.ts';
+import { cloudFormationEvent } from '../helpers/cloudformation-event.ts';
 import { integrationConfig } from '../helpers/integration-config.ts';
 import { jsonRecord, kinesisEvent, sequenceNumber } from '../helpers/kinesis-events.ts';
 import { lambdaContext } from '../helpers/lambda-context.ts';
@@ -176,5 +178,25 @@ describe('IAM grants against what each function touches', () => {
     expect(fullRuns.fresh.rowsRead).toBeGreaterThan(0);
     expect(sorted(closed)).toEqual(granted('Syncpageviewstos3'));
     expect(sorted(full)).toEqual(granted('Syncpageviewlogtopostgres'));
+  });
+
+  it('the schema step on Keyspaces: GetTable (cassandra:Select) on every table it waits for', async () => {
+    // It touches no rows: on Keyspaces it only asks the control plane for each table's status.
+    const touched: Touched = { read: new Set(), write: new Set() };
+    const handler = schemaFunction(
+      new Map(EXAMPLES.map((p) => [p.name, p])),
+      { CASSFLOW_MODE: 'aws', AWS_REGION: 'eu-west-1', CASSANDRA_KEYSPACE: 'analytics' },
+      {
+        readStatus: async (_keyspace, table) => {
+          touched.read.add(table);
+          return 'ACTIVE';
+        },
+        send: async () => {},
+        logger: { info: () => {} } as never,
+      },
+    );
+    await handler(...cloudFormationEvent('Create', 600_000));
+    expect(touched.read.size).toBeGreaterThan(0);
+    expect(sorted(touched)).toEqual(granted('SchemaFunction'));
   });
 });

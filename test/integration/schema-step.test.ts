@@ -1,9 +1,9 @@
-import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { afterAll, describe, expect, it } from 'vitest';
 import { schemaFunction } from '#lib/lambda/schema-function';
 import { deploymentSchema } from '#lib/pipelines/deployment-schema';
 import { createCassandraClient } from '#lib/store/client';
 import { EXAMPLE_PIPELINES } from '../../examples/index.ts';
+import { cloudFormationEvent } from '../helpers/cloudformation-event.ts';
 import { integrationConfig } from '../helpers/integration-config.ts';
 
 const config = integrationConfig();
@@ -37,20 +37,7 @@ describe('the deployed schema step on a self-managed Cassandra (real server)', (
         logger: { info: () => {} } as never,
       },
     );
-    const event = {
-      RequestType: 'Create',
-      ResponseURL: 'https://example.invalid/r',
-      StackId: 's',
-      RequestId: 'r',
-      LogicalResourceId: 'Schema',
-      ResourceType: 'Custom::CassflowSchema',
-      ServiceToken: 'arn',
-      ResourceProperties: { ServiceToken: 'arn' },
-    } as CloudFormationCustomResourceEvent;
-    await handler(event, {
-      getRemainingTimeInMillis: () => 120_000,
-      logStreamName: 'l',
-    } as Context);
+    await handler(...cloudFormationEvent('Create', 120_000));
 
     expect(answers.map((a) => a.Status)).toEqual(['SUCCESS']);
     const rows = await client.execute(

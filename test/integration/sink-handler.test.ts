@@ -11,7 +11,7 @@ import { applySchema } from '#lib/store/schema/apply';
 import { schemaConnection } from '#lib/store/schema/connection';
 import { CORE_TABLES } from '#lib/store/schema/core-tables';
 import { CassandraSession, sessionOptions } from '#lib/store/session';
-import { integrationConfig } from '../helpers/integration-config.ts';
+import { allRows, integrationConfig } from '../helpers/integration-config.ts';
 import {
   jsonRecord,
   kinesisEvent,
@@ -89,10 +89,11 @@ beforeAll(async () => {
 afterAll(() => session.shutdown());
 
 async function rows() {
-  const result = await session.execute(
+  const result = await allRows(
+    session,
     `SELECT customer, order_id, placed_at, items, amount, gift FROM ${session.table(sink.table)}`,
   );
-  return result.rows
+  return result
     .map((r) => ({
       customer: r.get('customer'),
       order_id: String(r.get('order_id')),
@@ -120,7 +121,8 @@ describe('the plain sink on a real Cassandra', () => {
     const first = await invoke(batch);
     const afterFirst = await rows();
     const again = await invoke(batch);
-    const dead = await session.execute(
+    const dead = await allRows(
+      session,
       `SELECT field, reason FROM ${session.table('dead_letters')} WHERE source = ? AND day IN ? AND shard_id = ?`,
       [
         sink.name,
@@ -153,7 +155,7 @@ describe('the plain sink on a real Cassandra', () => {
       },
     ]);
     expect(await rows()).toEqual(afterFirst);
-    expect(dead.rows.map((r) => `${r.get('field')}: ${r.get('reason')}`).sort()).toEqual([
+    expect(dead.map((r) => `${r.get('field')}: ${r.get('reason')}`).sort()).toEqual([
       "id: id: must be a UUID string, got 'not-a-uuid' (column order_id)",
       'items: items: must be a whole number for int, got string (column items)',
     ]);

@@ -5,6 +5,7 @@ import type { ShardWatermark } from '#lib/engine/watermark';
 import { definePipeline } from '#lib/pipeline/define-pipeline';
 import { readWindows } from '#lib/query/read-windows';
 import { sliding } from '#lib/windows/index';
+import { allRows } from '../helpers/integration-config.ts';
 import { jsonRecord, sequenceNumber } from '../helpers/kinesis-events.ts';
 import { pipelineHarness } from '../helpers/pipeline-harness.ts';
 
@@ -66,7 +67,8 @@ describe('a sliding window closed while a slow batch still plans on old watermar
     staleOnce = before;
     const slow = on(1, 0, T0 + 40_000);
     const response = await harness.invoke([slow]);
-    const late = await harness.session.execute(
+    const late = await allRows(
+      harness.session,
       `SELECT window FROM ${harness.session.table(pipeline.tables.lateEvents)} WHERE sequence_number = ? ALLOW FILTERING`,
       [slow.sequenceNumber],
     );
@@ -79,7 +81,7 @@ describe('a sliding window closed while a slow batch still plans on old watermar
     // Assess
     expect(response.batchItemFailures).toEqual([]);
     // Both windows holding the event were claimed when the batch read the cursor.
-    expect(late.rows.map((r) => r.get('window')).sort()).toEqual([
+    expect(late.map((r) => r.get('window')).sort()).toEqual([
       `sliding_2m_1m@${new Date(T0 - 60_000).toISOString()}`,
       `sliding_2m_1m@${new Date(T0).toISOString()}`,
     ]);

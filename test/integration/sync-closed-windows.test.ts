@@ -6,7 +6,7 @@ import { CqlWindowIndex } from '#lib/store/window-index';
 import { runConfiguredSyncJob } from '#lib/sync/run-configured-job';
 import { createPostgresPool } from '#lib/targets/clients';
 import { tumbling } from '#lib/windows/index';
-import { integrationConfig } from '../helpers/integration-config.ts';
+import { allRows, integrationConfig } from '../helpers/integration-config.ts';
 import { jsonRecord, sequenceNumber } from '../helpers/kinesis-events.ts';
 import { pipelineHarness } from '../helpers/pipeline-harness.ts';
 
@@ -74,10 +74,11 @@ describe('closed-windows sync', () => {
       expect(await synced()).toEqual(
         ['a', 'b'].flatMap((u) => [0, 1, 2, 3].map((m) => `${u} +${m}m 3 3`)),
       );
-      const ghost = await harness.session.execute(
+      const ghost = await allRows(
+        harness.session,
         `SELECT final, events FROM ${harness.session.table(pipeline.tables.windows)} WHERE key = 'ghost' ALLOW FILTERING`,
       );
-      expect(ghost.rows.map((r) => [r.get('final'), r.get('events')])).toEqual([[true, null]]);
+      expect(ghost.map((r) => [r.get('final'), r.get('events')])).toEqual([[true, null]]);
       expect((await readWindows(harness.session, pipeline, { key: 'ghost' })).length).toBe(0);
 
       // Act 2: minutes 5-7 close 4-6; a run reads those six windows, no more.

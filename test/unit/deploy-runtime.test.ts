@@ -1,6 +1,5 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { CloudFormationCustomResourceEvent, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '#lib/config/errors';
 import { customResourceHandler, putResponse } from '#lib/lambda/custom-resource';
@@ -11,26 +10,9 @@ import { deploymentSchema } from '#lib/pipelines/deployment-schema';
 import { waitForTablesActive } from '#lib/store/schema/tables-active';
 import { syncJobsOf } from '#lib/sync/sync-jobs';
 import { EXAMPLE_PIPELINES } from '../../examples/index.ts';
+import { cloudFormationEvent } from '../helpers/cloudformation-event.ts';
 
 const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:s-AbCdEf';
-
-function event(type: 'Create' | 'Update' | 'Delete'): CloudFormationCustomResourceEvent {
-  return {
-    RequestType: type,
-    ResponseURL: 'https://cloudformation-response.example/put',
-    StackId: 'stack-1',
-    RequestId: 'req-1',
-    LogicalResourceId: 'SchemaResource',
-    ResourceType: 'Custom::CassflowSchema',
-    ServiceToken: 'arn:fn',
-    ResourceProperties: { ServiceToken: 'arn:fn' },
-    ...(type === 'Create' ? {} : { PhysicalResourceId: 'SchemaResource' }),
-  } as CloudFormationCustomResourceEvent;
-}
-
-function context(remainingMs: number): Context {
-  return { getRemainingTimeInMillis: () => remainingMs, logStreamName: 'log-1' } as Context;
-}
 
 describe('withSecrets', () => {
   it('GIVEN secret ARNs THEN the Cassandra credentials and the PostgreSQL URL come from them', async () => {
@@ -82,10 +64,10 @@ describe('customResourceHandler', () => {
     const send = async (_url: string, body: string) => {
       sent.push(JSON.parse(body));
     };
-    await customResourceHandler(async () => {}, send)(event('Create'), context(1000));
+    await customResourceHandler(async () => {}, send)(...cloudFormationEvent('Create', 1000));
     await customResourceHandler(async () => {
       throw new Error('tables not ACTIVE in time: t1 (CREATING)');
-    }, send)(event('Update'), context(1000));
+    }, send)(...cloudFormationEvent('Update', 1000));
     expect(sent[0]).toMatchObject({
       Status: 'SUCCESS',
       PhysicalResourceId: 'SchemaResource',
@@ -164,13 +146,13 @@ describe('schemaFunction on Keyspaces', () => {
         logger: { info: () => {} } as never,
       },
     );
-    await handler(event('Create'), context(60_000));
+    await handler(...cloudFormationEvent('Create', 60_000));
     const expected = deploymentSchema(EXAMPLE_PIPELINES.values(), 'analytics').flatMap((k) =>
       k.tables.map((t) => `${k.keyspace}.${t.name}`),
     );
     expect(asked.sort()).toEqual(expected.sort());
     expect(asked).toHaveLength(11);
-    await handler(event('Delete'), context(60_000));
+    await handler(...cloudFormationEvent('Delete', 60_000));
     expect(asked).toHaveLength(11);
     expect(answers).toEqual(['SUCCESS', 'SUCCESS']);
   });

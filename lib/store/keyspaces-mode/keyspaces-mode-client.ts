@@ -140,7 +140,8 @@ export class KeyspacesModeClient extends cassandra.Client {
     const short = !system && cut < this.#mode.pageCuts.empty + this.#mode.pageCuts.short;
     const result = await super.execute(query, params as Params, {
       ...options,
-      ...(short ? { fetchSize: 1 + Math.floor(this.#random() * fetchSize) } : {}),
+      // Skewed to small pages, so a cut bites reads of a handful of rows too.
+      ...(short ? { fetchSize: 1 + Math.floor(this.#random() ** 3 * fetchSize) } : {}),
     });
     if (system) return reportKeyspacesPartitioner(result);
     const bytes = (result.rows ?? []).reduce((sum, row) => sum + rowBytes(row), 0);

@@ -116,12 +116,13 @@ async function snapshot(
   }
   for (const k of [0, 1, 2]) {
     for (const p of partitions) {
-      const result = await session.execute(
+      // Every page: a store that behaves as Keyspaces cuts pages short.
+      const result = session.rows(
         `${cql.selectAll} WHERE key = ? AND window = ? AND bucket = ?`,
         [`${prefix}k${k}`, p.window, BigInt(p.bucket)],
         { fetchSize: 5000 },
       );
-      for (const row of result.rows) {
+      for await (const row of result) {
         rows.push({ ...fromRow(row, columns), ...(isUnwritten(row) ? { unwritten: true } : {}) });
       }
     }
@@ -132,21 +133,21 @@ async function snapshot(
   const deadLetterKeys = new Set<string>();
   for (const day of days) {
     for (const shard of shards) {
-      const late = await session.execute(
+      const late = session.rows(
         `SELECT sequence_number, window FROM ${session.table(pipeline.tables.lateEvents)} WHERE day = ? AND shard_id = ?`,
         [day, shard.shardId],
         { fetchSize: 5000 },
       );
-      for (const r of late.rows) {
+      for await (const r of late) {
         lateKeys.add(`${shard.shardId}|${r.get('sequence_number')}|${r.get('window')}`);
       }
     }
-    const dead = await session.execute(
+    const dead = session.rows(
       `SELECT shard_id, sequence_number FROM ${session.table(DEAD_LETTERS.name)} WHERE source = ? AND day = ?`,
       [pipeline.name, day],
       { fetchSize: 5000 },
     );
-    for (const r of dead.rows)
+    for await (const r of dead)
       deadLetterKeys.add(`${r.get('shard_id')}|${r.get('sequence_number')}`);
   }
   const open: IndexedWindow[] = [];
