@@ -16,6 +16,7 @@ import { syncCommand } from './commands/sync.ts';
 import { ENV_HELP } from './env-help.ts';
 import { ExitStatus } from './exit-status.ts';
 import { type Output, UsageError } from './output.ts';
+import { printableOutput } from './printable.ts';
 import { applySettings, commandPath } from './settings.ts';
 
 /** Every command, in the order `cassflow --help` lists them; a new command is one line here. */
@@ -84,7 +85,4 @@ function exitCode(error: unknown, out: Output, running: Command): number {
   return 1;
 }
 
-const consoleOutput: Output = {
-  info: (line) => console.log(line),
-  error: (line) => console.error(line),
-};
+const consoleOutput: Output = printableOutput(console);

@@ -87,7 +87,7 @@ export function demoCommand(out: Output): Command {
             `${((Date.now() - started) / 1000).toFixed(1)} s in all.`,
         );
         out.info(
-          'Read them again (with the local stack up): CASSANDRA_KEYSPACE=cassflow_demo npx cassflow query --pipeline examples/page-views.ts',
+          'Read them again (with the local stack up): CASSANDRA_KEYSPACE=cassflow_demo npx cassflow query --pipeline examples/page-views.ts --all',
         );
       } finally {
         const which = options.keep ? {} : startedServices(stack);

@@ -6,7 +6,7 @@ import type { WindowFilter } from '#lib/query/window-result';
 import { createSession, pipelineCassandra } from '#lib/store/session';
 import { EXAMPLE_PIPELINES } from '../../examples/index.ts';
 import { windowJson, windowLines } from '../format-windows.ts';
-import type { Output } from '../output.ts';
+import { type Output, UsageError } from '../output.ts';
 import { parseTimeArg } from '../time-arg.ts';
 
 type QueryOptions = {
@@ -16,6 +16,7 @@ type QueryOptions = {
   from?: number;
   to?: number;
   json?: boolean;
+  all?: boolean;
 };
 
 /** `cassflow query --pipeline P ...`: a pipeline's windows, one per line. */
@@ -36,14 +37,21 @@ export function queryCommand(out: Output): Command {
     .option('--from <time>', 'only windows starting at or after this time', (v) => parseTimeArg(v))
     .option('--to <time>', 'only windows starting before this time', (v) => parseTimeArg(v))
     .option('--json', 'print JSON lines instead of a table')
+    .option('--all', 'without --key: read the whole window table (held in memory to assemble)')
     .addHelpText(
       'after',
       `
 A window matches when from <= start < to. A time is 2026-01-01, 2026-01-01T10:00Z, epoch ms,
 now or -2h. With --key, --from and --to only the partitions holding those windows are read;
-otherwise the window table is scanned.`,
+otherwise the window table is scanned, and without --key that takes --all.`,
     )
     .action(async (options: QueryOptions) => {
+      if (options.key === undefined && !options.all) {
+        throw new UsageError(
+          'without --key the whole window table is read and held in memory: add --all to do ' +
+            'that, or give --key (with --from and --to only the partitions of those windows are read)',
+        );
+      }
       const pipeline = await loadAggregation(options.pipeline, EXAMPLE_PIPELINES);
       const filter: WindowFilter = {
         ...(options.key !== undefined ? { key: options.key } : {}),

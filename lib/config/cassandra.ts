@@ -1,3 +1,4 @@
+import { cqlNameProblem } from '../pipeline/cql-names.ts';
 import { LOCAL_DEFAULTS } from './defaults.ts';
 import {
   type Env,
@@ -105,16 +106,9 @@ export function resolveCassandra(
   };
 }
 
-/** Keyspaces names: at most 48 characters, letters, digits and underscores, a letter or digit first. */
-const KEYSPACE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_]{0,47}$/;
-
 function readKeyspaceName(env: Env): string {
   const keyspace = readString(env, 'CASSANDRA_KEYSPACE') ?? LOCAL_DEFAULTS.keyspace;
-  if (!KEYSPACE_NAME.test(keyspace)) {
-    throw new ConfigError(
-      'CASSANDRA_KEYSPACE',
-      `'${keyspace}' is not a valid keyspace name (letters, digits, _; at most 48)`,
-    );
-  }
+  const problem = cqlNameProblem(keyspace);
+  if (problem) throw new ConfigError('CASSANDRA_KEYSPACE', `not a keyspace name: ${problem}`);
   return keyspace;
 }

@@ -3,7 +3,7 @@ import { formatDuration } from '../pipeline/duration.ts';
 import { readPath } from '../pipeline/field-path.ts';
 import type { Pipeline } from '../pipeline/spec.ts';
 import { maxKeyBytes } from '../store/key-limits.ts';
-import { parseEventTime, typeName } from './event-time.ts';
+import { describeTime, parseEventTime, typeName } from './event-time.ts';
 import type { InputRecord, RejectedRecord } from './input-record.ts';
 import { parseRecord } from './parse-record.ts';
 
@@ -19,6 +19,9 @@ export type DecodedEvent = {
    */
   cut: number;
 };
+
+/** A UTF-16 surrogate without its pair (the `u` flag reads a well-formed pair as one code point). */
+const LONE_SURROGATE = /\p{Cs}/u;
 
 type Decoded = { ok: true; event: DecodedEvent } | { ok: false; rejected: RejectedRecord };
 
@@ -40,11 +43,9 @@ function inputProblem(input: AggregateInput, value: unknown): string | undefined
 
 /**
  * Decodes and validates one record against the pipeline. Every refusal names the field and says
- * what was wrong, so the dead-letter row alone explains it.
- */
-/**
- * Validates one record. Whether its event time is too far ahead is judged against the record's
- * arrival at Kinesis, not the clock, so every attempt at a record decides the same way.
+ * what was wrong, so the dead-letter row alone explains it. Whether its event time is too far
+ * behind or ahead is judged against the record's arrival at Kinesis, not the clock, so every
+ * attempt at a record decides the same way.
  */
 export function decodeEvent(pipeline: Pipeline, record: InputRecord): Decoded {
   const parsed = parseRecord(record, pipeline.maxEventBytes);
@@ -61,12 +62,31 @@ export function decodeEvent(pipeline: Pipeline, record: InputRecord): Decoded {
   if (key === undefined || key === null || key === '') {
     return reject(record, pipeline.keyField, 'key is missing');
   }
-  if (typeof key === 'number' && Number.isFinite(key)) key = String(key);
+  if (typeof key === 'number' && Number.isFinite(key)) {
+    // JSON numbers past 2^53 were rounded when parsed: distinct ids would share one key.
+    if (Number.isInteger(key) && !Number.isSafeInteger(key)) {
+      return reject(
+        record,
+        pipeline.keyField,
+        `key ${key} is a number beyond 2^53, which JSON parsing rounds, so distinct ids would ` +
+          'merge: send it as a string',
+      );
+    }
+    key = String(key);
+  }
   if (typeof key !== 'string') {
     return reject(
       record,
       pipeline.keyField,
       `key must be a string or a number, got ${typeName(key)}`,
+    );
+  }
+  // A lone surrogate has no UTF-8 form: the store would write U+FFFD, merging distinct keys.
+  if (LONE_SURROGATE.test(key)) {
+    return reject(
+      record,
+      pipeline.keyField,
+      'key is not well-formed Unicode (it holds a lone UTF-16 surrogate)',
     );
   }
   const keyBytes = Buffer.byteLength(key);
@@ -90,6 +110,15 @@ export function decodeEvent(pipeline: Pipeline, record: InputRecord): Decoded {
   const parsedTime = parseEventTime(time);
   if (!parsedTime.ok) {
     return reject(record, pipeline.timeField, `event time ${parsedTime.problem}`);
+  }
+  if (parsedTime.ms < record.arrivedAt - pipeline.lateness.maxPastMs) {
+    return reject(
+      record,
+      pipeline.timeField,
+      `event time ${describeTime(parsedTime.ms)} is more than ` +
+        `${formatDuration(pipeline.lateness.maxPastMs)} before the record's arrival at ` +
+        `${describeTime(record.arrivedAt)} (lateness.maxPast)${secondsHint(time, pipeline, record)}`,
+    );
   }
   if (parsedTime.ms > record.arrivedAt + pipeline.lateness.maxFutureMs) {
     return reject(
@@ -118,8 +147,13 @@ export function decodeEvent(pipeline: Pipeline, record: InputRecord): Decoded {
   };
 }
 
-/** ISO-8601 where a Date can hold it, epoch milliseconds otherwise. */
-function describeTime(ms: number): string {
-  const date = new Date(ms);
-  return Number.isNaN(date.getTime()) ? `${ms} ms since the epoch` : date.toISOString();
+/** A number that, read as epoch seconds, lands within the accepted span: say so. */
+function secondsHint(time: unknown, pipeline: Pipeline, record: InputRecord): string {
+  if (typeof time !== 'number') return '';
+  const asSeconds = time * 1000;
+  const { maxPastMs, maxFutureMs } = pipeline.lateness;
+  if (asSeconds < record.arrivedAt - maxPastMs || asSeconds > record.arrivedAt + maxFutureMs) {
+    return '';
+  }
+  return `; it looks like epoch seconds (${describeTime(asSeconds)}): send milliseconds, or convert in the pipeline's time function`;
 }

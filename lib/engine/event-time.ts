@@ -4,10 +4,23 @@ const ISO_WITH_ZONE =
 
 export type ParsedTime = { ok: true; ms: number } | { ok: false; problem: string };
 
-/** Reads an event time: epoch milliseconds (a finite number) or an ISO-8601 string with a zone. */
+/** The furthest a JavaScript Date (and so a CQL timestamp written from one) reaches from 1970. */
+const DATE_RANGE_MS = 8.64e15;
+
+/**
+ * Reads an event time: epoch milliseconds (a finite number), a valid `Date`, or an ISO-8601
+ * string with a zone; anything beyond the range of dates is refused here, so no write fails on it.
+ */
 export function parseEventTime(value: unknown): ParsedTime {
+  if (value instanceof Date) {
+    const ms = value.getTime();
+    return Number.isNaN(ms) ? { ok: false, problem: 'is an invalid Date' } : { ok: true, ms };
+  }
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return { ok: false, problem: `is ${value}, not a time` };
+    if (Math.abs(value) > DATE_RANGE_MS) {
+      return { ok: false, problem: `is ${value} ms since the epoch, beyond the range of dates` };
+    }
     return { ok: true, ms: Math.floor(value) };
   }
   if (typeof value === 'string') {
@@ -30,5 +43,12 @@ export function parseEventTime(value: unknown): ParsedTime {
 export function typeName(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
+  if (value instanceof Date) return 'Date';
   return typeof value;
+}
+
+/** ISO-8601 where a Date can hold it, epoch milliseconds otherwise. */
+export function describeTime(ms: number): string {
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? `${ms} ms since the epoch` : date.toISOString();
 }

@@ -3,6 +3,7 @@ import type { Aggregate } from '../aggregates/aggregate.ts';
 import { parseScheduleExpression } from '../schedule/schedule-expression.ts';
 import { checkWindowSpec, WindowSpecError, windowName } from '../windows/index.ts';
 import type { WindowSpec } from '../windows/window.ts';
+import { cqlName, cqlNameProblem } from './cql-names.ts';
 import { parseDuration } from './duration.ts';
 import { PipelineSpecError } from './errors.ts';
 import { readPath, splitPath } from './field-path.ts';
@@ -11,7 +12,6 @@ import { maxEventBytes, streamName, zodIssues } from './schema-parts.ts';
 import type { EventRecord, Extractor, Pipeline, PipelineDefinition } from './spec.ts';
 import { resolveSyncEntries, syncEntrySchema } from './sync-entry.ts';
 
-const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
 /** Table names are `<name>_closed_windows` at the longest; Keyspaces allows 48 characters. */
 const MAX_NAME = 32;
 const RESERVED_COLUMNS = new Set([
@@ -27,11 +27,6 @@ const RESERVED_COLUMNS = new Set([
   'events',
   'updated_at',
 ]);
-
-/** Keyspace and table names: Keyspaces allows 48 characters, Cassandra unquoted identifiers. */
-const CQL_NAME = /^[a-zA-Z][a-zA-Z0-9_]{0,47}$/;
-const CQL_NAME_RULE = 'must be a letter then up to 47 letters, digits or _';
-const cqlName = z.string().regex(CQL_NAME, CQL_NAME_RULE);
 
 const fieldPath = z.string().regex(/^[^.]+(\.[^.]+)*$/, 'must be a dot path such as "user.id"');
 const extractor = z.union([
@@ -52,22 +47,14 @@ const aggregate = z.custom<Aggregate>(
 );
 
 const definitionSchema = z.object({
-  name: z
-    .string()
-    .regex(IDENTIFIER, 'must be lowercase letters, digits and _ , starting with a letter')
-    .max(MAX_NAME),
+  name: cqlName(MAX_NAME),
   source: z.object({ stream: streamName }),
   key: extractor,
   time: extractor,
   windows: z.array(z.custom<WindowSpec>((v) => typeof v === 'object' && v !== null)).min(1),
   aggregates: z
-    .record(
-      z
-        .string()
-        .regex(IDENTIFIER, 'aggregate names are column names: lowercase, digits and _')
-        .max(40),
-      aggregate,
-    )
+    // Names are checked after parsing, where the message can say what is wrong with one.
+    .record(z.string(), aggregate)
     .refine((a) => Object.keys(a).length > 0, 'needs at least one aggregate'),
   lateness: z
     .object({
@@ -75,18 +62,19 @@ const definitionSchema = z.object({
       allowed: duration.optional(),
       idleTimeout: duration.optional(),
       maxFuture: duration.optional(),
+      maxPast: duration.optional(),
     })
     .strict()
     .optional(),
-  keyspace: z.string().regex(CQL_NAME, CQL_NAME_RULE).optional(),
+  keyspace: cqlName().optional(),
   retention: duration.optional(),
   tables: z
     .object({
-      windows: cqlName,
-      openWindows: cqlName,
-      closedWindows: cqlName,
-      watermarks: cqlName,
-      lateEvents: cqlName,
+      windows: cqlName(),
+      openWindows: cqlName(),
+      closedWindows: cqlName(),
+      watermarks: cqlName(),
+      lateEvents: cqlName(),
     })
     .partial()
     .strict()
@@ -95,6 +83,9 @@ const definitionSchema = z.object({
   sync: z.array(syncEntrySchema).optional(),
   tick: z.string().optional(),
 });
+
+/** How far behind its arrival an event may be, unless the definition says (lateness.maxPast). */
+const DEFAULT_MAX_PAST_MS = 30 * 86_400_000;
 
 /** The tick's schedule when the definition names none. */
 export const DEFAULT_TICK = 'rate(1 minute)';
@@ -157,7 +148,9 @@ export function definePipeline(definition: PipelineDefinition): Pipeline {
     seen.add(w.name);
   }
   for (const name of Object.keys(spec.aggregates)) {
-    if (RESERVED_COLUMNS.has(name))
+    const problem = cqlNameProblem(name, 40);
+    if (problem) issues.push(`aggregates.${name}: aggregate names are column names: ${problem}`);
+    else if (RESERVED_COLUMNS.has(name))
       issues.push(`aggregates.${name}: is a column cassflow uses itself`);
   }
   const aggregates = Object.entries(spec.aggregates).map(([name, agg]) => ({
@@ -175,6 +168,7 @@ export function definePipeline(definition: PipelineDefinition): Pipeline {
     allowedMs: ms(spec.lateness?.allowed, 0, 'lateness.allowed'),
     idleTimeoutMs: ms(spec.lateness?.idleTimeout, 60_000, 'lateness.idleTimeout'),
     maxFutureMs: ms(spec.lateness?.maxFuture, 86_400_000, 'lateness.maxFuture'),
+    maxPastMs: ms(spec.lateness?.maxPast, DEFAULT_MAX_PAST_MS, 'lateness.maxPast'),
   };
   const sync = resolveSyncEntries(spec.sync, 'closed-windows', issues);
   const tick = spec.tick ?? DEFAULT_TICK;

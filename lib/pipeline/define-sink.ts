@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cqlName, cqlNameProblem } from './cql-names.ts';
 import { parseDuration } from './duration.ts';
 import { PipelineSpecError } from './errors.ts';
 import { readPath, splitPath } from './field-path.ts';
@@ -13,22 +14,15 @@ import {
 import type { EventRecord } from './spec.ts';
 import { resolveSyncEntries, syncEntrySchema } from './sync-entry.ts';
 
-const IDENTIFIER = /^[a-z][a-z0-9_]*$/;
-const name = z
-  .string()
-  .regex(IDENTIFIER, 'must be lowercase letters, digits and _, starting with a letter');
-
 const definitionSchema = z.object({
-  name: name.max(40),
+  name: cqlName(40),
   source: z.object({ stream: streamName }),
-  table: name.max(48),
-  keyspace: z
-    .string()
-    .regex(/^[a-zA-Z][a-zA-Z0-9_]{0,47}$/, 'not a keyspace name')
-    .optional(),
+  table: cqlName(48),
+  keyspace: cqlName().optional(),
   columns: z
     .record(
-      name.max(48),
+      // Names are checked after parsing, where the message can say what is wrong with one.
+      z.string(),
       z
         .object({
           from: z.union([
@@ -75,6 +69,10 @@ export function defineSink(definition: SinkDefinition): SinkPipeline {
   }
   const spec = parsed.data;
   const issues: string[] = [];
+  for (const column of Object.keys(spec.columns)) {
+    const problem = cqlNameProblem(column);
+    if (problem) issues.push(`columns.${column}: ${problem}`);
+  }
   const partition = spec.primaryKey.partition;
   const clustering = spec.primaryKey.clustering ?? [];
   const keyColumns = [...partition, ...clustering];

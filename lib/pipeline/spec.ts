@@ -30,8 +30,13 @@ export type PipelineDefinition = {
     allowed?: Duration;
     /** A shard with no records for this long does not hold the watermark back. */
     idleTimeout?: Duration;
-    /** Events further than this ahead of the clock are dead letters. */
+    /** Events further than this ahead of their arrival in the stream are dead letters. */
     maxFuture?: Duration;
+    /**
+     * Events further than this behind their arrival are dead letters (default 30 days): a stray
+     * `ts: 0` or epoch seconds would otherwise open windows back to 1970.
+     */
+    maxPast?: Duration;
   };
   /** Largest record accepted, in bytes (default 256 KiB); larger ones are dead letters. */
   maxEventBytes?: number;
@@ -80,7 +85,13 @@ export type Pipeline = {
   timeField: string;
   windows: readonly NamedWindow[];
   aggregates: readonly NamedAggregate[];
-  lateness: { outOfOrderMs: number; allowedMs: number; idleTimeoutMs: number; maxFutureMs: number };
+  lateness: {
+    outOfOrderMs: number;
+    allowedMs: number;
+    idleTimeoutMs: number;
+    maxFutureMs: number;
+    maxPastMs: number;
+  };
   maxEventBytes: number;
   sync: readonly SyncJobSpec[];
   tick: string;

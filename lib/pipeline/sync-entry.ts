@@ -45,7 +45,15 @@ export const syncEntrySchema = z.object({
     z.object({
       kind: z.literal('s3'),
       bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'not an S3 bucket name'),
-      prefix: z.string().max(512).optional(),
+      // S3's safe characters but `*`: IAM reads `*`, `?` and `${...}` in the grant's ARN as patterns.
+      prefix: z
+        .string()
+        .max(512)
+        .regex(
+          /^[a-zA-Z0-9!_.'()/-]*$/,
+          "letters, digits and ! - _ . ' ( ) / only: * ? and $ would widen the IAM grant on the bucket",
+        )
+        .optional(),
     }),
     z.object({ kind: z.literal('dynamodb'), table: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/) }),
     z.object({ kind: z.literal('postgres'), table: sqlName, schema: sqlName.optional() }),

@@ -1,4 +1,5 @@
 import type { Pipeline } from '../pipeline/spec.ts';
+import { inFlightLimit } from '../store/in-flight.ts';
 import type { CassandraSession } from '../store/session.ts';
 import { CqlWindowRows, type StoredWindowRow } from '../store/window-rows.ts';
 import { assembleWindows } from './assemble-windows.ts';
@@ -11,6 +12,9 @@ export class QueryError extends Error {
     this.name = 'QueryError';
   }
 }
+
+/** Partition reads of one keyed query in flight at once. */
+const PARTITION_READS_IN_FLIGHT = 16;
 
 export type ReadWindowsOptions = {
   /** Called every 10,000 rows of a scan, with the rows read so far. */
@@ -38,8 +42,12 @@ export async function readWindows(
       : undefined;
   if (plan && filter.key !== undefined) {
     const key = filter.key;
+    // A wide time range is many partitions: read them a few at a time, not all at once.
+    const limit = inFlightLimit(PARTITION_READS_IN_FLIGHT);
     const found = await Promise.all(
-      plan.map((p) => rows.readRange({ key, window: p.window, bucket: p.bucket }, p.from, p.to)),
+      plan.map((p) =>
+        limit(() => rows.readRange({ key, window: p.window, bucket: p.bucket }, p.from, p.to)),
+      ),
     );
     return assembleWindows(pipeline, key, found.flat(), filter);
   }

@@ -1,8 +1,8 @@
 import { finalRowBucket } from '../engine/row-ref.ts';
 import type { Pipeline } from '../pipeline/spec.ts';
+import { inFlightLimit } from '../store/in-flight.ts';
 import type { CassandraSession } from '../store/session.ts';
 import { INDEX_BUCKET_MS, INDEX_SLOTS, indexBucketOf } from '../store/window-index.ts';
-import { inFlightLimit } from './in-flight.ts';
 import type { PageRead, ReadPage } from './range-reader.ts';
 import { syncValueOf } from './sync-value.ts';
 import type { SyncRow, SyncSchema } from './target.ts';

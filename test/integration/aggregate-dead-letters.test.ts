@@ -5,8 +5,10 @@ import { tumbling } from '#lib/windows/index';
 import { allRows } from '../helpers/integration-config.ts';
 import { jsonRecord, type ShardRecord, sequenceNumber } from '../helpers/kinesis-events.ts';
 import { pipelineHarness } from '../helpers/pipeline-harness.ts';
+import { utcDaysAgo } from '../helpers/recent-day.ts';
 
-const NOW = Date.UTC(2026, 5, 1, 12);
+// Records arrive now (the harness's Kinesis event), so event times stay within lateness.maxPast.
+const NOW = utcDaysAgo(2) + 12 * 3_600_000;
 const T0 = NOW - 3_600_000;
 const pipeline = definePipeline({
   name: 'it_dead_letters',
@@ -69,6 +71,36 @@ const bad: { name: string; record: ShardRecord; field: string; says: RegExp }[] 
     record: record({ customer: { id: 'c1' }, at: Date.now() + 2 * 3_600_000, amount: 1 }),
     field: 'at',
     says: /is more than 1h ahead of the record's arrival at .* \(lateness\.maxFuture\)/,
+  },
+  {
+    name: 'time beyond the range of dates',
+    record: record({ customer: { id: 'c1' }, at: 1e308, amount: 1 }),
+    field: 'at',
+    says: /is 1e\+308 ms since the epoch, beyond the range of dates/,
+  },
+  {
+    name: 'time at the epoch',
+    record: record({ customer: { id: 'c1' }, at: 0, amount: 1 }),
+    field: 'at',
+    says: /1970-01-01T00:00:00.000Z is more than 30d before the record's arrival .* \(lateness\.maxPast\)$/,
+  },
+  {
+    name: 'time in epoch seconds',
+    record: record({ customer: { id: 'c1' }, at: Math.floor(Date.now() / 1000), amount: 1 }),
+    field: 'at',
+    says: /\(lateness\.maxPast\); it looks like epoch seconds/,
+  },
+  {
+    name: 'key with a lone surrogate',
+    record: record({ customer: { id: 'c\ud800' }, at: T0, amount: 1 }),
+    field: 'customer.id',
+    says: /not well-formed Unicode/,
+  },
+  {
+    name: 'numeric key beyond 2^53',
+    record: record(`{"customer": {"id": 12345678901234567890}, "at": ${T0}, "amount": 1}`),
+    field: 'customer.id',
+    says: /beyond 2\^53.*send it as a string/,
   },
   {
     name: 'amount of the wrong type',

@@ -13,8 +13,9 @@ import {
 } from '../helpers/expected-windows.ts';
 import type { ShardRecord } from '../helpers/kinesis-events.ts';
 import { pipelineHarness } from '../helpers/pipeline-harness.ts';
+import { utcDaysAgo } from '../helpers/recent-day.ts';
 
-const T0 = Date.UTC(2026, 2, 1);
+const T0 = utcDaysAgo(3);
 const MINUTE = 60_000;
 const BATCH = 500;
 const stream = eventStream({

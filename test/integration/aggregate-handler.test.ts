@@ -5,8 +5,9 @@ import { session, sliding, tumbling } from '#lib/windows/index';
 import { allRows } from '../helpers/integration-config.ts';
 import { jsonRecord, sequenceNumber } from '../helpers/kinesis-events.ts';
 import { pipelineHarness } from '../helpers/pipeline-harness.ts';
+import { utcDaysAgo } from '../helpers/recent-day.ts';
 
-const T0 = Date.UTC(2026, 0, 1);
+const T0 = utcDaysAgo(4);
 const pipeline = definePipeline({
   name: 'it_basic',
   source: { stream: 'clicks' },

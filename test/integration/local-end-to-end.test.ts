@@ -24,7 +24,7 @@ afterAll(() => {
 async function queriedViews(): Promise<Map<string, number>> {
   const { out, info } = collectOutput();
   expect(
-    await main(['query', '--pipeline', EXAMPLE, '--window', 'tumbling_1m', '--json'], out),
+    await main(['query', '--pipeline', EXAMPLE, '--window', 'tumbling_1m', '--all', '--json'], out),
   ).toBe(0);
   const views = new Map<string, number>();
   for (const line of info) {

@@ -6,8 +6,9 @@ import { main } from '../../cli/main.ts';
 import pipeline from '../fixtures/query-pipeline.ts';
 import { jsonRecord, sequenceNumber } from '../helpers/kinesis-events.ts';
 import { pipelineHarness } from '../helpers/pipeline-harness.ts';
+import { utcDaysAgo } from '../helpers/recent-day.ts';
 
-const T0 = Date.UTC(2026, 2, 1);
+const T0 = utcDaysAgo(6);
 // In event-time order on the shard: the pipeline allows no disorder, and none is late.
 const events = [
   { user: 'a', ts: T0 + 5_000, v: 1 },

@@ -8,8 +8,9 @@ import { sliding } from '#lib/windows/index';
 import { allRows } from '../helpers/integration-config.ts';
 import { jsonRecord, sequenceNumber } from '../helpers/kinesis-events.ts';
 import { pipelineHarness } from '../helpers/pipeline-harness.ts';
+import { utcDaysAgo } from '../helpers/recent-day.ts';
 
-const T0 = Date.UTC(2026, 3, 1);
+const T0 = utcDaysAgo(7);
 const pipeline = definePipeline({
   name: 'it_sliding_race',
   source: { stream: 'clicks' },

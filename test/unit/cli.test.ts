@@ -112,6 +112,12 @@ describe('cassflow command line', () => {
     }
   });
 
+  it('refuses a query that would hold the whole window table in memory, unless --all says so', async () => {
+    const { out, error } = collectOutput();
+    expect(await main(['query', '--pipeline', 'page_views'], out)).toBe(2);
+    expect(error.join('\n')).toMatch(/without --key the whole window table is read .* add --all/);
+  });
+
   it('refuses send options that do not go together', async () => {
     const both = collectOutput();
     expect(await main(['send', '--stream', 's', '--file', 'x', '--generate', '5'], both.out)).toBe(

@@ -37,6 +37,7 @@ describe('definePipeline', () => {
       allowedMs: 60_000,
       idleTimeoutMs: 60_000,
       maxFutureMs: 86_400_000,
+      maxPastMs: 30 * 86_400_000,
     });
     expect(pipeline.tables.windows).toBe('orders_windows');
     expect(pipeline.key({ customer: { id: 'c7' } })).toBe('c7');
@@ -62,7 +63,18 @@ describe('definePipeline', () => {
   });
 
   it.each([
-    ['a name that is not an identifier', { name: 'Orders!' }, /^name: must be lowercase/],
+    ['a name that is not an identifier', { name: 'Orders!' }, /^name: 'Orders!' must be lowercase/],
+    ['a name with capitals', { name: 'Orders' }, /^name: 'Orders' has capitals.*write it 'orders'/],
+    [
+      'an aggregate named by a reserved CQL word',
+      { aggregates: { select: count() } },
+      /^aggregates\.select: aggregate names are column names: 'select' is a reserved CQL word/,
+    ],
+    [
+      'a table named by a reserved CQL word',
+      { tables: { windows: 'table' } },
+      /^tables\.windows: 'table' is a reserved CQL word/,
+    ],
     ['no windows', { windows: [] }, /^windows: /],
     [
       'a window that is too short',
@@ -98,7 +110,13 @@ describe('definePipeline', () => {
     ['an unknown lateness setting', { lateness: { late: '1m' } }, /^lateness: /],
     ['a key that is neither path nor function', { key: 42 }, /^key: /],
     ['a bad stream name', { source: { stream: 'a stream' } }, /^source\.stream: not a stream name/],
-    ['a bad keyspace', { keyspace: 'my-keyspace' }, /^keyspace: must be a letter/],
+    ['a bad keyspace', { keyspace: 'my-keyspace' }, /^keyspace: 'my-keyspace' must be lowercase/],
+    ['a keyspace with capitals', { keyspace: 'Analytics' }, /^keyspace: 'Analytics' has capitals/],
+    [
+      'an S3 prefix with a wildcard',
+      { sync: [{ name: 'to-s3', target: { kind: 's3', bucket: 'my-bucket', prefix: 'out/*' } }] },
+      /^sync\.0\.target\.prefix: .*\* \? and \$ would widen the IAM grant/,
+    ],
   ])('refuses %s, naming the setting', (_, change, message) => {
     // Act
     const issues = issuesOf({ ...valid, ...change });

@@ -73,10 +73,14 @@ describe('validateTableSpec', () => {
   };
 
   it.each([
-    [{ ...base, name: 'Events' }, /table Events: name must match/],
+    [{ ...base, name: 'Events' }, /table Events: name 'Events' has capitals/],
+    [{ ...base, name: 'token' }, /table token: name 'token' is a reserved CQL word/],
     [{ ...base, partitionKey: [] }, /table events: needs at least one partition key/],
     [{ ...base, columns: [{ name: 'id', type: 'text' }] }, /column 'id' is declared twice/],
-    [{ ...base, columns: [{ name: 'bad-name', type: 'text' }] }, /column 'bad-name' must match/],
+    [
+      { ...base, columns: [{ name: 'bad-name', type: 'text' }] },
+      /column 'bad-name' must be lowercase letters/,
+    ],
     [{ ...base, columns: [{ name: 'n', type: 'number' }] }, /column 'n' has unknown type 'number'/],
     [
       { ...base, partitionKey: [{ name: 'tags', type: 'set<text>' }] },

@@ -33,6 +33,20 @@ describe('reading JSON Lines', () => {
     expect(lines).toEqual([{ line: 1, text: '{"p":"é"}' }]);
   });
 
+  it('GIVEN input without newlines THEN it stops at the line limit with a clear error', async () => {
+    async function* noNewlines() {
+      for (let i = 0; i < 4096; i++) yield 'x'.repeat(1024);
+    }
+    await expect(all(readLines(noNewlines(), 1_000_000))).rejects.toThrow(
+      'line 1 is longer than 1000000 characters, more than a Kinesis record (1 MiB) can hold: send newline-delimited JSON',
+    );
+    const lines = await all(readLines(chunks(...Array(2000).fill('y'.repeat(400)), '\nz')));
+    expect(lines.map((l) => [l.line, l.text.length])).toEqual([
+      [1, 800_000],
+      [2, 1],
+    ]);
+  });
+
   it('skips blank lines but keeps counting them', async () => {
     const inputs = await all(jsonLinesInputs(readLines(chunks('{"a":1}\n  \n\n{"a":2}\n'))));
     expect(inputs).toEqual([

@@ -104,6 +104,16 @@ describe('sinks', () => {
     );
   });
 
+  it('refuse columns and tables CQL cannot name unquoted: reserved words, capitals', () => {
+    expect(() => defineSink({ ...definition, table: 'Orders' })).toThrow(
+      /table: 'Orders' has capitals/,
+    );
+    const token = { from: 't', type: 'text', optional: true } as const;
+    expect(() => defineSink({ ...definition, columns: { ...definition.columns, token } })).toThrow(
+      /columns\.token: 'token' is a reserved CQL word/,
+    );
+  });
+
   it('refuse an unknown column type, naming the column', () => {
     const bad = {
       ...definition,

@@ -3,13 +3,13 @@ import type { ArrayOrObject } from 'cassandra-driver';
 import { describe, expect, it } from 'vitest';
 import { count } from '#lib/aggregates/basic';
 import { definePipeline } from '#lib/pipeline/define-pipeline';
+import { inFlightLimit } from '#lib/store/in-flight';
 import { CassandraSession, type CqlClient } from '#lib/store/session';
 import {
   closedWindowReader,
   planClosedSlices,
   ROW_READS_IN_FLIGHT,
 } from '#lib/sync/closed-windows';
-import { inFlightLimit } from '#lib/sync/in-flight';
 import type { SyncSchema } from '#lib/sync/target';
 import { tumbling } from '#lib/windows/index';
 

@@ -1,3 +1,4 @@
+import { cqlNameProblem } from '../../pipeline/cql-names.ts';
 /** A table described as data, so the same description yields CQL DDL and CloudFormation. */
 
 export const CQL_TYPES = [
@@ -38,9 +39,6 @@ export type TableSpec = {
   ttlSeconds?: number;
 };
 
-/** Lowercase names need no quoting in CQL and fit Keyspaces' 48-character limit. */
-const IDENTIFIER = /^[a-z][a-z0-9_]{0,47}$/;
-
 export class TableSpecError extends Error {
   constructor(table: string, message: string) {
     super(`table ${table}: ${message}`);
@@ -50,20 +48,16 @@ export class TableSpecError extends Error {
 
 /** Throws a TableSpecError naming the table and the column at fault. */
 export function validateTableSpec(spec: TableSpec): void {
-  if (!IDENTIFIER.test(spec.name)) {
-    throw new TableSpecError(spec.name, 'name must match [a-z][a-z0-9_]{0,47}');
-  }
+  // Lowercase names that are not reserved need no quoting in CQL; Keyspaces allows 48 characters.
+  const nameProblem = cqlNameProblem(spec.name);
+  if (nameProblem) throw new TableSpecError(spec.name, `name ${nameProblem}`);
   if (spec.partitionKey.length === 0) {
     throw new TableSpecError(spec.name, 'needs at least one partition key column');
   }
   const seen = new Set<string>();
   for (const column of [...spec.partitionKey, ...spec.clusteringKey, ...spec.columns]) {
-    if (!IDENTIFIER.test(column.name)) {
-      throw new TableSpecError(
-        spec.name,
-        `column '${column.name}' must match [a-z][a-z0-9_]{0,47}`,
-      );
-    }
+    const columnProblem = cqlNameProblem(column.name);
+    if (columnProblem) throw new TableSpecError(spec.name, `column ${columnProblem}`);
     if (seen.has(column.name)) {
       throw new TableSpecError(spec.name, `column '${column.name}' is declared twice`);
     }
