@@ -13,7 +13,7 @@ export function cqlPorts(session: CassandraSession, pipeline: Pipeline): EngineP
     rows: new CqlWindowRows(session, pipeline),
     index: new CqlWindowIndex(session, pipeline),
     watermarks: new CqlWatermarks(session, pipeline),
-    sideOutputs: new CqlSideOutputs(session, pipeline.tables.lateEvents),
+    sideOutputs: new CqlSideOutputs(session, pipeline.tables.lateEvents, pipeline.deadLetters),
   };
 }
 

@@ -34,7 +34,7 @@ export function createSinkHandler(pipeline: SinkPipeline, options: SinkHandlerOp
   const handle = async (event: KinesisStreamEvent) => {
     if (!ports) {
       const session = options.session();
-      const deadLetters = new CqlDeadLetters(session);
+      const deadLetters = new CqlDeadLetters(session, pipeline.deadLetters);
       const base: SinkPorts = {
         table: new CqlSinkTable(session, pipeline),
         deadLetters: (source, rejected) => deadLetters.write(source, rejected),

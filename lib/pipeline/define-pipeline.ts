@@ -4,11 +4,12 @@ import { parseScheduleExpression } from '../schedule/schedule-expression.ts';
 import { checkWindowSpec, WindowSpecError, windowName } from '../windows/index.ts';
 import type { WindowSpec } from '../windows/window.ts';
 import { cqlName, cqlNameProblem } from './cql-names.ts';
+import { resolveDeadLetters } from './dead-letter-policy.ts';
 import { parseDuration } from './duration.ts';
 import { PipelineSpecError } from './errors.ts';
 import { readPath, splitPath } from './field-path.ts';
 import { checkRetention } from './retention.ts';
-import { maxEventBytes, streamName, zodIssues } from './schema-parts.ts';
+import { deadLettersSetting, maxEventBytes, streamName, zodIssues } from './schema-parts.ts';
 import type { EventRecord, Extractor, Pipeline, PipelineDefinition } from './spec.ts';
 import { resolveSyncEntries, syncEntrySchema } from './sync-entry.ts';
 
@@ -80,6 +81,7 @@ const definitionSchema = z.object({
     .strict()
     .optional(),
   maxEventBytes,
+  deadLetters: deadLettersSetting,
   sync: z.array(syncEntrySchema).optional(),
   tick: z.string().optional(),
 });
@@ -184,6 +186,7 @@ export function definePipeline(definition: PipelineDefinition): Pipeline {
       lateness.allowedMs,
     issues,
   );
+  const deadLetters = resolveDeadLetters(spec.deadLetters, issues);
   if (issues.length > 0) throw new PipelineSpecError(spec.name, issues);
 
   const [key, keyField] = resolveExtractor(spec.key, 'key');
@@ -200,6 +203,7 @@ export function definePipeline(definition: PipelineDefinition): Pipeline {
     aggregates,
     lateness,
     maxEventBytes: spec.maxEventBytes ?? 256 * 1024,
+    deadLetters,
     sync,
     tick,
     ...(spec.keyspace ? { keyspace: spec.keyspace } : {}),

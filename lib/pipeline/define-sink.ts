@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { cqlName, cqlNameProblem } from './cql-names.ts';
+import { resolveDeadLetters } from './dead-letter-policy.ts';
 import { parseDuration } from './duration.ts';
 import { PipelineSpecError } from './errors.ts';
 import { readPath, splitPath } from './field-path.ts';
 import { checkRetention } from './retention.ts';
-import { maxEventBytes, streamName, zodIssues } from './schema-parts.ts';
+import { deadLettersSetting, maxEventBytes, streamName, zodIssues } from './schema-parts.ts';
 import {
   SINK_COLUMN_TYPES,
   type SinkColumn,
@@ -39,6 +40,7 @@ const definitionSchema = z.object({
     .object({ partition: z.array(z.string()).min(1), clustering: z.array(z.string()).optional() })
     .strict(),
   maxEventBytes,
+  deadLetters: deadLettersSetting,
   retention: z.union([z.string(), z.number()]).optional(),
   sync: z.array(syncEntrySchema).optional(),
 });
@@ -93,6 +95,7 @@ export function defineSink(definition: SinkDefinition): SinkPipeline {
   } catch (error) {
     issues.push((error as Error).message);
   }
+  const deadLetters = resolveDeadLetters(spec.deadLetters, issues);
   if (issues.length > 0) throw new PipelineSpecError(spec.name, issues);
 
   const columns: SinkColumn[] = Object.entries(spec.columns).map(([column, c]) => {
@@ -117,6 +120,7 @@ export function defineSink(definition: SinkDefinition): SinkPipeline {
     partitionKey: partition,
     clusteringKey: clustering,
     maxEventBytes: spec.maxEventBytes ?? 256 * 1024,
+    deadLetters,
     sync,
   };
 }

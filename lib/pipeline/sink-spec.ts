@@ -1,3 +1,4 @@
+import type { DeadLetterPolicy, DeadLettersDefinition } from './dead-letter-policy.ts';
 import type { EventRecord, Extractor } from './spec.ts';
 import type { SyncEntryDefinition, SyncJobSpec } from './sync-entry.ts';
 
@@ -35,6 +36,8 @@ export type SinkDefinition = {
   /** Partition key columns, then clustering columns: together, what makes an upsert idempotent. */
   primaryKey: { partition: readonly string[]; clustering?: readonly string[] };
   maxEventBytes?: number;
+  /** How long dead letters are kept (default 14 days) and how many raw bytes (default 256 KiB). */
+  deadLetters?: DeadLettersDefinition;
   /** How long rows are kept (the table's TTL), e.g. '30d'. Default: kept until deleted. */
   retention?: string | number;
   /** Jobs that copy the table to other stores on a schedule (always in full). */
@@ -61,6 +64,7 @@ export type SinkPipeline = {
   partitionKey: readonly string[];
   clusteringKey: readonly string[];
   maxEventBytes: number;
+  deadLetters: DeadLetterPolicy;
   /** The table's TTL in seconds, when retention is set. */
   retentionSeconds?: number;
   sync: readonly SyncJobSpec[];

@@ -1,5 +1,6 @@
 import type { Aggregate } from '../aggregates/aggregate.ts';
 import type { WindowSpec } from '../windows/window.ts';
+import type { DeadLetterPolicy, DeadLettersDefinition } from './dead-letter-policy.ts';
 import type { SyncEntryDefinition, SyncJobSpec } from './sync-entry.ts';
 
 /** A decoded event: the JSON object a Kinesis record carries. */
@@ -40,6 +41,8 @@ export type PipelineDefinition = {
   };
   /** Largest record accepted, in bytes (default 256 KiB); larger ones are dead letters. */
   maxEventBytes?: number;
+  /** How long dead letters are kept (default 14 days) and how many raw bytes (default 256 KiB). */
+  deadLetters?: DeadLettersDefinition;
   /** Jobs that copy the pipeline's results to other stores on a schedule. */
   sync?: readonly SyncEntryDefinition[];
   /**
@@ -93,6 +96,7 @@ export type Pipeline = {
     maxPastMs: number;
   };
   maxEventBytes: number;
+  deadLetters: DeadLetterPolicy;
   sync: readonly SyncJobSpec[];
   tick: string;
   /** Set when the definition names one; else the configured keyspace is used. */

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { RejectedRecord } from '../engine/input-record.ts';
+import type { DeadLetterPolicy } from '../pipeline/dead-letter-policy.ts';
 import { inChunks } from './in-chunks.ts';
 import { DEAD_LETTERS } from './schema/core-tables.ts';
 import type { CassandraSession } from './session.ts';
@@ -8,25 +10,42 @@ export function utcDay(ms: number): string {
 }
 
 /**
- * The dead-letter table: a row per record that could not be used, with its raw bytes and the
- * field at fault, keyed by source, arrival day, shard and sequence number (replays overwrite).
+ * A rejected record's raw bytes as kept: at most `maxRawBytes` of them, with the full length and
+ * the SHA-256 of all of them, so an oversize record still fits a row (Keyspaces: 1 MB) and can
+ * be matched with the producer's copy.
+ */
+export function keptRaw(data: Uint8Array, maxRawBytes: number) {
+  return {
+    raw: Buffer.from(data.subarray(0, maxRawBytes)),
+    rawBytes: data.byteLength,
+    rawSha256: createHash('sha256').update(data).digest('hex'),
+  };
+}
+
+/**
+ * The dead-letter table: a row per record that could not be used, with its raw bytes (bounded)
+ * and the field at fault, keyed by source, arrival day, shard and sequence number (replays
+ * overwrite), kept for the pipeline's `deadLetters.keep`.
  */
 export class CqlDeadLetters {
   readonly #session: CassandraSession;
   readonly #table: string;
+  readonly #policy: DeadLetterPolicy;
   readonly #concurrency: number;
 
-  constructor(session: CassandraSession, concurrency = 32) {
+  constructor(session: CassandraSession, policy: DeadLetterPolicy, concurrency = 32) {
     this.#session = session;
     this.#table = session.table(DEAD_LETTERS.name);
+    this.#policy = policy;
     this.#concurrency = concurrency;
   }
 
   async write(source: string, rejected: readonly RejectedRecord[]): Promise<void> {
     const now = new Date();
-    await inChunks(this.#concurrency, rejected, ({ record, field, reason }) =>
-      this.#session.execute(
-        `INSERT INTO ${this.#table} (source, day, shard_id, sequence_number, partition_key, reason, field, raw, arrived_at, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    await inChunks(this.#concurrency, rejected, ({ record, field, reason }) => {
+      const { raw, rawBytes, rawSha256 } = keptRaw(record.data, this.#policy.maxRawBytes);
+      return this.#session.execute(
+        `INSERT INTO ${this.#table} (source, day, shard_id, sequence_number, partition_key, reason, field, raw, raw_bytes, raw_sha256, arrived_at, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TTL ?`,
         [
           source,
           utcDay(record.arrivedAt),
@@ -35,12 +54,15 @@ export class CqlDeadLetters {
           record.partitionKey,
           `${field}: ${reason}`,
           field,
-          Buffer.from(record.data),
+          raw,
+          rawBytes,
+          rawSha256,
           new Date(record.arrivedAt),
           now,
+          this.#policy.keepSeconds,
         ],
         { idempotent: true },
-      ),
-    );
+      );
+    });
   }
 }

@@ -1,4 +1,5 @@
 import type { InputRecord, RejectedRecord } from '../engine/input-record.ts';
+import type { DeadLetterPolicy } from '../pipeline/dead-letter-policy.ts';
 import { CqlDeadLetters, utcDay } from './dead-letters.ts';
 import { inChunks } from './in-chunks.ts';
 import type { CassandraSession } from './session.ts';
@@ -25,9 +26,14 @@ export class CqlSideOutputs implements SideOutputs {
   readonly #lateEvents: string;
   readonly #concurrency: number;
 
-  constructor(session: CassandraSession, lateEventsTable: string, concurrency = 32) {
+  constructor(
+    session: CassandraSession,
+    lateEventsTable: string,
+    deadLetters: DeadLetterPolicy,
+    concurrency = 32,
+  ) {
     this.#session = session;
-    this.#deadLetters = new CqlDeadLetters(session, concurrency);
+    this.#deadLetters = new CqlDeadLetters(session, deadLetters, concurrency);
     this.#lateEvents = session.table(lateEventsTable);
     this.#concurrency = concurrency;
   }

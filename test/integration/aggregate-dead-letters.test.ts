@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, sum } from '#lib/aggregates/basic';
 import { definePipeline } from '#lib/pipeline/define-pipeline';
@@ -19,6 +20,8 @@ const pipeline = definePipeline({
   aggregates: { orders: count(), amount: sum('amount') },
   lateness: { maxFuture: '1h' },
   maxEventBytes: 300,
+  // Raw bytes past this are cut (the oversize record's): length and SHA-256 keep the whole.
+  deadLetters: { keep: '2d', maxRawBytes: 350 },
 });
 
 const shard = 'shardId-000000000003';
@@ -135,7 +138,7 @@ const arrivalDays = () =>
 
 async function deadLetter(sequence: bigint) {
   const result = await harness.session.execute(
-    `SELECT field, reason, raw, shard_id FROM ${harness.session.table('dead_letters')} WHERE source = ? AND day IN ? AND shard_id = ? AND sequence_number = ?`,
+    `SELECT field, reason, raw, raw_bytes, raw_sha256, TTL(reason) AS ttl, shard_id FROM ${harness.session.table('dead_letters')} WHERE source = ? AND day IN ? AND shard_id = ? AND sequence_number = ?`,
     [pipeline.name, arrivalDays(), shard, sequence],
   );
   return result.first();
@@ -167,7 +170,13 @@ describe('bad records on a real Cassandra', () => {
       expect(row?.get('reason'), b.name).toMatch(
         new RegExp(`^${b.field.replace(/[().]/g, '\\$&')}: `),
       );
-      expect(Buffer.from(row?.get('raw')).equals(Buffer.from(b.record.data)), b.name).toBe(true);
+      const data = Buffer.from(b.record.data);
+      expect(Buffer.from(row?.get('raw')).equals(data.subarray(0, 350)), b.name).toBe(true);
+      expect(row?.get('raw_bytes'), b.name).toBe(data.byteLength);
+      expect(row?.get('raw_sha256'), b.name).toBe(createHash('sha256').update(data).digest('hex'));
+      // Kept for the pipeline's deadLetters.keep (2 days), not for ever.
+      expect(row?.get('ttl'), b.name).toBeGreaterThan(2 * 86_400 - 600);
+      expect(row?.get('ttl'), b.name).toBeLessThanOrEqual(2 * 86_400);
     }
   });
 

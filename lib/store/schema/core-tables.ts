@@ -39,9 +39,13 @@ export const DEAD_LETTERS = {
     { name: 'reason', type: 'text' },
     { name: 'field', type: 'text' },
     { name: 'raw', type: 'blob' },
+    { name: 'raw_bytes', type: 'int' },
+    { name: 'raw_sha256', type: 'text' },
     { name: 'arrived_at', type: 'timestamp' },
     { name: 'recorded_at', type: 'timestamp' },
   ],
+  // Rows carry their pipeline's own TTL; this default also turns TTL on for Keyspaces tables.
+  ttlSeconds: 14 * 86_400,
   comment: 'cassflow: records that failed decoding or validation, with their raw bytes',
 } as const satisfies TableSpec;
 
