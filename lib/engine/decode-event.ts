@@ -6,6 +6,7 @@ import { maxKeyBytes } from '../store/key-limits.ts';
 import { describeTime, parseEventTime, typeName } from './event-time.ts';
 import type { InputRecord, RejectedRecord } from './input-record.ts';
 import { parseRecord } from './parse-record.ts';
+import { isWellFormed } from './well-formed.ts';
 
 /** A record that passed validation: its key, event time and one input per aggregate. */
 export type DecodedEvent = {
@@ -19,9 +20,6 @@ export type DecodedEvent = {
    */
   cut: number;
 };
-
-/** A UTF-16 surrogate without its pair (the `u` flag reads a well-formed pair as one code point). */
-const LONE_SURROGATE = /\p{Cs}/u;
 
 type Decoded = { ok: true; event: DecodedEvent } | { ok: false; rejected: RejectedRecord };
 
@@ -81,8 +79,7 @@ export function decodeEvent(pipeline: Pipeline, record: InputRecord): Decoded {
       `key must be a string or a number, got ${typeName(key)}`,
     );
   }
-  // A lone surrogate has no UTF-8 form: the store would write U+FFFD, merging distinct keys.
-  if (LONE_SURROGATE.test(key)) {
+  if (!isWellFormed(key)) {
     return reject(
       record,
       pipeline.keyField,

@@ -1,4 +1,5 @@
 import { parseEventTime, typeName } from '../engine/event-time.ts';
+import { isWellFormed } from '../engine/well-formed.ts';
 import type { SinkColumnType } from '../pipeline/sink-spec.ts';
 
 export type Converted = { ok: true; value: unknown } | { ok: false; problem: string };
@@ -27,7 +28,11 @@ function integer(value: unknown, type: string): bigint | string {
 export function convertValue(type: SinkColumnType, value: unknown): Converted {
   switch (type) {
     case 'text':
-      if (typeof value === 'string') return ok(value);
+      if (typeof value === 'string') {
+        return isWellFormed(value)
+          ? ok(value)
+          : fail('must be well-formed Unicode for text (it holds a lone UTF-16 surrogate)');
+      }
       if (typeof value === 'number' && Number.isFinite(value)) return ok(String(value));
       return fail(`must be a string for text, got ${typeName(value)}`);
     case 'int': {

@@ -5,14 +5,12 @@ import { distinct } from '#lib/aggregates/distinct';
 import { quantile } from '#lib/aggregates/quantile';
 import { decodeEvent } from '#lib/engine/decode-event';
 import type { InputRecord } from '#lib/engine/input-record';
-import type { EngineSettings } from '#lib/engine/ports';
 import { processBatch } from '#lib/engine/process-batch';
-import { seededRandom } from '#lib/local/seeded-random';
 import { definePipeline } from '#lib/pipeline/define-pipeline';
 import { session, sliding, tumbling } from '#lib/windows/index';
+import { calmStore } from '../helpers/engine-model/calm-store.ts';
 import { cqlDomainChecked } from '../helpers/engine-model/cql-domain.ts';
-import { FaultPlan } from '../helpers/engine-model/fault-plan.ts';
-import { ModelStore } from '../helpers/engine-model/model-store.ts';
+import type { ModelStore } from '../helpers/engine-model/model-store.ts';
 
 const ARRIVAL = Date.UTC(2026, 5, 1, 12);
 const DAY = 86_400_000;
@@ -114,14 +112,7 @@ describe('any record content through decode, plan and apply (in-memory store)', 
         fc.integer({ min: 1, max: 79 }),
         fc.constantFrom('cassandra' as const, 'keyspaces' as const),
         async (datas, split, mode) => {
-          const faults = new FaultPlan(seededRandom(1), { timeout: 0, maxYields: 0 }, ARRIVAL);
-          const store = new ModelStore(mode, faults);
-          const settings: EngineSettings = {
-            retry: { maxAttempts: 4, baseBackoffMs: 0, maxBackoffMs: 0 },
-            concurrency: 4,
-            maxClosesPerRun: 100_000,
-            now: () => faults.now,
-          };
+          const { store, settings } = calmStore(mode, ARRIVAL);
           const all = records(datas, 'shardId-0');
           // Two batches in a row on the shard, as Lambda delivers them.
           for (const batch of [all.slice(0, split), all.slice(split)]) {

@@ -71,6 +71,14 @@ describe('event time bounds', () => {
     const converted = convertValue('timestamp', 1e300);
     expect(converted.ok).toBe(false);
   });
+
+  it('GIVEN sink text with a lone surrogate THEN it is refused rather than stored as U+FFFD', () => {
+    expect(convertValue('text', 'a\ud800')).toEqual({
+      ok: false,
+      problem: 'must be well-formed Unicode for text (it holds a lone UTF-16 surrogate)',
+    });
+    expect(convertValue('text', 'a\ud83d\ude00')).toEqual({ ok: true, value: 'a😀' });
+  });
 });
 
 describe('keys', () => {

@@ -4,9 +4,7 @@ import type { InputRecord } from '#lib/engine/input-record';
 import type { EnginePorts, EngineSettings } from '#lib/engine/ports';
 import { processBatch } from '#lib/engine/process-batch';
 import { runTick } from '#lib/engine/tick';
-import { seededRandom } from '#lib/local/seeded-random';
-import { FaultPlan } from '../helpers/engine-model/fault-plan.ts';
-import { ModelStore } from '../helpers/engine-model/model-store.ts';
+import { calmStore } from '../helpers/engine-model/calm-store.ts';
 import { type ModelShard, ModelStream } from '../helpers/engine-model/model-stream.ts';
 import { schedulePipeline, T0 } from '../helpers/engine-model/scenario.ts';
 
@@ -42,18 +40,6 @@ function modelShard(
 }
 
 /** A store that never fails or interleaves by itself: the test decides every step's order. */
-function calmStore(mode: 'cassandra' | 'keyspaces' = 'cassandra') {
-  const faults = new FaultPlan(seededRandom(1), { timeout: 0, maxYields: 0 }, T0);
-  const store = new ModelStore(mode, faults);
-  const settings: EngineSettings = {
-    retry: { maxAttempts: 4, baseBackoffMs: 0, maxBackoffMs: 0 },
-    concurrency: 4,
-    maxClosesPerRun: 10_000,
-    now: () => faults.now,
-  };
-  return { store, faults, settings, ports: store.portsFor({ killed: false }) };
-}
-
 /** Ports whose calls are counted by name. */
 function counted(ports: EnginePorts) {
   const calls = new Map<string, number>();
