@@ -4,10 +4,15 @@ import { fromKinesisEventRecord } from '#lib/lambda/kinesis-event';
 import type { Pipeline } from '#lib/pipeline/spec';
 import { seededRandom } from '../test/helpers/event-stream.ts';
 import { jsonRecord, type ShardRecord, sequenceNumber } from '../test/helpers/kinesis-events.ts';
+import { utcDaysAgo } from '../test/helpers/recent-day.ts';
 
 export const SHARD_ID = 'shardId-000000000000';
-/** Minute-aligned, so five minutes of events fall into exactly five 1-minute windows. */
-export const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
+/**
+ * Noon two days ago (UTC): minute-aligned, so five minutes of events fall into exactly five
+ * 1-minute windows, and recent, since records arrive now and may be at most lateness.maxPast
+ * behind that.
+ */
+export const T0 = utcDaysAgo(2) + 12 * 3_600_000;
 export const SPAN_MS = 5 * 60_000;
 /** Events arrive a little out of order, as they do from real producers. */
 const JITTER_MS = 2_000;

@@ -1,4 +1,5 @@
 import type { WindowResult } from '#lib/query/window-result';
+import { printableCell } from './printable.ts';
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
@@ -18,13 +19,13 @@ export function windowLines(
 ): string[] {
   const header = ['key', 'window', 'start', 'end', 'final', 'events', ...aggregates];
   const rows = results.map((r) => [
-    r.key,
-    r.window,
+    printableCell(r.key),
+    printableCell(r.window),
     iso(r.start),
     iso(r.end),
     r.final ? 'yes' : 'no',
     String(r.events),
-    ...aggregates.map((a) => show(r.values[a])),
+    ...aggregates.map((a) => printableCell(show(r.values[a]))),
   ]);
   const widths = header.map((h, i) =>
     Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)),

@@ -33,6 +33,14 @@ export function printable(text: string): string {
   return from === 0 ? text : shown + text.slice(from);
 }
 
+/**
+ * One cell of a table: printable, and with tab and newline escaped as well, so a value cannot
+ * start a new row or shift the columns.
+ */
+export function printableCell(text: string): string {
+  return printable(text).replaceAll('\t', '\\t').replaceAll('\n', '\\n');
+}
+
 /** An Output that writes only printable text to the given console. */
 export function printableOutput(console: Pick<Console, 'log' | 'error'>): Output {
   return {

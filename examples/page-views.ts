@@ -8,7 +8,7 @@ import { avg, count, definePipeline, distinct, quantile, sliding, tumbling } fro
  *
  * Run it locally with `cassflow run examples/page-views.ts`, feed it with
  * `cassflow send --stream page-views --generate 10000`, and read it with
- * `cassflow query --pipeline examples/page-views.ts`.
+ * `cassflow query --pipeline examples/page-views.ts --all`.
  */
 export default definePipeline({
   name: 'page_views',

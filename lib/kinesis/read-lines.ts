@@ -34,7 +34,11 @@ export async function* readLines(
   let line = 0;
   const take = (text: string) => {
     length += text.length;
-    if (length > maxLineChars) throw new LineTooLongError(line + 1, maxLineChars);
+    // A '\r' that may yet end the line (CRLF) is not part of it.
+    const last = text.length > 0 ? text : (pieces.at(-1) ?? '');
+    if (length - (last.endsWith('\r') ? 1 : 0) > maxLineChars) {
+      throw new LineTooLongError(line + 1, maxLineChars);
+    }
     pieces.push(text);
   };
   const finish = (): NumberedLine => {

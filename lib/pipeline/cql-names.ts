@@ -20,24 +20,35 @@ const RESERVED_WORDS = new Set(
  * takes letters, digits and _ after a first letter, and refuses reserved words; Amazon Keyspaces
  * allows 48 characters.
  */
-export function cqlNameProblem(name: string, max = 48): string | undefined {
+export function cqlNameProblem(
+  name: string,
+  max = 48,
+  options: { reservedOk?: boolean } = {},
+): string | undefined {
   if (/[A-Z]/.test(name) && /^[a-zA-Z][a-zA-Z0-9_]*$/.test(name)) {
-    return `'${name}' has capitals, which CQL folds to lowercase: write it '${name.toLowerCase()}'`;
+    const lower = name.toLowerCase();
+    const then = cqlNameProblem(lower, max, options);
+    return then
+      ? `'${name}' has capitals, which CQL folds to lowercase, and lowercase ${then}`
+      : `'${name}' has capitals, which CQL folds to lowercase: write it '${lower}'`;
   }
   if (!/^[a-z][a-z0-9_]*$/.test(name)) {
     return `'${name}' must be lowercase letters, digits and _, starting with a letter`;
   }
   if (name.length > max) return `'${name}' is longer than ${max} characters`;
-  if (RESERVED_WORDS.has(name)) {
+  if (!options.reservedOk && RESERVED_WORDS.has(name)) {
     return `'${name}' is a reserved CQL word: choose another name (for example '${name}_')`;
   }
   return undefined;
 }
 
-/** A zod string that must be a CQL name of at most `max` characters (see cqlNameProblem). */
-export function cqlName(max = 48) {
+/**
+ * A zod string that must be a CQL name of at most `max` characters (see cqlNameProblem);
+ * `reservedOk` for names that only prefix or label others (a pipeline's name).
+ */
+export function cqlName(max = 48, options: { reservedOk?: boolean } = {}) {
   return z.string().superRefine((name, ctx) => {
-    const problem = cqlNameProblem(name, max);
+    const problem = cqlNameProblem(name, max, options);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 }

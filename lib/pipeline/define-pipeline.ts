@@ -5,7 +5,7 @@ import { checkWindowSpec, WindowSpecError, windowName } from '../windows/index.t
 import type { WindowSpec } from '../windows/window.ts';
 import { cqlName, cqlNameProblem } from './cql-names.ts';
 import { resolveDeadLetters } from './dead-letter-policy.ts';
-import { parseDuration } from './duration.ts';
+import { formatDuration, parseDuration } from './duration.ts';
 import { PipelineSpecError } from './errors.ts';
 import { readPath, splitPath } from './field-path.ts';
 import { checkRetention } from './retention.ts';
@@ -48,7 +48,8 @@ const aggregate = z.custom<Aggregate>(
 );
 
 const definitionSchema = z.object({
-  name: cqlName(MAX_NAME),
+  // Only a prefix of table names (`<name>_windows`), so a reserved word is fine here.
+  name: cqlName(MAX_NAME, { reservedOk: true }),
   source: z.object({ stream: streamName }),
   key: extractor,
   time: extractor,
@@ -165,13 +166,28 @@ export function definePipeline(definition: PipelineDefinition): Pipeline {
       issues.push(`aggregates.${a.name}: reads a field but names none`);
     }
   }
+  const outOfOrderMs = ms(spec.lateness?.outOfOrder, 0, 'lateness.outOfOrder');
+  const allowedMs = ms(spec.lateness?.allowed, 0, 'lateness.allowed');
+  // How long after its start an event can still count: the longest window and its lateness.
+  const countsFor =
+    Math.max(...windows.map((w) => windowSpanMs(w.spec))) + outOfOrderMs + allowedMs;
   const lateness = {
-    outOfOrderMs: ms(spec.lateness?.outOfOrder, 0, 'lateness.outOfOrder'),
-    allowedMs: ms(spec.lateness?.allowed, 0, 'lateness.allowed'),
+    outOfOrderMs,
+    allowedMs,
     idleTimeoutMs: ms(spec.lateness?.idleTimeout, 60_000, 'lateness.idleTimeout'),
     maxFutureMs: ms(spec.lateness?.maxFuture, 86_400_000, 'lateness.maxFuture'),
-    maxPastMs: ms(spec.lateness?.maxPast, DEFAULT_MAX_PAST_MS, 'lateness.maxPast'),
+    maxPastMs: ms(
+      spec.lateness?.maxPast,
+      Math.max(DEFAULT_MAX_PAST_MS, countsFor),
+      'lateness.maxPast',
+    ),
   };
+  if (spec.lateness?.maxPast !== undefined && lateness.maxPastMs < countsFor) {
+    issues.push(
+      `lateness.maxPast: must be at least ${formatDuration(countsFor)}, the longest window ` +
+        'plus outOfOrder and allowed: older events can still count',
+    );
+  }
   const sync = resolveSyncEntries(spec.sync, 'closed-windows', issues);
   const tick = spec.tick ?? DEFAULT_TICK;
   try {
@@ -181,9 +197,7 @@ export function definePipeline(definition: PipelineDefinition): Pipeline {
   }
   const retentionSeconds = checkRetention(
     spec.retention === undefined ? undefined : ms(spec.retention, 0, 'retention'),
-    Math.max(...windows.map((w) => windowSpanMs(w.spec))) +
-      lateness.outOfOrderMs +
-      lateness.allowedMs,
+    countsFor,
     issues,
   );
   const deadLetters = resolveDeadLetters(spec.deadLetters, issues);

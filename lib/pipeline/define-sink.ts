@@ -16,7 +16,8 @@ import type { EventRecord } from './spec.ts';
 import { resolveSyncEntries, syncEntrySchema } from './sync-entry.ts';
 
 const definitionSchema = z.object({
-  name: cqlName(40),
+  // A label (the table is named apart), so a reserved word is fine here.
+  name: cqlName(40, { reservedOk: true }),
   source: z.object({ stream: streamName }),
   table: cqlName(48),
   keyspace: cqlName().optional(),

@@ -45,13 +45,13 @@ export const syncEntrySchema = z.object({
     z.object({
       kind: z.literal('s3'),
       bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'not an S3 bucket name'),
-      // S3's safe characters but `*`: IAM reads `*`, `?` and `${...}` in the grant's ARN as patterns.
+      // IAM reads `*`, `?` and `${...}` in the grant's object ARN as patterns.
       prefix: z
         .string()
         .max(512)
-        .regex(
-          /^[a-zA-Z0-9!_.'()/-]*$/,
-          "letters, digits and ! - _ . ' ( ) / only: * ? and $ would widen the IAM grant on the bucket",
+        .refine(
+          (prefix) => ![...prefix].some((c) => '*?$'.includes(c) || c.charCodeAt(0) < 0x20),
+          'no *, ? or $ (IAM would read them as patterns and widen the grant) and no control characters',
         )
         .optional(),
     }),

@@ -25,6 +25,12 @@ describe('what the CLI prints from event data', () => {
     expect(printed.some(steers)).toBe(false);
   });
 
+  it('GIVEN a key with a newline or a tab THEN it stays in its cell: no forged row, no shifted column', () => {
+    const lines = windowLines([{ ...forged, key: 'x\nk9\ttumbling_1m' }], ['n']);
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^x\\nk9\\ttumbling_1m {2}tumbling_1m/);
+  });
+
   it('GIVEN the --json form THEN the escaped line is still JSON that reads back the same key', () => {
     const line = printable(windowJson(forged));
     expect(JSON.parse(line).key).toBe(forged.key);

@@ -48,6 +48,15 @@ describe('definePipeline', () => {
     ]);
   });
 
+  it('takes a reserved word as the pipeline name (only a prefix of its tables) and an S3 prefix with = and spaces', () => {
+    const pipeline = definePipeline({
+      ...valid,
+      name: 'view',
+      sync: [{ name: 'to-s3', target: { kind: 's3', bucket: 'my-bucket', prefix: 'out/dt=x y' } }],
+    } as PipelineDefinition);
+    expect(pipeline.tables.windows).toBe('view_windows');
+  });
+
   it('takes a keyspace and table names of the user', () => {
     // Act
     const pipeline = definePipeline({
@@ -65,6 +74,21 @@ describe('definePipeline', () => {
   it.each([
     ['a name that is not an identifier', { name: 'Orders!' }, /^name: 'Orders!' must be lowercase/],
     ['a name with capitals', { name: 'Orders' }, /^name: 'Orders' has capitals.*write it 'orders'/],
+    [
+      'a keyspace whose lowercase is reserved',
+      { keyspace: 'Table' },
+      /^keyspace: 'Table' has capitals, which CQL folds to lowercase, and lowercase 'table' is a reserved/,
+    ],
+    [
+      'a maxPast shorter than a window and its lateness',
+      { lateness: { maxPast: '1m' } },
+      /^lateness\.maxPast: must be at least/,
+    ],
+    [
+      'dead letters kept longer than a TTL can be',
+      { deadLetters: { keep: '1100w' } },
+      /^deadLetters\.keep: must be at most 20 years/,
+    ],
     [
       'an aggregate named by a reserved CQL word',
       { aggregates: { select: count() } },
@@ -115,7 +139,7 @@ describe('definePipeline', () => {
     [
       'an S3 prefix with a wildcard',
       { sync: [{ name: 'to-s3', target: { kind: 's3', bucket: 'my-bucket', prefix: 'out/*' } }] },
-      /^sync\.0\.target\.prefix: .*\* \? and \$ would widen the IAM grant/,
+      /^sync\.0\.target\.prefix: no \*, \? or \$ \(IAM would read them as patterns/,
     ],
   ])('refuses %s, naming the setting', (_, change, message) => {
     // Act

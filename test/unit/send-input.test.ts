@@ -40,6 +40,8 @@ describe('reading JSON Lines', () => {
     await expect(all(readLines(noNewlines(), 1_000_000))).rejects.toThrow(
       'line 1 is longer than 1000000 characters, more than a Kinesis record (1 MiB) can hold: send newline-delimited JSON',
     );
+    const atLimit = await all(readLines(chunks('a'.repeat(10), '\r\n', 'b'.repeat(10), '\r'), 10));
+    expect(atLimit.map((l) => l.text)).toEqual(['a'.repeat(10), 'b'.repeat(10)]);
     const lines = await all(readLines(chunks(...Array(2000).fill('y'.repeat(400)), '\nz')));
     expect(lines.map((l) => [l.line, l.text.length])).toEqual([
       [1, 800_000],
