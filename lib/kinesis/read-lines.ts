@@ -33,10 +33,10 @@ export async function* readLines(
   let length = 0;
   let line = 0;
   const take = (text: string) => {
+    if (text.length === 0) return;
     length += text.length;
     // A '\r' that may yet end the line (CRLF) is not part of it.
-    const last = text.length > 0 ? text : (pieces.at(-1) ?? '');
-    if (length - (last.endsWith('\r') ? 1 : 0) > maxLineChars) {
+    if (length - (text.endsWith('\r') ? 1 : 0) > maxLineChars) {
       throw new LineTooLongError(line + 1, maxLineChars);
     }
     pieces.push(text);

@@ -1,5 +1,5 @@
-/** Keyspaces' largest TTL: 20 years. */
-const MAX_TTL_SECONDS = 630_720_000;
+/** The largest TTL Cassandra and Keyspaces take: 20 years. */
+export const MAX_TTL_SECONDS = 630_720_000;
 
 /**
  * A retention (ms) as a table TTL in whole seconds, or undefined when none is set. Problems go to

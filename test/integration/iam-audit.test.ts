@@ -64,6 +64,22 @@ function recordingSession(touched: Touched): CassandraSession {
 }
 
 const observe = { logLevel: 'ERROR' } as const;
+
+const untouched = (): Touched => ({ read: new Set(), write: new Set() });
+
+/** A stream handler's ports over a recording session, and what the handler touches. */
+function recordedHandlerPorts(serviceName: string) {
+  const touched = untouched();
+  const session = recordingSession(touched);
+  return {
+    touched,
+    ports: {
+      session: () => session,
+      logger: new Logger(observe),
+      metrics: new Metrics({ namespace: 'cassflow-test', serviceName }),
+    },
+  };
+}
 const T0 = Math.floor((Date.now() - 7_200_000) / 60_000) * 60_000;
 const views = EXAMPLES.find((p) => p.name === 'page_views') as Pipeline;
 const log = EXAMPLES.find((p) => p.name === 'page_view_log') as SinkPipeline;
@@ -98,13 +114,8 @@ describe('IAM grants against what each function touches', () => {
       ...CORE_TABLES,
       ...pipelineTables(views),
     ]);
-    const touched: Touched = { read: new Set(), write: new Set() };
-    const session = recordingSession(touched);
-    const handler = createAggregateHandler(views, {
-      session: () => session,
-      logger: new Logger(observe),
-      metrics: new Metrics({ namespace: 'cassflow-test', serviceName: views.name }),
-    });
+    const { touched, ports } = recordedHandlerPorts(views.name);
+    const handler = createAggregateHandler(views, ports);
     const shard = 'shardId-000000000007';
     const event = (i: number, ts: number) =>
       jsonRecord(shard, sequenceNumber(7, i), { page: '/a', user: `u${i}`, ts, ms: 10 });
@@ -126,13 +137,8 @@ describe('IAM grants against what each function touches', () => {
       ...CORE_TABLES,
       sinkTableSpec(log),
     ]);
-    const touched: Touched = { read: new Set(), write: new Set() };
-    const session = recordingSession(touched);
-    const handler = createSinkHandler(log, {
-      session: () => session,
-      logger: new Logger(observe),
-      metrics: new Metrics({ namespace: 'cassflow-test', serviceName: log.name }),
-    });
+    const { touched, ports } = recordedHandlerPorts(log.name);
+    const handler = createSinkHandler(log, ports);
     const shard = 'shardId-000000000008';
     await handler(
       kinesisEvent([
@@ -146,8 +152,8 @@ describe('IAM grants against what each function touches', () => {
 
   it('the sync jobs: closed windows of the aggregation, and the whole sink table', async () => {
     await applySchema(schemaConnection(client), config.cassandra, SYNC_TABLES);
-    const closed: Touched = { read: new Set(), write: new Set() };
-    const full: Touched = { read: new Set(), write: new Set() };
+    const closed = untouched();
+    const full = untouched();
     const [viewsJob] = views.sync;
     const [logJob] = log.sync;
     if (!viewsJob || !logJob) throw new Error('the examples define their sync jobs');
@@ -182,7 +188,7 @@ describe('IAM grants against what each function touches', () => {
 
   it('the schema step on Keyspaces: GetTable (cassandra:Select) on every table it waits for', async () => {
     // It touches no rows: on Keyspaces it only asks the control plane for each table's status.
-    const touched: Touched = { read: new Set(), write: new Set() };
+    const touched = untouched();
     const handler = schemaFunction(
       new Map(EXAMPLES.map((p) => [p.name, p])),
       { CASSFLOW_MODE: 'aws', AWS_REGION: 'eu-west-1', CASSANDRA_KEYSPACE: 'analytics' },
