@@ -5,6 +5,7 @@ import { QueryError } from '#lib/query/read-windows';
 import { UnsupportedTypeError } from '#lib/sync/column-type';
 import { SyncSourceError } from '#lib/sync/table-schema';
 import packageJson from '../package.json' with { type: 'json' };
+import { deadLettersCommand } from './commands/dead-letters.ts';
 import { demoCommand } from './commands/demo.ts';
 import { localCommand } from './commands/local.ts';
 import { queryCommand } from './commands/query.ts';
@@ -26,6 +27,7 @@ const COMMANDS: readonly ((out: Output) => Command)[] = [
   runCommand,
   sendCommand,
   queryCommand,
+  deadLettersCommand,
   syncCommand,
   schemaCommand,
   smokeCommand,

@@ -73,7 +73,7 @@ export class PipelineAlarms extends Construct {
       'DeadLetters',
       cassflowMetric(pipeline.name, 'DeadLettered'),
       0,
-      'records were dead-lettered (see the dead_letters table)',
+      'records were dead-lettered (cassflow dead-letters list)',
     );
     if (pipeline.kind === 'aggregation') {
       add(

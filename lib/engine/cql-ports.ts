@@ -1,4 +1,5 @@
 import type { Pipeline } from '../pipeline/spec.ts';
+import { lateEventsTable } from '../store/pipeline-tables.ts';
 import type { CassandraSession } from '../store/session.ts';
 import { CqlSideOutputs } from '../store/side-outputs.ts';
 import { CqlWatermarks } from '../store/watermark-store.ts';
@@ -13,7 +14,7 @@ export function cqlPorts(session: CassandraSession, pipeline: Pipeline): EngineP
     rows: new CqlWindowRows(session, pipeline),
     index: new CqlWindowIndex(session, pipeline),
     watermarks: new CqlWatermarks(session, pipeline),
-    sideOutputs: new CqlSideOutputs(session, pipeline.tables.lateEvents, pipeline.deadLetters),
+    sideOutputs: new CqlSideOutputs(session, lateEventsTable(pipeline), pipeline.deadLetters),
   };
 }
 

@@ -2,6 +2,7 @@ import type { InputRecord, RejectedRecord } from '../engine/input-record.ts';
 import { parseRecord } from '../engine/parse-record.ts';
 import type { SinkPipeline } from '../pipeline/sink-spec.ts';
 import { convertValue } from './convert-value.ts';
+import { keyProblem } from './key-bounds.ts';
 
 /** A record mapped to its row: one value per sink column (undefined: leave the column unset). */
 export type SinkRow = {
@@ -42,6 +43,11 @@ export function mapRecord(pipeline: SinkPipeline, record: InputRecord): MappedRe
     }
     values.push(converted.value);
     byName.set(column.name, converted.value);
+  }
+  const problem = keyProblem(pipeline, byName);
+  if (problem) {
+    const field = pipeline.columns.find((c) => c.name === problem.column)?.field ?? problem.column;
+    return { ok: false, rejected: { record, field, reason: problem.reason } };
   }
   const key = [...pipeline.partitionKey, ...pipeline.clusteringKey].map((c) => {
     const v = byName.get(c);

@@ -9,6 +9,13 @@ export function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
+const HOUR_MS = 3_600_000;
+
+/** The start of the UTC hour holding `ms`: dead letters are partitioned by it. */
+export function utcHour(ms: number): number {
+  return Math.floor(ms / HOUR_MS) * HOUR_MS;
+}
+
 /**
  * A rejected record's raw bytes as kept: at most `maxRawBytes` of them, with the full length and
  * the SHA-256 of all of them, so an oversize record still fits a row (Keyspaces: 1 MB) and can
@@ -24,8 +31,8 @@ export function keptRaw(data: Uint8Array, maxRawBytes: number) {
 
 /**
  * The dead-letter table: a row per record that could not be used, with its raw bytes (bounded)
- * and the field at fault, keyed by source, arrival day, shard and sequence number (replays
- * overwrite), kept for the pipeline's `deadLetters.keep`.
+ * and the field at fault, keyed by source, arrival hour, shard and sequence number (a retried
+ * batch overwrites), kept for the pipeline's `deadLetters.keep`.
  */
 export class CqlDeadLetters {
   readonly #session: CassandraSession;
@@ -45,10 +52,10 @@ export class CqlDeadLetters {
     await inChunks(this.#concurrency, rejected, ({ record, field, reason }) => {
       const { raw, rawBytes, rawSha256 } = keptRaw(record.data, this.#policy.maxRawBytes);
       return this.#session.execute(
-        `INSERT INTO ${this.#table} (source, day, shard_id, sequence_number, partition_key, reason, field, raw, raw_bytes, raw_sha256, arrived_at, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TTL ?`,
+        `INSERT INTO ${this.#table} (source, hour, shard_id, sequence_number, partition_key, reason, field, raw, raw_bytes, raw_sha256, arrived_at, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TTL ?`,
         [
           source,
-          utcDay(record.arrivedAt),
+          new Date(utcHour(record.arrivedAt)),
           record.shardId,
           record.sequenceNumber,
           record.partitionKey,

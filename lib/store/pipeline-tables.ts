@@ -97,12 +97,25 @@ export function pipelineTables(pipeline: Pipeline): TableSpec[] {
         { name: 'event_time', type: 'timestamp' },
         { name: 'watermark', type: 'timestamp' },
         { name: 'raw', type: 'blob' },
+        { name: 'raw_bytes', type: 'int' },
+        { name: 'raw_sha256', type: 'text' },
         { name: 'recorded_at', type: 'timestamp' },
       ],
       comment: `cassflow ${pipeline.name}: events that arrived after their window was final`,
-      ...ttl,
+      ttlSeconds: lateEventsTable(pipeline).keepSeconds,
     },
   ];
+}
+
+/**
+ * The late-event table and how long its rows live: the pipeline's retention, or else as long as
+ * its dead letters (they hold raw payloads too, so never for ever).
+ */
+export function lateEventsTable(pipeline: Pipeline): { name: string; keepSeconds: number } {
+  return {
+    name: pipeline.tables.lateEvents,
+    keepSeconds: pipeline.retentionSeconds ?? pipeline.deadLetters.keepSeconds,
+  };
 }
 
 /** The tables a pipeline of either kind needs besides cassflow's core tables. */

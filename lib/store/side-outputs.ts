@@ -1,6 +1,6 @@
 import type { InputRecord, RejectedRecord } from '../engine/input-record.ts';
 import type { DeadLetterPolicy } from '../pipeline/dead-letter-policy.ts';
-import { CqlDeadLetters, utcDay } from './dead-letters.ts';
+import { CqlDeadLetters, keptRaw, utcDay } from './dead-letters.ts';
 import { inChunks } from './in-chunks.ts';
 import type { CassandraSession } from './session.ts';
 
@@ -19,22 +19,32 @@ export interface SideOutputs {
   lateEvents(late: readonly LateRecord[]): Promise<void>;
 }
 
-/** Late events and dead letters: idempotent inserts keyed by shard and sequence number. */
+/** Where late events go and how they are kept: TTL, and raw bytes bounded as dead letters' are. */
+export type LateEventsTable = { name: string; keepSeconds: number };
+
+/**
+ * Late events and dead letters: idempotent inserts keyed by shard and sequence number, with a TTL
+ * and at most `maxRawBytes` of the raw record (a row stays under Keyspaces' 1 MB).
+ */
 export class CqlSideOutputs implements SideOutputs {
   readonly #session: CassandraSession;
   readonly #deadLetters: CqlDeadLetters;
   readonly #lateEvents: string;
+  readonly #lateKeepSeconds: number;
+  readonly #maxRawBytes: number;
   readonly #concurrency: number;
 
   constructor(
     session: CassandraSession,
-    lateEventsTable: string,
+    lateEvents: LateEventsTable,
     deadLetters: DeadLetterPolicy,
     concurrency = 32,
   ) {
     this.#session = session;
     this.#deadLetters = new CqlDeadLetters(session, deadLetters, concurrency);
-    this.#lateEvents = session.table(lateEventsTable);
+    this.#lateEvents = session.table(lateEvents.name);
+    this.#lateKeepSeconds = lateEvents.keepSeconds;
+    this.#maxRawBytes = deadLetters.maxRawBytes;
     this.#concurrency = concurrency;
   }
 
@@ -44,9 +54,10 @@ export class CqlSideOutputs implements SideOutputs {
 
   async lateEvents(late: readonly LateRecord[]): Promise<void> {
     const now = new Date();
-    await inChunks(this.#concurrency, late, (l) =>
-      this.#session.execute(
-        `INSERT INTO ${this.#lateEvents} (day, shard_id, sequence_number, window, key, event_time, watermark, raw, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    await inChunks(this.#concurrency, late, (l) => {
+      const { raw, rawBytes, rawSha256 } = keptRaw(l.record.data, this.#maxRawBytes);
+      return this.#session.execute(
+        `INSERT INTO ${this.#lateEvents} (day, shard_id, sequence_number, window, key, event_time, watermark, raw, raw_bytes, raw_sha256, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) USING TTL ?`,
         [
           utcDay(l.record.arrivedAt),
           l.record.shardId,
@@ -55,11 +66,14 @@ export class CqlSideOutputs implements SideOutputs {
           l.key,
           new Date(l.eventTime),
           new Date(Number.isFinite(l.watermark) ? l.watermark : 0),
-          Buffer.from(l.record.data),
+          raw,
+          rawBytes,
+          rawSha256,
           now,
+          this.#lateKeepSeconds,
         ],
         { idempotent: true },
-      ),
-    );
+      );
+    });
   }
 }

@@ -76,11 +76,11 @@ describe('CassflowStack on Amazon Keyspaces (the example pipelines)', () => {
     });
   });
 
-  it('GIVEN the aggregation THEN it may write exactly its own tables and dead_letters, and read only those it reads', () => {
+  it('GIVEN the aggregation THEN it may write exactly its own tables and the dead letters, and read only those it reads', () => {
     const statements = statementsOf(template, 'Pipelinepageviews');
     const table = (t: string) => `${KS}/analytics/table/${t}`;
     const read = ['page_views_open_windows', 'page_views_watermarks', 'page_views_windows'];
-    const insertOnly = ['dead_letters', 'page_views_closed_windows', 'page_views_late_events'];
+    const insertOnly = ['dead_letters_by_hour', 'page_views_closed_windows', 'page_views_late_events'];
     expect(resourcesFor(statements, 'cassandra:Modify')).toEqual(
       [...read, ...insertOnly].map(table).sort(),
     );

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, sum } from '#lib/aggregates/basic';
 import { definePipeline } from '#lib/pipeline/define-pipeline';
+import { utcHour } from '#lib/store/dead-letters';
+import { DEAD_LETTERS } from '#lib/store/schema/core-tables';
 import { tumbling } from '#lib/windows/index';
 import { allRows } from '../helpers/integration-config.ts';
 import { jsonRecord, type ShardRecord, sequenceNumber } from '../helpers/kinesis-events.ts';
@@ -132,14 +134,13 @@ beforeAll(async () => {
 });
 afterAll(() => harness.close());
 
-// Dead letters are filed by arrival day, and the harness stamps arrival with the real clock.
-const arrivalDays = () =>
-  [Date.now() - 86_400_000, Date.now()].map((t) => new Date(t).toISOString().slice(0, 10));
+// Dead letters are filed by arrival hour, and the harness stamps arrival with the real clock.
+const arrivalHours = () => [Date.now() - 3_600_000, Date.now()].map((t) => new Date(utcHour(t)));
 
 async function deadLetter(sequence: bigint) {
   const result = await harness.session.execute(
-    `SELECT field, reason, raw, raw_bytes, raw_sha256, TTL(reason) AS ttl, shard_id FROM ${harness.session.table('dead_letters')} WHERE source = ? AND day IN ? AND shard_id = ? AND sequence_number = ?`,
-    [pipeline.name, arrivalDays(), shard, sequence],
+    `SELECT field, reason, raw, raw_bytes, raw_sha256, TTL(reason) AS ttl, shard_id FROM ${harness.session.table(DEAD_LETTERS.name)} WHERE source = ? AND hour IN ? AND shard_id = ? AND sequence_number = ?`,
+    [pipeline.name, arrivalHours(), shard, sequence],
   );
   return result.first();
 }
@@ -185,8 +186,8 @@ describe('bad records on a real Cassandra', () => {
     const again = await harness.invoke([bad[0]?.record as ShardRecord, good(100)]);
     const all = await allRows(
       harness.session,
-      `SELECT sequence_number FROM ${harness.session.table('dead_letters')} WHERE source = ? AND day IN ?`,
-      [pipeline.name, arrivalDays()],
+      `SELECT sequence_number FROM ${harness.session.table(DEAD_LETTERS.name)} WHERE source = ? AND hour IN ?`,
+      [pipeline.name, arrivalHours()],
     );
 
     // Assess

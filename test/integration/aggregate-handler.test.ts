@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { avg, count, max, min, sum } from '#lib/aggregates/basic';
 import { definePipeline } from '#lib/pipeline/define-pipeline';
@@ -17,6 +18,8 @@ const pipeline = definePipeline({
   aggregates: { n: count(), total: sum('ms'), lo: min('ms'), hi: max('ms'), mean: avg('ms') },
   lateness: { outOfOrder: '5s', allowed: '10s' },
   maxEventBytes: 512,
+  // Late events keep their raw bytes as dead letters do: cut, hashed, and for deadLetters.keep.
+  deadLetters: { keep: '3d', maxRawBytes: 20 },
 });
 
 let harness: Awaited<ReturnType<typeof pipelineHarness>>;
@@ -73,7 +76,7 @@ describe('the aggregation handler on a real Cassandra', () => {
     const row = await windowRow('a', 'tumbling_1m', T0);
     const lateRows = await allRows(
       harness.session,
-      `SELECT window, key FROM ${harness.session.table(pipeline.tables.lateEvents)} WHERE sequence_number = ? ALLOW FILTERING`,
+      `SELECT window, key, raw, raw_bytes, raw_sha256, TTL(key) AS ttl FROM ${harness.session.table(pipeline.tables.lateEvents)} WHERE sequence_number = ? ALLOW FILTERING`,
       [late.sequenceNumber],
     );
     const sessionRow = await windowRow('a', 'session_30s', T0 + 1000);
@@ -91,6 +94,14 @@ describe('the aggregation handler on a real Cassandra', () => {
       `sliding_2m_1m@${at(0)}`,
       `tumbling_1m@${at(0)}`,
     ]);
+    const data = Buffer.from(late.data);
+    for (const r of lateRows) {
+      expect(Buffer.from(r.get('raw')).equals(data.subarray(0, 20))).toBe(true);
+      expect(r.get('raw_bytes')).toBe(data.byteLength);
+      expect(r.get('raw_sha256')).toBe(createHash('sha256').update(data).digest('hex'));
+      expect(r.get('ttl')).toBeGreaterThan(3 * 86_400 - 600);
+      expect(r.get('ttl')).toBeLessThanOrEqual(3 * 86_400);
+    }
     expect(sessionRow?.get('final')).toBe(true);
     expect(sessionRow?.get('n')).toBe(2n);
     expect(sessionRow?.get('window_end')).toEqual(new Date(T0 + 50_000));

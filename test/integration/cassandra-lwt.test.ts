@@ -29,7 +29,7 @@ describe('schema apply against the real Cassandra', () => {
       [config.cassandra.keyspace],
     );
     expect(tables.rows.map((r) => r.get('table_name'))).toEqual(
-      expect.arrayContaining(['shard_checkpoints', 'dead_letters']),
+      expect.arrayContaining(['shard_checkpoints', 'dead_letters_by_hour']),
     );
   });
 });

@@ -127,7 +127,7 @@ describe('IAM grants against what each function touches', () => {
     await handler(kinesisEvent([event(41, T0)]), lambdaContext());
 
     expect(touched.write).toContain(views.tables.lateEvents);
-    expect(touched.write).toContain('dead_letters');
+    expect(touched.write).toContain('dead_letters_by_hour');
     expect(touched.write).toContain(views.tables.closedWindows);
     expect(sorted(touched)).toEqual(granted('Pipelinepageviews'));
   });

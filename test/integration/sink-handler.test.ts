@@ -6,10 +6,11 @@ import { createSinkHandler } from '#lib/lambda/sink-handler';
 import { defineSink } from '#lib/pipeline/define-sink';
 import type { SinkBatchResult, SinkPorts } from '#lib/sink/process-sink-batch';
 import { createCassandraClient } from '#lib/store/client';
+import { utcHour } from '#lib/store/dead-letters';
 import { tablesOf } from '#lib/store/pipeline-tables';
 import { applySchema } from '#lib/store/schema/apply';
 import { schemaConnection } from '#lib/store/schema/connection';
-import { CORE_TABLES } from '#lib/store/schema/core-tables';
+import { CORE_TABLES, DEAD_LETTERS } from '#lib/store/schema/core-tables';
 import { CassandraSession, sessionOptions } from '#lib/store/session';
 import { allRows, integrationConfig } from '../helpers/integration-config.ts';
 import {
@@ -123,12 +124,8 @@ describe('the plain sink on a real Cassandra', () => {
     const again = await invoke(batch);
     const dead = await allRows(
       session,
-      `SELECT field, reason FROM ${session.table('dead_letters')} WHERE source = ? AND day IN ? AND shard_id = ?`,
-      [
-        sink.name,
-        [-86_400_000, 0].map((d) => new Date(Date.now() + d).toISOString().slice(0, 10)),
-        shard,
-      ],
+      `SELECT field, reason FROM ${session.table(DEAD_LETTERS.name)} WHERE source = ? AND hour IN ? AND shard_id = ?`,
+      [sink.name, [-3_600_000, 0].map((d) => new Date(utcHour(Date.now() + d))), shard],
     );
 
     // Assess

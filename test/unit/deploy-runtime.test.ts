@@ -166,7 +166,7 @@ describe('deploymentSchema', () => {
       [
         'main',
         [
-          'dead_letters',
+          'dead_letters_by_hour',
           'page_views_closed_windows',
           'page_views_late_events',
           'page_views_open_windows',
@@ -181,7 +181,7 @@ describe('deploymentSchema', () => {
       [
         'raw',
         [
-          'dead_letters',
+          'dead_letters_by_hour',
           'page_view_log',
           'shard_checkpoints',
           'sync_leases',

@@ -93,6 +93,51 @@ describe('sinks', () => {
     });
   });
 
+  it('dead-letter a key Cassandra or Keyspaces cannot store: empty, or over the key quotas', () => {
+    // Arrange: a composite clustering key, so the 850-byte bound is shared.
+    const wide = defineSink({
+      ...definition,
+      columns: { ...definition.columns, tag: { from: 'tag', type: 'text' } },
+      primaryKey: { partition: ['customer'], clustering: ['tag', 'at'] },
+    });
+    const row = (customer: string, tag = 't') =>
+      mapRecord(wide, record({ customer: { id: customer }, at: 1000, units: 1, tag }));
+
+    // Act
+    const empty = row('');
+    const longPartition = row('é'.repeat(1023));
+    const atPartitionLimit = row('x'.repeat(2045));
+    const longClustering = row('c1', 'x'.repeat(839));
+    const overClusteringLimit = row('c1', 'x'.repeat(835));
+
+    // Assess: 2,045 + 3 = 2,048 fits; 2,046 UTF-8 bytes + 3 does not; 834 + 8 + 2×4 = 850 fits.
+    expect(empty).toMatchObject({
+      ok: false,
+      rejected: {
+        field: 'customer.id',
+        reason: 'is empty: a partition key may not be (column customer)',
+      },
+    });
+    expect(longPartition).toMatchObject({
+      ok: false,
+      rejected: {
+        field: 'customer.id',
+        reason:
+          'makes the partition key 2049 bytes, over the 2048 Amazon Keyspaces allows (column customer)',
+      },
+    });
+    expect(atPartitionLimit.ok).toBe(true);
+    expect(longClustering).toMatchObject({
+      ok: false,
+      rejected: {
+        field: 'tag',
+        reason: expect.stringMatching(/clustering key 855 bytes, over the 850/),
+      },
+    });
+    expect(overClusteringLimit.ok).toBe(false);
+    expect(row('c1', 'x'.repeat(834)).ok).toBe(true);
+  });
+
   it('refuse a primary key column that is not declared or is optional', () => {
     const bad = {
       ...definition,

@@ -22,13 +22,15 @@ export const SHARD_CHECKPOINTS = {
 
 /**
  * Records that could not be used, with everything needed to replay them. Partitioned by source
- * and UTC day so that no partition grows without bound.
+ * and UTC hour of arrival so that no partition grows without bound (a flood fills hours, not
+ * one day); the replay columns mark a record replayed so it is never replayed twice. It replaced
+ * `dead_letters` (by day), which nothing writes any more.
  */
 export const DEAD_LETTERS = {
-  name: 'dead_letters',
+  name: 'dead_letters_by_hour',
   partitionKey: [
     { name: 'source', type: 'text' },
-    { name: 'day', type: 'date' },
+    { name: 'hour', type: 'timestamp' },
   ],
   clusteringKey: [
     { name: 'shard_id', type: 'text', order: 'ASC' },
@@ -43,6 +45,12 @@ export const DEAD_LETTERS = {
     { name: 'raw_sha256', type: 'text' },
     { name: 'arrived_at', type: 'timestamp' },
     { name: 'recorded_at', type: 'timestamp' },
+    /** Set (compare-and-set) by the replay that took the record, before it sends it. */
+    { name: 'replay_claimed_at', type: 'timestamp' },
+    { name: 'replay_claimed_by', type: 'text' },
+    /** Set once the record is back in the stream: where it went. */
+    { name: 'replayed_at', type: 'timestamp' },
+    { name: 'replayed_as', type: 'text' },
   ],
   // Rows carry their pipeline's own TTL; this default also turns TTL on for Keyspaces tables.
   ttlSeconds: 14 * 86_400,

@@ -3,7 +3,7 @@ import type { EnginePorts } from '#lib/engine/ports';
 import { bucketOf, paneRowName, sessionBucketOf, sessionsRowName } from '#lib/engine/row-ref';
 import { seededRandom } from '#lib/local/seeded-random';
 import type { Pipeline } from '#lib/pipeline/spec';
-import { utcDay } from '#lib/store/dead-letters';
+import { utcDay, utcHour } from '#lib/store/dead-letters';
 import { DEAD_LETTERS } from '#lib/store/schema/core-tables';
 import type { CassandraSession } from '#lib/store/session';
 import { INDEX_BUCKET_MS, INDEX_SLOTS, type IndexedWindow } from '#lib/store/window-index';
@@ -142,9 +142,12 @@ async function snapshot(
         lateKeys.add(`${shard.shardId}|${r.get('sequence_number')}|${r.get('window')}`);
       }
     }
+  }
+  const hours = new Set(shards.flatMap((s) => s.records.map((r) => utcHour(r.arrivedAt))));
+  for (const hour of hours) {
     const dead = session.rows(
-      `SELECT shard_id, sequence_number FROM ${session.table(DEAD_LETTERS.name)} WHERE source = ? AND day = ?`,
-      [pipeline.name, day],
+      `SELECT shard_id, sequence_number FROM ${session.table(DEAD_LETTERS.name)} WHERE source = ? AND hour = ?`,
+      [pipeline.name, new Date(hour)],
       { fetchSize: 5000 },
     );
     for await (const r of dead)

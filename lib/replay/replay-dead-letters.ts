@@ -1,0 +1,97 @@
+import {
+  claimReplay,
+  confirmReplay,
+  type DeadLetter,
+  releaseClaim,
+} from '../store/dead-letter-rows.ts';
+import type { CassandraSession } from '../store/session.ts';
+
+/** Puts one record into the pipeline's stream; resolves where it landed ('shard/sequence'). */
+export type SendRecord = (record: { partitionKey: string; data: Uint8Array }) => Promise<string>;
+
+/** A send that failed for certain (nothing reached the stream), as opposed to one in doubt. */
+export class NotSentError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'NotSentError';
+  }
+}
+
+/** What became of one selected dead letter. */
+export type ReplayFate =
+  | 'replayed'
+  | 'already-replayed'
+  /** Claimed by a replay that never confirmed it: it may or may not be in the stream. */
+  | 'in-doubt'
+  /** Its raw bytes were cut at deadLetters.maxRawBytes: only the producer has them whole. */
+  | 'cut'
+  | 'failed';
+
+export type ReplayReport = Record<ReplayFate, number>;
+
+export type ReplayPorts = {
+  session: CassandraSession;
+  send: SendRecord;
+  /** Who replays, kept in the claim (e.g. user@host and a run id). */
+  by: string;
+  now?: () => number;
+  /** After each letter: its fate, and why for 'failed' and 'in-doubt'. */
+  onLetter?: (letter: DeadLetter, fate: ReplayFate, why?: string) => void;
+};
+
+/**
+ * Sends dead letters back into their pipeline's stream, each at most once: a compare-and-set
+ * claims a letter before it is sent and a second write confirms where it went. A send that
+ * surely failed gives the claim back; one that may have reached the stream (a timeout) leaves it
+ * claimed and reports it in doubt, for a person to decide, rather than risk a duplicate.
+ */
+export async function replayDeadLetters(
+  letters: AsyncIterable<DeadLetter> | Iterable<DeadLetter>,
+  ports: ReplayPorts,
+): Promise<ReplayReport> {
+  const now = ports.now ?? Date.now;
+  const report: ReplayReport = {
+    replayed: 0,
+    'already-replayed': 0,
+    'in-doubt': 0,
+    cut: 0,
+    failed: 0,
+  };
+  const settle = (letter: DeadLetter, fate: ReplayFate, why?: string) => {
+    report[fate] += 1;
+    ports.onLetter?.(letter, fate, why);
+  };
+  for await (const letter of letters) {
+    if (letter.replayedAt !== undefined) {
+      settle(letter, 'already-replayed', letter.replayedAs);
+      continue;
+    }
+    if (letter.replayClaimedAt !== undefined) {
+      settle(letter, 'in-doubt', `claimed by ${letter.replayClaimedBy ?? 'unknown'}`);
+      continue;
+    }
+    if (letter.raw.byteLength < letter.rawBytes) {
+      settle(letter, 'cut', `${letter.raw.byteLength} of ${letter.rawBytes} bytes kept`);
+      continue;
+    }
+    if (!(await claimReplay(ports.session, letter, ports.by, now()))) {
+      // Another replay took it between the read and the claim.
+      settle(letter, 'already-replayed', 'claimed by another replay');
+      continue;
+    }
+    let landed: string;
+    try {
+      landed = await ports.send({ partitionKey: letter.partitionKey, data: letter.raw });
+    } catch (error) {
+      const why = (error as Error).message;
+      if (error instanceof NotSentError) {
+        await releaseClaim(ports.session, letter, ports.by);
+        settle(letter, 'failed', why);
+      } else settle(letter, 'in-doubt', why);
+      continue;
+    }
+    await confirmReplay(ports.session, letter, landed, now());
+    settle(letter, 'replayed', landed);
+  }
+  return report;
+}
