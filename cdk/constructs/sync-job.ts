@@ -7,7 +7,7 @@ import { Construct, type IDependable } from 'constructs';
 import { SCHEMA_MANAGED } from '#lib/lambda/sync-function';
 import type { AnyPipeline } from '#lib/pipeline/any-pipeline';
 import type { SyncJobSpec } from '#lib/pipeline/sync-entry';
-import { SYNC_TABLES } from '#lib/sync/sync-tables';
+import { SYNC_REJECTS, SYNC_TABLES } from '#lib/sync/sync-tables';
 import { cassflowFunction } from './cassflow-function.ts';
 import type { StateStore } from './state-store.ts';
 import { SyncTarget } from './sync-target.ts';
@@ -68,9 +68,11 @@ export class SyncJob extends Construct {
     props.store.grantTables(
       fn,
       keyspace,
-      SYNC_TABLES.map((t) => t.name),
+      SYNC_TABLES.filter((t) => t !== SYNC_REJECTS).map((t) => t.name),
       'readWrite',
     );
+    // Runs only insert rejects; reading them (`cassflow sync --rejects`) is for people.
+    props.store.grantTables(fn, keyspace, [SYNC_REJECTS.name], 'write');
     this.target.grantWrite(fn);
 
     this.rule = new Rule(this, 'Schedule', {

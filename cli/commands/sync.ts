@@ -1,21 +1,30 @@
 import { Command, Option } from 'commander';
-import { resolveConfig } from '#lib/config/config';
+import { type CassflowConfig, resolveConfig } from '#lib/config/config';
 import type { AnyPipeline } from '#lib/pipeline/any-pipeline';
 import { parseDuration } from '#lib/pipeline/duration';
 import { loadPipelineFile } from '#lib/pipelines/load-pipeline-file';
+import { createSession, pipelineCassandra } from '#lib/store/session';
+import { readRejects } from '#lib/sync/read-rejects';
 import { runConfiguredSyncJob } from '#lib/sync/run-configured-job';
 import type { SyncProgress } from '#lib/sync/run-passes';
-import { findSyncJob, syncJobsOf } from '#lib/sync/sync-jobs';
+import { findSyncJob, type SyncJob, syncJobsOf } from '#lib/sync/sync-jobs';
+import { SYNC_REJECTS } from '#lib/sync/sync-tables';
 import { EXAMPLE_PIPELINES } from '../../examples/index.ts';
+import { rejectLine } from '../format-rejects.ts';
+import { wholeNumber } from '../option-values.ts';
 import type { Output } from '../output.ts';
 import { UsageError } from '../output.ts';
 import { bar, startProgressLine } from '../progress.ts';
+import { parseTimeArg } from '../time-arg.ts';
 
 type SyncOptions = {
   job: string;
   mode?: 'full' | 'closed-windows';
   file?: string;
   timeLimit?: string;
+  rejects?: boolean;
+  since?: number;
+  limit: number;
 };
 
 function progressText(p: SyncProgress, elapsedMs: number): string {
@@ -43,10 +52,21 @@ export function syncCommand(out: Output): Command {
     )
     .option('--file <path>', 'also look in the pipelines of this module (default: the examples)')
     .option('--time-limit <duration>', 'stop taking pages after this long, e.g. 5m (default: none)')
+    .option('--rejects', "list the rows the job's target could not take instead of running it")
+    .option(
+      '--since <time>',
+      'with --rejects: recorded since, e.g. -2h (default: -14d, all kept)',
+      (v) => parseTimeArg(v),
+    )
+    .option('--limit <n>', 'with --rejects: list at most this many', wholeNumber(1), 100)
     .action(async (options: SyncOptions) => {
       const pipelines: AnyPipeline[] = [...EXAMPLE_PIPELINES.values()];
       if (options.file) pipelines.push(...(await loadPipelineFile(options.file)).pipelines);
       const found = findSyncJob(syncJobsOf(pipelines), options.job);
+      if (options.rejects) {
+        await listRejects(out, resolveConfig(process.env), found, options);
+        return;
+      }
       const job = options.mode ? { ...found.job, mode: options.mode } : found.job;
       let limitMs = Number.POSITIVE_INFINITY;
       if (options.timeLimit !== undefined) {
@@ -61,6 +81,7 @@ export function syncCommand(out: Output): Command {
         pages: 0,
         rowsRead: 0,
         rowsWritten: 0,
+        rowsRejected: 0,
         rangesDone: 0,
         rangesTotal: 0,
       };
@@ -84,10 +105,49 @@ export function syncCommand(out: Output): Command {
       out.info(
         `Sync ${job.name} (${job.mode}) ${result.source} → ${result.target}: ` +
           `${result.rowsRead.toLocaleString('en-US')} rows read, ${result.rowsWritten.toLocaleString('en-US')} written, ` +
+          (result.rowsRejected > 0
+            ? `${result.rowsRejected.toLocaleString('en-US')} rejected (the target cannot take them; ` +
+              `list them with: cassflow sync --job ${job.name} --rejects), `
+            : '') +
           `${result.pages} pages, ${result.rangesDone}/${result.rangesTotal} ranges, in ${seconds.toFixed(1)} s ` +
           `(${Math.round(result.rowsRead / Math.max(seconds, 0.001)).toLocaleString('en-US')} rows/s); ` +
           `${result.resumed ? 'resumed a pass; ' : ''}` +
           `${result.restarted ? `dropped the unfinished pass (${result.restarted}); ` : ''}${state}`,
       );
     });
+}
+
+/**
+ * `sync --rejects`: the job's rejects, newest hour first, from the rejects table of the job's
+ * keyspace.
+ */
+async function listRejects(
+  out: Output,
+  config: CassflowConfig,
+  { job, pipeline }: SyncJob,
+  options: SyncOptions,
+): Promise<void> {
+  const session = createSession(pipelineCassandra(config.cassandra, pipeline));
+  try {
+    const now = Date.now();
+    const from = options.since ?? now - SYNC_REJECTS.ttlSeconds * 1000;
+    const { rejects, more } = await readRejects(session, job.name, {
+      from,
+      to: now,
+      limit: options.limit,
+    });
+    const where = `${session.keyspace}.${SYNC_REJECTS.name}`;
+    if (rejects.length === 0) {
+      out.info(`No rejects of ${job.name} since ${new Date(from).toISOString()} (in ${where}).`);
+      return;
+    }
+    out.info('recorded_at\tprimary key\treason\trow');
+    for (const reject of rejects) out.info(rejectLine(reject));
+    out.info(
+      `${rejects.length} reject(s) of ${job.name} from ${where}` +
+        (more ? `; more were left out (--limit ${options.limit}, or --since)` : ''),
+    );
+  } finally {
+    await session.shutdown();
+  }
 }

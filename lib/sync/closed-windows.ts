@@ -3,9 +3,10 @@ import type { Pipeline } from '../pipeline/spec.ts';
 import { inFlightLimit } from '../store/in-flight.ts';
 import type { CassandraSession } from '../store/session.ts';
 import { INDEX_BUCKET_MS, INDEX_SLOTS, indexBucketOf } from '../store/window-index.ts';
-import type { PageRead, ReadPage } from './range-reader.ts';
+import { type PageRead, type ReadPage, rowValues } from './range-reader.ts';
+import type { RowReject } from './sync-rejects.ts';
 import { syncValueOf } from './sync-value.ts';
-import type { SyncRow, SyncSchema } from './target.ts';
+import type { SyncSchema } from './target.ts';
 import type { TokenRange } from './token-ranges.ts';
 
 /** Final-row reads a closed-windows reader has in flight at most, over all its ranges. */
@@ -78,15 +79,18 @@ export function closedWindowReader(
           const row = result.first();
           // No event count: a window closed without ever being written (see markFinal).
           if (!row || row.get('events') === null) return undefined;
-          const out: Record<string, SyncRow[string]> = {};
-          for (const c of values) out[c.name] = c.value(row.get(c.name));
-          return out as SyncRow;
+          return rowValues(values, (name) => row.get(name));
         }),
       ),
     );
+    const read = rows.filter((r) => r !== undefined);
+    const unreadable: RowReject[] = read.flatMap((r, index) =>
+      r.problem === undefined ? [] : [{ index, reason: r.problem }],
+    );
     return {
-      rows: rows.filter((r): r is SyncRow => r !== undefined),
+      rows: read.map((r) => r.values),
       nextPageState: page.pageState ?? undefined,
+      ...(unreadable.length > 0 ? { unreadable } : {}),
     };
   };
 }

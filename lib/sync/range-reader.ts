@@ -1,9 +1,15 @@
 import type { CassandraSession } from '../store/session.ts';
-import { syncValueOf } from './sync-value.ts';
+import type { RowReject } from './sync-rejects.ts';
+import { type SyncValueOf, syncValueOf } from './sync-value.ts';
 import type { SyncRow, SyncSchema } from './target.ts';
 import type { TokenRange } from './token-ranges.ts';
 
-export type PageRead = { rows: SyncRow[]; nextPageState: string | undefined };
+export type PageRead = {
+  rows: SyncRow[];
+  nextPageState: string | undefined;
+  /** Rows a value of which could not be read (left null in the row), by place in `rows`. */
+  unreadable?: RowReject[];
+};
 
 /** Reads one page of one token range; the page state says where the last page stopped. */
 export type ReadPage = (range: TokenRange, pageState: string | undefined) => Promise<PageRead>;
@@ -38,13 +44,45 @@ export function tokenRangeReader(
       fetchSize,
       ...(pageState ? { pageState } : {}),
     });
-    const rows = result.rows
-      .map((row) => {
-        const out: Record<string, SyncRow[string]> = {};
-        for (const c of columns) out[c.name] = c.value(row.get(c.name));
-        return out as SyncRow;
-      })
-      .filter(keep);
-    return { rows, nextPageState: result.pageState ?? undefined };
+    const rows: SyncRow[] = [];
+    const unreadable: RowReject[] = [];
+    for (const row of result.rows) {
+      const { values, problem } = rowValues(columns, (name) => row.get(name));
+      if (!keep(values)) continue;
+      if (problem !== undefined) unreadable.push({ index: rows.length, reason: problem });
+      rows.push(values);
+    }
+    return {
+      rows,
+      nextPageState: result.pageState ?? undefined,
+      ...(unreadable.length > 0 ? { unreadable } : {}),
+    };
   };
+}
+
+/**
+ * A row's values; a value that cannot be read (a timestamp past JavaScript's dates) is left
+ * null and named in `problem`, so the row becomes a reject instead of failing the page.
+ */
+export function rowValues(
+  columns: readonly { name: string; value: SyncValueOf }[],
+  get: (name: string) => unknown,
+): { values: SyncRow; problem?: string } {
+  const values: Record<string, SyncRow[string]> = {};
+  try {
+    for (const c of columns) values[c.name] = c.value(get(c.name));
+    return { values };
+  } catch {
+    // Rare: the row is read again value by value to name every column at fault.
+    const problems: string[] = [];
+    for (const c of columns) {
+      try {
+        values[c.name] = c.value(get(c.name));
+      } catch (error) {
+        values[c.name] = null;
+        problems.push(`column ${c.name}: ${(error as Error).message}`);
+      }
+    }
+    return { values, problem: problems.join('; ') };
+  }
 }

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { PageRead, ReadPage } from './range-reader.ts';
 import type { PassState, RangeState, SyncCheckpoints } from './sync-checkpoints.ts';
+import type { SyncRejects } from './sync-rejects.ts';
 import type { SyncTarget } from './target.ts';
 import type { TokenRange } from './token-ranges.ts';
+import { writePage } from './write-page.ts';
 
 /** How long the run may go on: it stops taking pages when less than the margin is left. */
 export type TimeBudget = { remainingMs(): number; marginMs: number };
@@ -11,6 +13,8 @@ export type SyncProgress = {
   pages: number;
   rowsRead: number;
   rowsWritten: number;
+  /** Rows the target could not take, recorded in the job's rejects instead. */
+  rowsRejected: number;
   rangesDone: number;
   rangesTotal: number;
 };
@@ -40,6 +44,8 @@ export type SyncRunPorts = {
   ) => Promise<{ ranges: TokenRange[]; closedThrough?: number }>;
   readPage: ReadPage;
   target: SyncTarget;
+  /** Where rows the target cannot take go, with the reason, so the run goes on without them. */
+  rejects: SyncRejects;
   /**
    * Why an unfinished pass's ranges no longer fit the store (its partitioner changed since they
    * were planned, as a Keyspaces account's may), so the pass must start again; undefined if
@@ -54,7 +60,8 @@ export type SyncRunPorts = {
  * its ranges `concurrency` at a time, page by page, each range's next page while its last one is
  * written. Each page is written to the target before its range's checkpoint moves past it, so a
  * run cut short anywhere (time budget, an error, a lost connection) repeats at most the page it
- * was on, which the target absorbs.
+ * was on, which the target absorbs. A row the target cannot take is recorded in the job's rejects,
+ * before the checkpoint moves, and the run goes on.
  */
 export async function runPasses(
   job: { name: string; mode: string; concurrency: number },
@@ -72,6 +79,7 @@ export async function runPasses(
     pages: 0,
     rowsRead: 0,
     rowsWritten: 0,
+    rowsRejected: 0,
     rangesDone: ranges.filter((r) => r.done).length,
     rangesTotal: ranges.length,
   };
@@ -93,14 +101,21 @@ export async function runPasses(
           next = ports.readPage(range, read.nextPageState);
           next.catch(() => {}); // its failure is met where it is awaited
         }
-        const written = await ports.target.write({
+        const page = {
           job: job.name,
           passId: pass.passId,
           passStartedAt: pass.startedAt,
           rangeId: range.id,
           page: range.pages,
           rows: read.rows,
-        });
+        };
+        const { written, rejected } = await writePage(ports.target, page, read.unreadable);
+        if (rejected.length > 0) {
+          await ports.rejects.record({
+            ...page,
+            rejects: rejected.map((r) => ({ ...r, row: read.rows[r.index] ?? {} })),
+          });
+        }
         range = {
           ...range,
           pageState: read.nextPageState,
@@ -112,6 +127,7 @@ export async function runPasses(
         progress.pages += 1;
         progress.rowsRead += read.rows.length;
         progress.rowsWritten += written;
+        progress.rowsRejected += rejected.length;
         if (range.done) progress.rangesDone += 1;
         onProgress(progress);
       }

@@ -8,6 +8,7 @@ import { tokenRangeReader } from './range-reader.ts';
 import { runPasses, type SyncProgress, type SyncRunResult, type TimeBudget } from './run-passes.ts';
 import { CqlSyncCheckpoints } from './sync-checkpoints.ts';
 import { CqlSyncLease, type LeaseClock, type LeaseHolder, withSyncLease } from './sync-lease.ts';
+import { CqlSyncRejects } from './sync-rejects.ts';
 import { readTableSchema } from './table-schema.ts';
 import type { SyncRow, SyncSchema, SyncTarget } from './target.ts';
 import { planTokenRanges, rangesOutside, type TokenRange } from './token-ranges.ts';
@@ -72,7 +73,12 @@ export async function runSyncJob(
     (held) =>
       runPasses(
         { name: job.name, mode: job.mode, concurrency: job.concurrency },
-        { checkpoints, target: ctx.target, ...ports },
+        {
+          checkpoints,
+          target: ctx.target,
+          rejects: new CqlSyncRejects(session, schema.primaryKey),
+          ...ports,
+        },
         // A run that lost its lease stops at its next page, as if out of time.
         {
           remainingMs: () => (held() ? ctx.budget.remainingMs() : 0),
@@ -128,6 +134,7 @@ function skippedRun(job: string, holder: LeaseHolder): SyncRunResult {
     pages: 0,
     rowsRead: 0,
     rowsWritten: 0,
+    rowsRejected: 0,
     rangesDone: 0,
     rangesTotal: 0,
     passId: '',

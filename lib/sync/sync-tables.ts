@@ -53,4 +53,41 @@ export const SYNC_LEASES = {
   comment: 'cassflow: sync job leases, so runs of a job never overlap',
 } as const satisfies TableSpec;
 
-export const SYNC_TABLES: readonly TableSpec[] = [SYNC_PASSES, SYNC_RANGES, SYNC_LEASES];
+/**
+ * Per sync job, the rows its target could not take (a DynamoDB key or item over the limits,
+ * text PostgreSQL cannot store, ...), with the reason, so the job goes on without them.
+ * Partitioned by the hour they were recorded in, so no partition grows without bound; the row
+ * (as JSON) is cut at a size, its full length kept.
+ */
+export const SYNC_REJECTS = {
+  name: 'sync_rejects',
+  partitionKey: [
+    { name: 'job', type: 'text' },
+    { name: 'hour', type: 'timestamp' },
+  ],
+  clusteringKey: [
+    { name: 'pass_id', type: 'text', order: 'ASC' },
+    { name: 'range_id', type: 'int', order: 'ASC' },
+    { name: 'page', type: 'int', order: 'ASC' },
+    { name: 'row_index', type: 'int', order: 'ASC' },
+  ],
+  columns: [
+    { name: 'reason', type: 'text' },
+    /** The source row's primary key columns as a JSON object: where to find the row. */
+    { name: 'primary_key', type: 'text' },
+    { name: 'row', type: 'text' },
+    /** The UTF-8 length of the whole row's JSON, of which `row` may hold only the start. */
+    { name: 'row_bytes', type: 'int' },
+    { name: 'recorded_at', type: 'timestamp' },
+  ],
+  // Rejects are for a look and a fix, not an archive; the default also turns TTL on in Keyspaces.
+  ttlSeconds: 14 * 86_400,
+  comment: 'cassflow: sync rows a target could not take, with the reason',
+} as const satisfies TableSpec;
+
+export const SYNC_TABLES: readonly TableSpec[] = [
+  SYNC_PASSES,
+  SYNC_RANGES,
+  SYNC_LEASES,
+  SYNC_REJECTS,
+];

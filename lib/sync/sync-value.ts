@@ -52,6 +52,10 @@ export function toSyncValue(type: ColumnType, value: DriverValue): SyncValue {
   return syncValueOf(type)(value);
 }
 
+/** Why a stored timestamp cannot be carried: Cassandra's int64 ms reach far past JavaScript's. */
+export const OUT_OF_DATES =
+  'timestamp outside the dates JavaScript can hold (271821 BC to 275760 AD), so its value is lost';
+
 function scalarOf(name: ScalarType): (value: DriverValue) => SyncValue {
   switch (name) {
     case 'int':
@@ -71,7 +75,11 @@ function scalarOf(name: ScalarType): (value: DriverValue) => SyncValue {
       // Exact digits: a Long, BigInt or LocalTime prints its full value.
       return String;
     case 'timestamp':
-      return (value) => (value as Date).toISOString();
+      return (value) => {
+        // The driver makes a Date of the stored int64 ms, an invalid one past ±8.64e15 ms.
+        if (Number.isNaN((value as Date).getTime())) throw new RangeError(OUT_OF_DATES);
+        return (value as Date).toISOString();
+      };
     case 'blob':
       return (value) => new Uint8Array(value as Buffer);
     default:

@@ -41,6 +41,11 @@ export interface SyncTarget {
   readonly describe: string;
   /** Checks the target is reachable and fits the schema (creating a table if missing). */
   prepare(schema: SyncSchema): Promise<void>;
+  /**
+   * Why the target cannot take this row (a limit of its own, checked before sending), or
+   * undefined when it can. A refused row goes to the job's rejects and the job goes on.
+   */
+  reject?(row: SyncRow): string | undefined;
   /** Writes a page's rows; resolves how many were written. */
   write(page: SyncPage): Promise<number>;
   close(): Promise<void>;
@@ -48,8 +53,20 @@ export interface SyncTarget {
 
 /** The target could not be reached or refused the rows; checkpoints are left as they were. */
 export class SyncTargetError extends Error {
-  constructor(target: string, problem: string, options?: { cause?: unknown }) {
-    super(`${target}: ${problem}`, options);
+  /**
+   * Set when the target refused what a row holds rather than failing itself (PostgreSQL's data
+   * exceptions, DynamoDB's ValidationException): the refusal in the target's words. Rows sent
+   * one at a time then find which row it was, and that row becomes a reject.
+   */
+  readonly rowFault: string | undefined;
+
+  constructor(
+    target: string,
+    problem: string,
+    options: { cause?: unknown; rowFault?: string } = {},
+  ) {
+    super(`${target}: ${problem}`, 'cause' in options ? { cause: options.cause } : undefined);
     this.name = 'SyncTargetError';
+    this.rowFault = options.rowFault;
   }
 }

@@ -108,7 +108,8 @@ async function rows() {
 
 describe('the plain sink on a real Cassandra', () => {
   it('upserts one typed row per record, dead-letters bad ones, and a replay changes nothing', async () => {
-    // Arrange: order 2 twice (the later one wins), one gift flag, two bad records.
+    // Arrange: order 2 twice (the later one wins), one gift flag, four bad records (two with
+    // keys the table cannot hold: Cassandra refuses an empty partition key, Keyspaces a long one).
     const batch = [
       record(order(1)),
       record(order(2, { items: 99 })),
@@ -116,6 +117,8 @@ describe('the plain sink on a real Cassandra', () => {
       record({ ...order(4), items: 'four' }),
       record(order(2)),
       record({ ...order(5), id: 'not-a-uuid' }),
+      record({ ...order(6), customer: { id: '' } }),
+      record({ ...order(7), customer: { id: 'x'.repeat(2100) } }),
     ];
 
     // Act
@@ -131,7 +134,7 @@ describe('the plain sink on a real Cassandra', () => {
     // Assess
     expect(first.batchItemFailures).toEqual([]);
     expect(again.batchItemFailures).toEqual([]);
-    expect(results[0]).toMatchObject({ records: 6, written: 3, superseded: 1, deadLettered: 2 });
+    expect(results[0]).toMatchObject({ records: 8, written: 3, superseded: 1, deadLettered: 4 });
     expect(afterFirst).toEqual([
       {
         customer: 'c1',
@@ -153,6 +156,8 @@ describe('the plain sink on a real Cassandra', () => {
     ]);
     expect(await rows()).toEqual(afterFirst);
     expect(dead.map((r) => `${r.get('field')}: ${r.get('reason')}`).sort()).toEqual([
+      'customer.id: customer.id: is empty: a partition key may not be (column customer)',
+      'customer.id: customer.id: makes the partition key 2103 bytes, over the 2048 Amazon Keyspaces allows (column customer)',
       "id: id: must be a UUID string, got 'not-a-uuid' (column order_id)",
       'items: items: must be a whole number for int, got string (column items)',
     ]);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PageRead } from '#lib/sync/range-reader';
 import { runPasses } from '#lib/sync/run-passes';
 import type { PassState, RangeState, SyncCheckpoints } from '#lib/sync/sync-checkpoints';
+import type { PageRejects, SyncRejects } from '#lib/sync/sync-rejects';
 import type { SyncPage, SyncTarget } from '#lib/sync/target';
 import {
   MURMUR3,
@@ -32,6 +33,14 @@ class MemoryCheckpoints implements SyncCheckpoints {
   }
 }
 
+/** Rejects in memory: what each page's rejects were. */
+class MemoryRejects implements SyncRejects {
+  pages: PageRejects[] = [];
+  async record(page: PageRejects) {
+    this.pages.push(page);
+  }
+}
+
 /** Each range holds `pages` pages of 10 rows; page states are 'p<n>'; some pages come back empty. */
 function source(ranges: number, pages: number, empty: (page: number) => boolean = () => false) {
   const plan: TokenRange[] = Array.from({ length: ranges }, (_, id) => ({
@@ -46,7 +55,7 @@ function source(ranges: number, pages: number, empty: (page: number) => boolean 
       : Array.from({ length: 10 }, (_, i) => ({ id: `${range.id}-${page}-${i}` }));
     return { rows, nextPageState: page + 1 < pages ? `p${page + 1}` : undefined };
   };
-  return { plan: async () => ({ ranges: plan }), readPage };
+  return { plan: async () => ({ ranges: plan }), readPage, rejects: new MemoryRejects() };
 }
 
 function target(failOn?: (page: SyncPage) => boolean) {
@@ -136,6 +145,7 @@ describe('sync passes', () => {
         target: t,
         plan: async () => ({ ranges: [], closedThrough: 42 }),
         readPage: source(1, 1).readPage,
+        rejects: new MemoryRejects(),
       },
       forever,
     );
@@ -155,7 +165,13 @@ describe('sync passes', () => {
     let pages = 0;
     const first = await runPasses(
       job,
-      { checkpoints, target: t, plan: async () => ({ ranges: murmur }), readPage },
+      {
+        checkpoints,
+        target: t,
+        plan: async () => ({ ranges: murmur }),
+        readPage,
+        rejects: new MemoryRejects(),
+      },
       { remainingMs: () => (pages++ < 1 ? 1e9 : 0), marginMs: 1 },
     );
 
@@ -168,6 +184,7 @@ describe('sync passes', () => {
         target: t,
         plan: async () => ({ ranges: random }),
         readPage,
+        rejects: new MemoryRejects(),
         stale: async (ranges) => rangesOutside(ranges, RANDOM),
       },
       forever,

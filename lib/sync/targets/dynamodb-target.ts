@@ -7,8 +7,15 @@ import {
   ResourceNotFoundException,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
-import { type SyncPage, type SyncSchema, type SyncTarget, SyncTargetError } from '../target.ts';
+import {
+  type SyncPage,
+  type SyncRow,
+  type SyncSchema,
+  type SyncTarget,
+  SyncTargetError,
+} from '../target.ts';
 import { itemOf } from './dynamodb-item.ts';
+import { dynamoDbItemProblem } from './dynamodb-limits.ts';
 
 /** BatchWriteItem takes at most 25 puts; a page's batches are sent this many at a time. */
 const BATCH = 25;
@@ -34,8 +41,17 @@ export class DynamoDbTarget implements SyncTarget {
 
   async prepare(schema: SyncSchema): Promise<void> {
     try {
-      await this.#ddb.send(new DescribeTableCommand({ TableName: this.#table }));
+      const found = await this.#ddb.send(new DescribeTableCommand({ TableName: this.#table }));
+      const key = (found.Table?.KeySchema ?? []).map((k) => `${k.AttributeName} ${k.KeyType}`);
+      // Else every put would be refused as if each row were at fault, and all become rejects.
+      if (key.join(', ') !== 'pk HASH, sk RANGE') {
+        throw new SyncTargetError(
+          this.describe,
+          `has key (${key.join(', ')}), but sync writes items keyed pk (HASH) and sk (RANGE)`,
+        );
+      }
     } catch (error) {
+      if (error instanceof SyncTargetError) throw error;
       if (!(error instanceof ResourceNotFoundException)) {
         throw new SyncTargetError(this.describe, `cannot be reached: ${(error as Error).message}`, {
           cause: error,
@@ -67,6 +83,13 @@ export class DynamoDbTarget implements SyncTarget {
       await sleep(500);
     }
     throw new SyncTargetError(this.describe, 'was created but did not become ACTIVE in 60 s');
+  }
+
+  /** DynamoDB's key, number and item size limits, measured as DynamoDB does (UTF-8 bytes). */
+  reject(row: SyncRow): string | undefined {
+    const schema = this.#schema;
+    if (!schema) throw new Error('prepare() first');
+    return dynamoDbItemProblem(itemOf(schema, row));
   }
 
   async write(page: SyncPage): Promise<number> {
@@ -109,13 +132,13 @@ export class DynamoDbTarget implements SyncTarget {
         pending = result.UnprocessedItems?.[this.#table] ?? [];
       } catch (error) {
         if ((error as { $retryable?: unknown }).$retryable) continue;
-        throw new SyncTargetError(
-          this.describe,
-          `BatchWriteItem failed: ${(error as Error).message}`,
-          {
-            cause: error,
-          },
-        );
+        const message = (error as Error).message;
+        // An item DynamoDB refuses makes it refuse the whole batch with a ValidationException.
+        const refused = (error as Error).name === 'ValidationException';
+        throw new SyncTargetError(this.describe, `BatchWriteItem failed: ${message}`, {
+          cause: error,
+          ...(refused ? { rowFault: `DynamoDB refused the item: ${message}` } : {}),
+        });
       }
     }
   }

@@ -1,5 +1,12 @@
 import type pg from 'pg';
-import { type SyncPage, type SyncSchema, type SyncTarget, SyncTargetError } from '../target.ts';
+import {
+  type SyncPage,
+  type SyncRow,
+  type SyncSchema,
+  type SyncTarget,
+  SyncTargetError,
+} from '../target.ts';
+import { postgresRowCheck } from './postgres-limits.ts';
 import { postgresParam, postgresType } from './postgres-types.ts';
 
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
@@ -15,6 +22,7 @@ export class PostgresTarget implements SyncTarget {
   readonly #table: string;
   readonly #schemaName: string;
   #schema: SyncSchema | undefined;
+  #rowCheck: (row: SyncRow) => string | undefined = () => undefined;
 
   constructor(pool: pg.Pool, table: string, schemaName = 'public') {
     this.#pool = pool;
@@ -51,6 +59,12 @@ export class PostgresTarget implements SyncTarget {
       });
     }
     this.#schema = schema;
+    this.#rowCheck = postgresRowCheck(schema.columns);
+  }
+
+  /** What PostgreSQL cannot store: U+0000 in text or jsonb, timestamps outside its range. */
+  reject(row: SyncRow): string | undefined {
+    return this.#rowCheck(row);
   }
 
   async write(page: SyncPage): Promise<number> {
@@ -76,10 +90,18 @@ export class PostgresTarget implements SyncTarget {
         params,
       );
     } catch (error) {
+      const { message, code } = error as Error & { code?: unknown };
+      // SQLSTATE class 22, data exceptions: a value of some row PostgreSQL refuses.
+      const refused = typeof code === 'string' && code.startsWith('22');
       throw new SyncTargetError(
         this.describe,
-        `upsert of range ${page.rangeId} page ${page.page} failed: ${(error as Error).message}`,
-        { cause: error },
+        `upsert of range ${page.rangeId} page ${page.page} failed: ${message}`,
+        {
+          cause: error,
+          ...(refused
+            ? { rowFault: `PostgreSQL refused the row: ${message} (SQLSTATE ${code})` }
+            : {}),
+        },
       );
     }
     return page.rows.length;

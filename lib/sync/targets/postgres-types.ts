@@ -1,5 +1,6 @@
 import type { ColumnType } from '../column-type.ts';
 import type { SyncValue } from '../sync-value.ts';
+import { postgresTimestamp } from './postgres-timestamps.ts';
 
 /** The PostgreSQL column type a Cassandra column becomes. Collections become jsonb. */
 export function postgresType(type: ColumnType): string {
@@ -45,6 +46,7 @@ export function postgresParam(type: ColumnType, value: SyncValue): unknown {
   if (value === null) return null;
   if (type.kind !== 'scalar') return JSON.stringify(value, jsonBytes);
   if (value instanceof Uint8Array) return Buffer.from(value);
+  if (type.name === 'timestamp') return postgresTimestamp(String(value));
   return value;
 }
 
