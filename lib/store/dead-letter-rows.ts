@@ -1,9 +1,7 @@
 import type { types } from 'cassandra-driver';
-import { utcHour } from './dead-letters.ts';
+import { HOUR_MS, utcHour } from './dead-letters.ts';
 import { DEAD_LETTERS } from './schema/core-tables.ts';
 import type { CassandraSession } from './session.ts';
-
-const HOUR_MS = 3_600_000;
 
 /** Where one dead letter is: its partition (source, hour) and its clustering key. */
 export type DeadLetterId = {

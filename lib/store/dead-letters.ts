@@ -9,7 +9,7 @@ export function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-const HOUR_MS = 3_600_000;
+export const HOUR_MS = 3_600_000;
 
 /** The start of the UTC hour holding `ms`: dead letters are partitioned by it. */
 export function utcHour(ms: number): number {
