@@ -1,3 +1,4 @@
+import { parseIsoTime } from '#lib/engine/event-time';
 import type { DeadLetter, DeadLetterId } from '#lib/store/dead-letter-rows';
 import { printable, printableCell } from './printable.ts';
 
@@ -10,7 +11,7 @@ export function deadLetterIdText(letter: DeadLetterId): string {
 export function parseDeadLetterId(source: string, text: string): DeadLetterId | undefined {
   const match = /^(\d{4}-\d{2}-\d{2}T\d{2})\/([^/]+)\/(\d+)$/.exec(text.trim());
   if (!match) return undefined;
-  const hour = Date.parse(`${match[1]}:00:00Z`);
+  const hour = parseIsoTime(`${match[1]}:00:00Z`);
   if (Number.isNaN(hour)) return undefined;
   return { source, hour, shardId: match[2] as string, sequenceNumber: match[3] as string };
 }

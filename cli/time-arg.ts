@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { parseIsoTime } from '#lib/engine/event-time';
 import { DurationError, parseDuration } from '#lib/pipeline/duration';
 
 const ISO_WITH_ZONE =
@@ -22,7 +23,7 @@ export function parseTimeArg(value: string, now = Date.now()): number {
     }
   }
   const ms = ISO_WITH_ZONE.test(text)
-    ? Date.parse(text.length === 10 ? `${text}T00:00Z` : text)
+    ? parseIsoTime(text.length === 10 ? `${text}T00:00Z` : text)
     : Number.NaN;
   if (Number.isNaN(ms)) {
     throw new InvalidArgumentError(

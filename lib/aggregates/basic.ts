@@ -6,6 +6,12 @@ type Avg = Sum & { n: bigint };
 
 function addSum(a: Sum, x: number): Sum {
   const t = a.sum + x;
+  if (!Number.isFinite(t)) {
+    // Past the largest double the compensation is Infinity - Infinity: the sum is ±Infinity, not NaN.
+    a.sum = t;
+    a.c = 0;
+    return a;
+  }
   a.c += Math.abs(a.sum) >= Math.abs(x) ? a.sum - t + x : x - t + a.sum;
   a.sum = t;
   return a;

@@ -24,7 +24,7 @@ export function parseEventTime(value: unknown): ParsedTime {
     return { ok: true, ms: Math.floor(value) };
   }
   if (typeof value === 'string') {
-    const ms = ISO_WITH_ZONE.test(value) ? Date.parse(value) : Number.NaN;
+    const ms = ISO_WITH_ZONE.test(value) ? parseIsoTime(value) : Number.NaN;
     if (Number.isNaN(ms)) {
       return {
         ok: false,
@@ -37,6 +37,19 @@ export function parseEventTime(value: unknown): ParsedTime {
     ok: false,
     problem: `must be epoch milliseconds or an ISO-8601 string, got ${typeName(value)}`,
   };
+}
+
+/**
+ * Date.parse, except that a day the month does not have is NaN: V8 reads '2026-11-31' as
+ * 1 December, which would count an event on another day without a word.
+ */
+export function parseIsoTime(text: string): number {
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) return ms;
+  const [year, month, day] = text.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const start = new Date(Date.UTC(year, month - 1, day));
+  start.setUTCFullYear(year); // years 0-99 are taken as 1900-1999 by Date.UTC
+  return start.getUTCMonth() === month - 1 && start.getUTCDate() === day ? ms : Number.NaN;
 }
 
 /** 'array', 'null', 'object', 'string', ...: what a JSON value is, for error messages. */

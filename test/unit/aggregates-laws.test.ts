@@ -191,3 +191,24 @@ describe.each(Object.entries(cases))('%s', (_name, c) => {
     );
   });
 });
+
+describe('sums past the largest double', () => {
+  it('GIVEN values whose sum overflows THEN the sum is ±Infinity, never NaN, whatever the split', () => {
+    const huge = Number.MAX_VALUE;
+    for (const [values, expected] of [
+      [[huge, huge], Number.POSITIVE_INFINITY],
+      [[-huge, -huge, 1], Number.NEGATIVE_INFINITY],
+      [[huge, huge, -1, 5], Number.POSITIVE_INFINITY],
+    ] as const) {
+      const total = sum('x');
+      const folded = values.reduce((acc, v) => total.add(acc, v), total.init());
+      const halves = total.merge(
+        total.add(total.init(), values[0]),
+        values.slice(1).reduce((acc, v) => total.add(acc, v), total.init()),
+      );
+      expect(total.result(folded), String(values)).toBe(expected);
+      expect(total.result(halves), String(values)).toBe(expected);
+      expect(total.result(total.decode(total.encode(folded)))).toBe(expected);
+    }
+  });
+});

@@ -115,3 +115,33 @@ describe('keys', () => {
     );
   });
 });
+
+describe('ISO-8601 event times', () => {
+  it('GIVEN a day the month does not have THEN it is refused, not moved to the next month', () => {
+    // Within maxPast, so the day itself is the only fault.
+    const yearBack = pipelineWith('ts', '365d');
+    for (const day of ['2026-04-31T12:00:00Z', '2026-02-29T00:00Z', '2026-02-30T00:00+02:00'])
+      expect(refusal(yearBack, `{"k": "a", "ts": "${day}"}`), day).toMatch(
+        /^ts: event time is '.*', not epoch milliseconds or an ISO-8601 time with a zone$/,
+      );
+  });
+
+  it('GIVEN any real day THEN it is read as that day', () => {
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date(ARRIVAL - 20 * DAY), max: new Date(ARRIVAL), noInvalidDate: true }),
+        (d) => {
+          const text = d.toISOString();
+          const decoded = decodeEvent(byField, record(`{"k": "a", "ts": "${text}"}`));
+          expect(decoded.ok && decoded.event.time).toBe(d.getTime());
+        },
+      ),
+    );
+    // 2024 is a leap year: its 29 February is a day.
+    expect(convertValue('timestamp', '2024-02-29T00:00Z')).toEqual({
+      ok: true,
+      value: new Date(Date.UTC(2024, 1, 29)),
+    });
+    expect(convertValue('timestamp', '2023-02-29T00:00Z').ok).toBe(false);
+  });
+});
