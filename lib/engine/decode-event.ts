@@ -57,16 +57,15 @@ export function decodeEvent(pipeline: Pipeline, record: InputRecord): Decoded {
   } catch (error) {
     return reject(record, pipeline.keyField, `key function threw: ${(error as Error).message}`);
   }
-  if (key === undefined || key === null || key === '') {
-    return reject(record, pipeline.keyField, 'key is missing');
-  }
+  if (key === undefined || key === null) return reject(record, pipeline.keyField, 'key is missing');
+  if (key === '') return reject(record, pipeline.keyField, 'key is empty');
   if (typeof key === 'number' && Number.isFinite(key)) {
     // JSON numbers past 2^53 were rounded when parsed: distinct ids would share one key.
     if (Number.isInteger(key) && !Number.isSafeInteger(key)) {
       return reject(
         record,
         pipeline.keyField,
-        `key ${key} is a number beyond 2^53, which JSON parsing rounds, so distinct ids would ` +
+        `key ${key} (as read) is a number beyond 2^53, which JSON parsing rounds, so distinct ids would ` +
           'merge: send it as a string',
       );
     }

@@ -58,7 +58,7 @@ const keyType = (type: string) =>
 const lone = refusal('customer.id', 'key is not well-formed Unicode \\(it holds a lone UTF-16');
 const beyond53 = refusal(
   'customer.id',
-  'key \\d+ is a number beyond 2\\^53, .*send it as a string$',
+  'key \\d+ \\(as read\\) is a number beyond 2\\^53, .*send it as a string$',
 );
 const notATime = (value: string) =>
   refusal('at', `event time is '${literal(value)}', not epoch milliseconds or an ISO-8601 time`);
@@ -140,7 +140,7 @@ export function nastyCatalogue(now: number, maxKeyBytes: number): NastyRecord[] 
   // The key.
   dead('key missing', `{"at":${onTime},"amount":1}`, keyMissing);
   dead('key null', order(null), keyMissing);
-  dead('key an empty string', order(''), keyMissing);
+  dead('key an empty string', order(''), refusal('customer.id', 'key is empty$'));
   dead('key an object', order({ id: 'nested' }), keyType('object'));
   dead('key an array', order(['in-array']), keyType('array'));
   dead('key a boolean', order(true), keyType('boolean'));
