@@ -1,7 +1,7 @@
 import type { types } from 'cassandra-driver';
-import { HOUR_MS, utcHour } from './dead-letters.ts';
 import { DEAD_LETTERS } from './schema/core-tables.ts';
 import type { CassandraSession } from './session.ts';
+import { HOUR_MS, utcHour } from './utc-periods.ts';
 
 /** Where one dead letter is: its partition (source, hour) and its clustering key. */
 export type DeadLetterId = {

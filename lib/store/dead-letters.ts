@@ -4,17 +4,7 @@ import type { DeadLetterPolicy } from '../pipeline/dead-letter-policy.ts';
 import { inChunks } from './in-chunks.ts';
 import { DEAD_LETTERS } from './schema/core-tables.ts';
 import type { CassandraSession } from './session.ts';
-
-export function utcDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-
-export const HOUR_MS = 3_600_000;
-
-/** The start of the UTC hour holding `ms`: dead letters are partitioned by it. */
-export function utcHour(ms: number): number {
-  return Math.floor(ms / HOUR_MS) * HOUR_MS;
-}
+import { utcHour } from './utc-periods.ts';
 
 /**
  * A rejected record's raw bytes as kept: at most `maxRawBytes` of them, with the full length and

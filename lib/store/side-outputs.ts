@@ -1,8 +1,9 @@
 import type { InputRecord, RejectedRecord } from '../engine/input-record.ts';
 import type { DeadLetterPolicy } from '../pipeline/dead-letter-policy.ts';
-import { CqlDeadLetters, keptRaw, utcDay } from './dead-letters.ts';
+import { CqlDeadLetters, keptRaw } from './dead-letters.ts';
 import { inChunks } from './in-chunks.ts';
 import type { CassandraSession } from './session.ts';
+import { utcDay } from './utc-periods.ts';
 
 /** A late event as stored: the raw record, its key and time, and the window it missed. */
 export type LateRecord = {

@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { openPass, type PassPorts } from './open-pass.ts';
 import type { PageRead, ReadPage } from './range-reader.ts';
-import type { PassState, RangeState, SyncCheckpoints } from './sync-checkpoints.ts';
 import type { SyncRejects } from './sync-rejects.ts';
 import type { SyncTarget } from './target.ts';
-import type { TokenRange } from './token-ranges.ts';
 import { writePage } from './write-page.ts';
 
 /** How long the run may go on: it stops taking pages when less than the margin is left. */
@@ -33,26 +31,11 @@ export type SyncRunResult = SyncProgress & {
   skipped?: string;
 };
 
-export type SyncRunPorts = {
-  checkpoints: SyncCheckpoints;
-  /**
-   * The ranges of a new pass (token ranges, or close-time slices of the closed-windows index),
-   * and for closed-windows mode how far the pass reaches; the last pass is given.
-   */
-  plan: (
-    previous: PassState | undefined,
-  ) => Promise<{ ranges: TokenRange[]; closedThrough?: number }>;
+export type SyncRunPorts = PassPorts & {
   readPage: ReadPage;
   target: SyncTarget;
   /** Where rows the target cannot take go, with the reason, so the run goes on without them. */
   rejects: SyncRejects;
-  /**
-   * Why an unfinished pass's ranges no longer fit the store (its partitioner changed since they
-   * were planned, as a Keyspaces account's may), so the pass must start again; undefined if
-   * they fit.
-   */
-  stale?: (ranges: readonly RangeState[]) => Promise<string | undefined>;
-  now?: () => number;
 };
 
 /**
@@ -110,12 +93,7 @@ export async function runPasses(
           rows: read.rows,
         };
         const { written, rejected } = await writePage(ports.target, page, read.unreadable);
-        if (rejected.length > 0) {
-          await ports.rejects.record({
-            ...page,
-            rejects: rejected.map((r) => ({ ...r, row: read.rows[r.index] ?? {} })),
-          });
-        }
+        if (rejected.length > 0) await ports.rejects.record({ ...page, rejects: rejected });
         range = {
           ...range,
           pageState: read.nextPageState,
@@ -156,44 +134,4 @@ export async function runPasses(
     stoppedForTime,
     ...(restarted ? { restarted } : {}),
   };
-}
-
-/**
- * The pass this run works on: the job's unfinished pass, unless it was of the other mode
- * (`--mode` switched it) or its ranges no longer fit the store; else a new one, planned now.
- */
-async function openPass(
-  job: { name: string; mode: string },
-  ports: SyncRunPorts,
-  now: () => number,
-): Promise<{ pass: PassState; ranges: RangeState[]; resumed: boolean; restarted?: string }> {
-  const previous = await ports.checkpoints.loadPass(job.name);
-  let restarted: string | undefined;
-  if (previous && previous.finishedAt === undefined && previous.mode === job.mode) {
-    const ranges = await ports.checkpoints.loadRanges(job.name, previous.passId);
-    restarted = await ports.stale?.(ranges);
-    if (!restarted) {
-      return { pass: { ...previous, runs: previous.runs + 1 }, ranges, resumed: true };
-    }
-  }
-  const plan = await ports.plan(previous);
-  const pass: PassState = {
-    passId: randomUUID(),
-    mode: job.mode,
-    startedAt: now(),
-    finishedAt: undefined,
-    passesFinished: previous?.passesFinished ?? 0,
-    runs: (previous?.runs ?? 0) + 1,
-    // A full pass leaves the closed-windows cursor where it was.
-    closedThrough: plan.closedThrough ?? previous?.closedThrough,
-  };
-  const ranges = plan.ranges.map((r) => ({
-    ...r,
-    pageState: undefined,
-    pages: 0,
-    rows: 0,
-    done: false,
-  }));
-  await ports.checkpoints.startRanges(job.name, pass.passId, ranges);
-  return { pass, ranges, resumed: false, ...(restarted ? { restarted } : {}) };
 }

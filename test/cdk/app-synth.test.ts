@@ -41,7 +41,7 @@ describe('npx cdk synth (the example app, bundled with the local esbuild)', () =
     expect(counts).toMatchObject({
       'AWS::Lambda::Function': 5,
       'AWS::Lambda::EventSourceMapping': 2,
-      'AWS::Cassandra::Table': 11,
+      'AWS::Cassandra::Table': 12,
       'AWS::Events::Rule': 3,
       'Custom::CassflowSchema': 1,
     });

@@ -14,7 +14,7 @@ describe('CassflowStack on Amazon Keyspaces (the example pipelines)', () => {
     const [schema] = deploymentSchema(EXAMPLES, 'analytics');
     template.resourceCountIs('AWS::Cassandra::Keyspace', 1);
     template.resourceCountIs('AWS::Cassandra::Table', schema?.tables.length ?? -1);
-    expect(schema?.tables.length).toBe(11);
+    expect(schema?.tables.length).toBe(12);
     for (const table of schema?.tables ?? []) {
       template.hasResource('AWS::Cassandra::Table', {
         DeletionPolicy: 'Retain',
@@ -26,6 +26,11 @@ describe('CassflowStack on Amazon Keyspaces (the example pipelines)', () => {
         }),
       });
     }
+    // Sync rejects expire: the default TTL also turns TTL on for the table.
+    template.hasResourceProperties('AWS::Cassandra::Table', {
+      TableName: 'sync_rejects',
+      DefaultTimeToLive: 14 * 86_400,
+    });
   });
 
   it('GIVEN each stream pipeline THEN its event-source mapping has cassflow settings and an SQS failure destination', () => {
@@ -80,7 +85,11 @@ describe('CassflowStack on Amazon Keyspaces (the example pipelines)', () => {
     const statements = statementsOf(template, 'Pipelinepageviews');
     const table = (t: string) => `${KS}/analytics/table/${t}`;
     const read = ['page_views_open_windows', 'page_views_watermarks', 'page_views_windows'];
-    const insertOnly = ['dead_letters_by_hour', 'page_views_closed_windows', 'page_views_late_events'];
+    const insertOnly = [
+      'dead_letters_by_hour',
+      'page_views_closed_windows',
+      'page_views_late_events',
+    ];
     expect(resourcesFor(statements, 'cassandra:Modify')).toEqual(
       [...read, ...insertOnly].map(table).sort(),
     );
@@ -97,12 +106,13 @@ describe('CassflowStack on Amazon Keyspaces (the example pipelines)', () => {
     );
   });
 
-  it("GIVEN the S3 sync job (closed windows) THEN it reads the windows, their close index and the closer's cursor, keeps its checkpoints and puts objects only under its prefix", () => {
+  it("GIVEN the S3 sync job (closed windows) THEN it reads the windows, their close index and the closer's cursor, keeps its checkpoints, inserts its rejects and puts objects only under its prefix", () => {
     const statements = statementsOf(template, 'Syncpageviewstos3');
     expect(resourcesFor(statements, 'cassandra:Modify')).toEqual([
       `${KS}/analytics/table/sync_leases`,
       `${KS}/analytics/table/sync_passes`,
       `${KS}/analytics/table/sync_ranges`,
+      `${KS}/analytics/table/sync_rejects`,
     ]);
     expect(resourcesFor(statements, 'cassandra:Select')).toEqual(
       [

@@ -83,9 +83,11 @@ function recordedHandlerPorts(serviceName: string) {
 const T0 = Math.floor((Date.now() - 7_200_000) / 60_000) * 60_000;
 const views = EXAMPLES.find((p) => p.name === 'page_views') as Pipeline;
 const log = EXAMPLES.find((p) => p.name === 'page_view_log') as SinkPipeline;
+/** A target that cannot take any row: every run that reads rows records rejects. */
 const memoryTarget: SyncTarget = {
   describe: 'memory',
   prepare: async () => {},
+  reject: () => 'the audit target takes no rows',
   write: async (page) => page.rows.length,
   close: async () => {},
 };
@@ -150,7 +152,7 @@ describe('IAM grants against what each function touches', () => {
     expect(sorted(touched)).toEqual(granted('Pipelinepageviewlog'));
   });
 
-  it('the sync jobs: closed windows of the aggregation, and the whole sink table', async () => {
+  it('the sync jobs: closed windows of the aggregation, and the whole sink table, with rejects', async () => {
     await applySchema(schemaConnection(client), config.cassandra, SYNC_TABLES);
     const closed = untouched();
     const full = untouched();
@@ -182,6 +184,11 @@ describe('IAM grants against what each function touches', () => {
 
     expect([closedRuns.resumed.resumed, fullRuns.resumed.resumed]).toEqual([true, true]);
     expect(fullRuns.fresh.rowsRead).toBeGreaterThan(0);
+    expect(fullRuns.fresh.rowsRejected).toBe(fullRuns.fresh.rowsRead);
+    expect([closed.write.has('sync_rejects'), full.write.has('sync_rejects')]).toEqual([
+      true,
+      true,
+    ]);
     expect(sorted(closed)).toEqual(granted('Syncpageviewstos3'));
     expect(sorted(full)).toEqual(granted('Syncpageviewlogtopostgres'));
   });

@@ -6,12 +6,12 @@ import { createSinkHandler } from '#lib/lambda/sink-handler';
 import { defineSink } from '#lib/pipeline/define-sink';
 import type { SinkBatchResult, SinkPorts } from '#lib/sink/process-sink-batch';
 import { createCassandraClient } from '#lib/store/client';
-import { utcHour } from '#lib/store/dead-letters';
 import { tablesOf } from '#lib/store/pipeline-tables';
 import { applySchema } from '#lib/store/schema/apply';
 import { schemaConnection } from '#lib/store/schema/connection';
 import { CORE_TABLES, DEAD_LETTERS } from '#lib/store/schema/core-tables';
 import { CassandraSession, sessionOptions } from '#lib/store/session';
+import { utcHour } from '#lib/store/utc-periods';
 import { allRows, integrationConfig } from '../helpers/integration-config.ts';
 import {
   jsonRecord,

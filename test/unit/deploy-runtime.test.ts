@@ -151,9 +151,9 @@ describe('schemaFunction on Keyspaces', () => {
       k.tables.map((t) => `${k.keyspace}.${t.name}`),
     );
     expect(asked.sort()).toEqual(expected.sort());
-    expect(asked).toHaveLength(11);
+    expect(asked).toHaveLength(12);
     await handler(...cloudFormationEvent('Delete', 60_000));
-    expect(asked).toHaveLength(11);
+    expect(asked).toHaveLength(12);
     expect(answers).toEqual(['SUCCESS', 'SUCCESS']);
   });
 });
@@ -176,6 +176,7 @@ describe('deploymentSchema', () => {
           'sync_leases',
           'sync_passes',
           'sync_ranges',
+          'sync_rejects',
         ],
       ],
       [
@@ -187,6 +188,7 @@ describe('deploymentSchema', () => {
           'sync_leases',
           'sync_passes',
           'sync_ranges',
+          'sync_rejects',
         ],
       ],
     ]);

@@ -1,77 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { PageRead } from '#lib/sync/range-reader';
 import { runPasses } from '#lib/sync/run-passes';
-import type { PassState, RangeState, SyncCheckpoints } from '#lib/sync/sync-checkpoints';
-import type { PageRejects, SyncRejects } from '#lib/sync/sync-rejects';
-import type { SyncPage, SyncTarget } from '#lib/sync/target';
-import {
-  MURMUR3,
-  planTokenRanges,
-  RANDOM,
-  rangesOutside,
-  type TokenRange,
-} from '#lib/sync/token-ranges';
-
-/** Checkpoints in memory (the Cassandra ones are covered by the integration tests). */
-class MemoryCheckpoints implements SyncCheckpoints {
-  pass: PassState | undefined;
-  ranges = new Map<number, RangeState>();
-  async loadPass() {
-    return this.pass;
-  }
-  async savePass(_job: string, pass: PassState) {
-    this.pass = pass;
-  }
-  async startRanges(_job: string, _pass: string, ranges: readonly RangeState[]) {
-    this.ranges = new Map(ranges.map((r) => [r.id, r]));
-  }
-  async loadRanges() {
-    return [...this.ranges.values()];
-  }
-  async saveRange(_job: string, _pass: string, range: RangeState) {
-    this.ranges.set(range.id, range);
-  }
-}
-
-/** Rejects in memory: what each page's rejects were. */
-class MemoryRejects implements SyncRejects {
-  pages: PageRejects[] = [];
-  async record(page: PageRejects) {
-    this.pages.push(page);
-  }
-}
-
-/** Each range holds `pages` pages of 10 rows; page states are 'p<n>'; some pages come back empty. */
-function source(ranges: number, pages: number, empty: (page: number) => boolean = () => false) {
-  const plan: TokenRange[] = Array.from({ length: ranges }, (_, id) => ({
-    id,
-    start: BigInt(id * 100),
-    end: BigInt(id * 100 + 100),
-  }));
-  const readPage = async (range: TokenRange, state: string | undefined): Promise<PageRead> => {
-    const page = state ? Number(state.slice(1)) : 0;
-    const rows = empty(page)
-      ? []
-      : Array.from({ length: 10 }, (_, i) => ({ id: `${range.id}-${page}-${i}` }));
-    return { rows, nextPageState: page + 1 < pages ? `p${page + 1}` : undefined };
-  };
-  return { plan: async () => ({ ranges: plan }), readPage, rejects: new MemoryRejects() };
-}
-
-function target(failOn?: (page: SyncPage) => boolean) {
-  const written: string[] = [];
-  const t: SyncTarget = {
-    describe: 'memory',
-    prepare: async () => undefined,
-    close: async () => undefined,
-    write: async (page) => {
-      if (failOn?.(page)) throw new Error('target down');
-      written.push(...page.rows.map((r) => String(r.id)));
-      return page.rows.length;
-    },
-  };
-  return { t, written };
-}
+import { MURMUR3, planTokenRanges, RANDOM, rangesOutside } from '#lib/sync/token-ranges';
+import { MemoryCheckpoints, MemoryRejects, source, target } from '../helpers/memory-sync.ts';
 
 const forever = { remainingMs: () => 1e9, marginMs: 1 };
 const job = { name: 'j', mode: 'full', concurrency: 3 };
@@ -118,6 +48,60 @@ describe('sync passes', () => {
     expect(again.resumed).toBe(true);
     expect(good.written).toContain('2-1-0');
     expect(new Set([...bad.written, ...good.written]).size).toBe(120);
+  });
+
+  it('records the rows the target cannot take as rejects, counts them and goes on to the end', async () => {
+    // Prepare: a target that cannot take rows ending in -3, and a source with an unreadable row.
+    const checkpoints = new MemoryCheckpoints();
+    const { t, written } = target();
+    t.reject = (row) => (String(row.id).endsWith('-3') ? 'ends in 3' : undefined);
+    const src = source(2, 2);
+    const readPage: typeof src.readPage = async (range, state) => {
+      const read = await src.readPage(range, state);
+      return range.id === 1 && !state
+        ? { ...read, unreadable: [{ index: 5, reason: 'lost' }] }
+        : read;
+    };
+
+    // Act
+    const result = await runPasses(job, { checkpoints, target: t, ...src, readPage }, forever);
+
+    // Assess: 4 pages of 10 rows, a row of each refused, one more unreadable.
+    expect(result).toMatchObject({
+      passFinished: true,
+      rowsRead: 40,
+      rowsWritten: 35,
+      rowsRejected: 5,
+    });
+    expect(written).not.toContain('0-0-3');
+    expect(written).not.toContain('1-0-5');
+    const recorded = src.rejects.pages
+      .flatMap((p) =>
+        p.rejects.map((r) => `${p.rangeId}/${p.page}/${r.index} ${String(r.row.id)}: ${r.reason}`),
+      )
+      .sort();
+    expect(recorded).toEqual([
+      '0/0/3 0-0-3: ends in 3',
+      '0/1/3 0-1-3: ends in 3',
+      '1/0/3 1-0-3: ends in 3',
+      '1/0/5 1-0-5: lost',
+      '1/1/3 1-1-3: ends in 3',
+    ]);
+    expect(src.rejects.pages.every((p) => p.job === 'j' && p.passId === result.passId)).toBe(true);
+  });
+
+  it('fails the run when rejects cannot be recorded, leaving that page to be read again', async () => {
+    const checkpoints = new MemoryCheckpoints();
+    const { t } = target();
+    t.reject = (row) => (row.id === '0-1-0' ? 'refused' : undefined);
+    const src = source(1, 3);
+    src.rejects.record = async () => {
+      throw new Error('store down');
+    };
+    await expect(runPasses(job, { checkpoints, target: t, ...src }, forever)).rejects.toThrow(
+      'store down',
+    );
+    expect(checkpoints.ranges.get(0)).toMatchObject({ pages: 1, pageState: 'p1', done: false });
   });
 
   it('starts a new pass after a finished one, or when the mode changed', async () => {
