@@ -118,7 +118,7 @@ export class CassflowStack extends Stack {
             ? { reservedConcurrency: props.syncReservedConcurrency }
             : {}),
         });
-        if (action) sync.errors.addAlarmAction(action);
+        if (action) for (const alarm of [sync.errors, sync.rejects]) alarm.addAlarmAction(action);
         this.syncJobs.set(job.name, sync);
       }
     }

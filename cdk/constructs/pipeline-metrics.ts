@@ -6,7 +6,7 @@ const PERIOD = Duration.minutes(5);
 /**
  * A figure the handlers publish with Powertools (namespace cassflow, dimension service = the
  * pipeline or sync job's name): RecordsIn, RowsWritten, CasRetries, LateEvents, DeadLettered,
- * RowsFailed, WatermarkLag; for sync RowsRead, RowsWritten, Pages, PassesFinished.
+ * RowsFailed, WatermarkLag; for sync RowsRead, RowsWritten, RowsRejected, Pages, PassesFinished.
  */
 export function cassflowMetric(service: string, name: string, statistic = 'Sum'): Metric {
   return new Metric({

@@ -1,5 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -9,6 +14,7 @@ import type { AnyPipeline } from '#lib/pipeline/any-pipeline';
 import type { SyncJobSpec } from '#lib/pipeline/sync-entry';
 import { SYNC_REJECTS, SYNC_TABLES } from '#lib/sync/sync-tables';
 import { cassflowFunction } from './cassflow-function.ts';
+import { cassflowMetric } from './pipeline-metrics.ts';
 import type { StateStore } from './state-store.ts';
 import { SyncTarget } from './sync-target.ts';
 
@@ -41,6 +47,8 @@ export class SyncJob extends Construct {
   readonly target: SyncTarget;
   /** Fires when a run fails (the next run resumes, but repeated failures need a look). */
   readonly errors: Alarm;
+  /** Fires when a run put rows in sync_rejects: the target could not take them. */
+  readonly rejects: Alarm;
 
   constructor(scope: Construct, id: string, props: SyncJobProps) {
     super(scope, id);
@@ -83,14 +91,25 @@ export class SyncJob extends Construct {
     });
     this.rule.node.addDependency(props.schemaReady);
     this.function = fn;
-    this.errors = new Alarm(this, 'Errors', {
-      alarmDescription: `cassflow sync ${job.name}: a run failed`,
-      metric: fn.metricErrors({ period: Duration.minutes(5) }),
-      threshold: 0,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
+    const alarmOver0 = (id: string, description: string, metric: IMetric) =>
+      new Alarm(this, id, {
+        alarmDescription: `cassflow sync ${job.name}: ${description}`,
+        metric,
+        threshold: 0,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+    this.errors = alarmOver0(
+      'Errors',
+      'a run failed',
+      fn.metricErrors({ period: Duration.minutes(5) }),
+    );
+    this.rejects = alarmOver0(
+      'Rejects',
+      `rows the target could not take (cassflow sync --job ${job.name} --rejects)`,
+      cassflowMetric(job.name, 'RowsRejected'),
+    );
   }
 }
 

@@ -109,7 +109,8 @@ describe('CassflowStack options', () => {
       streams: { clicks: { capacity: { shards: 4 } } },
     });
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms.length).toBe(8);
+    // 7 for the aggregation, 2 for its sync job: each of them notifies the topic.
+    expect(alarms.length).toBe(9);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([topic]);
     template.hasResourceProperties('AWS::Kinesis::Stream', {
       ShardCount: 4,

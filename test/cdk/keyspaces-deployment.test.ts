@@ -240,10 +240,15 @@ describe('CassflowStack on Amazon Keyspaces (the example pipelines)', () => {
     ).toEqual([]);
   });
 
-  it('GIVEN the pipelines THEN the alarms watch iterator age, failures, errors, throttles, dead letters, late events and CAS retries', () => {
+  it('GIVEN the pipelines THEN the alarms watch iterator age, failures, errors, throttles, dead letters, late events, CAS retries and sync rejects', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    // 7 for the aggregation, 5 for the sink, 1 per sync job.
-    expect(alarms).toHaveLength(14);
+    // 7 for the aggregation, 5 for the sink, 2 per sync job (failed runs, rejected rows).
+    expect(alarms).toHaveLength(16);
+    const rejects = alarms.filter((a) => a.Properties.MetricName === 'RowsRejected');
+    expect(rejects.map((a) => a.Properties.Dimensions[0].Value).sort()).toEqual(
+      EXAMPLES.flatMap((p) => p.sync.map((j) => j.name)).sort(),
+    );
+    expect(rejects.every((a) => a.Properties.Threshold === 0)).toBe(true);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'IteratorAge',
       Namespace: 'AWS/Lambda',
