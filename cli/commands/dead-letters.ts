@@ -120,47 +120,57 @@ function replayCommand(out: Output): Command {
     .summary("send dead letters back into the pipeline's stream, each at most once")
     .option('--id <id...>', 'replay these (ids as list prints them) instead of a time range')
     .option('--dry-run', 'only list what would be replayed')
+    .option(
+      '--retry-in-doubt',
+      'also replay those in doubt (claimed by a replay that never confirmed): check first that they are not in the stream',
+    )
     .addHelpText(
       'after',
       `
 Replay after the producer or the pipeline is fixed. Each dead letter is claimed with a
 compare-and-set before it is sent and marked with where it went, so replaying the same
 selection twice sends nothing the second time. A send that timed out leaves its dead letter
-"in doubt" (it may be in the stream): check the stream, then replay it by hand if it is not.
+"in doubt" (it may be in the stream): check the stream, and if it is not there, replay it
+again with --retry-in-doubt (--id picks it alone).
 Records whose raw bytes were cut (deadLetters.maxRawBytes) cannot be replayed from here.`,
     )
-    .action(async (options: Selection & { pipeline: string; dryRun?: boolean }) => {
-      await withPipelineSession(options.pipeline, async (session, pipeline) => {
-        const letters = selected(session, pipeline, options);
-        if (options.dryRun) {
-          let n = 0;
-          for await (const letter of letters) {
-            n += 1;
-            out.info(deadLetterLine(letter));
+    .action(
+      async (
+        options: Selection & { pipeline: string; dryRun?: boolean; retryInDoubt?: boolean },
+      ) => {
+        await withPipelineSession(options.pipeline, async (session, pipeline) => {
+          const letters = selected(session, pipeline, options);
+          if (options.dryRun) {
+            let n = 0;
+            for await (const letter of letters) {
+              n += 1;
+              out.info(deadLetterLine(letter));
+            }
+            out.error(`${n} dead letter(s) selected; nothing sent (--dry-run)`);
+            return;
           }
-          out.error(`${n} dead letter(s) selected; nothing sent (--dry-run)`);
-          return;
-        }
-        const config = resolveConfig(process.env);
-        const client = createKinesisClient(config.kinesis, { maxAttempts: 1 });
-        try {
-          const report = await replayDeadLetters(letters, {
-            session,
-            send: streamSender(client, pipeline.stream),
-            by: `${userInfo().username}@${hostname()} ${randomUUID()}`,
-            onLetter: (letter, fate, why) =>
-              out.info(`${deadLetterIdText(letter)}\t${fate}${why ? `\t${why}` : ''}`),
-          });
-          out.error(
-            `replayed ${report.replayed} into ${pipeline.stream}; already replayed ` +
-              `${report['already-replayed']}; in doubt ${report['in-doubt']}; cut ${report.cut}; ` +
-              `failed ${report.failed}`,
-          );
-        } finally {
-          client.destroy();
-        }
-      });
-    });
+          const config = resolveConfig(process.env);
+          const client = createKinesisClient(config.kinesis, { maxAttempts: 1 });
+          try {
+            const report = await replayDeadLetters(letters, {
+              session,
+              send: streamSender(client, pipeline.stream),
+              by: `${userInfo().username}@${hostname()} ${randomUUID()}`,
+              retryInDoubt: options.retryInDoubt === true,
+              onLetter: (letter, fate, why) =>
+                out.info(`${deadLetterIdText(letter)}\t${fate}${why ? `\t${why}` : ''}`),
+            });
+            out.error(
+              `replayed ${report.replayed} into ${pipeline.stream}; already replayed ` +
+                `${report['already-replayed']}; in doubt ${report['in-doubt']}; cut ${report.cut}; ` +
+                `failed ${report.failed}`,
+            );
+          } finally {
+            client.destroy();
+          }
+        });
+      },
+    );
 }
 
 /** `cassflow dead-letters list|show|replay`: the records a pipeline could not use. */

@@ -3,6 +3,7 @@ import {
   confirmReplay,
   type DeadLetter,
   releaseClaim,
+  takeOverClaim,
 } from '../store/dead-letter-rows.ts';
 import type { CassandraSession } from '../store/session.ts';
 
@@ -34,6 +35,8 @@ export type ReplayPorts = {
   send: SendRecord;
   /** Who replays, kept in the claim (e.g. user@host and a run id). */
   by: string;
+  /** Also replay letters in doubt (claimed, never confirmed): someone checked they are not in the stream. */
+  retryInDoubt?: boolean;
   now?: () => number;
   /** After each letter: its fate, and why for 'failed' and 'in-doubt'. */
   onLetter?: (letter: DeadLetter, fate: ReplayFate, why?: string) => void;
@@ -66,7 +69,8 @@ export async function replayDeadLetters(
       settle(letter, 'already-replayed', letter.replayedAs);
       continue;
     }
-    if (letter.replayClaimedAt !== undefined) {
+    const inDoubt = letter.replayClaimedAt !== undefined;
+    if (inDoubt && !ports.retryInDoubt) {
       settle(letter, 'in-doubt', `claimed by ${letter.replayClaimedBy ?? 'unknown'}`);
       continue;
     }
@@ -74,7 +78,8 @@ export async function replayDeadLetters(
       settle(letter, 'cut', `${letter.raw.byteLength} of ${letter.rawBytes} bytes kept`);
       continue;
     }
-    if (!(await claimReplay(ports.session, letter, ports.by, now()))) {
+    const claim = inDoubt ? takeOverClaim : claimReplay;
+    if (!(await claim(ports.session, letter, ports.by, now()))) {
       // Another replay took it between the read and the claim.
       settle(letter, 'already-replayed', 'claimed by another replay');
       continue;

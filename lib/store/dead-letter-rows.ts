@@ -124,6 +124,29 @@ export async function claimReplay(
   return result.first()?.get('[applied]') === true;
 }
 
+/**
+ * Takes over a claim that was never confirmed (its replay may or may not have sent it), when a
+ * person has checked the stream and asks for it: true for exactly one caller.
+ */
+export async function takeOverClaim(
+  session: CassandraSession,
+  letter: DeadLetter,
+  by: string,
+  at: number,
+): Promise<boolean> {
+  const result = await session.execute(
+    `UPDATE ${session.table(DEAD_LETTERS.name)} USING TTL ? SET replay_claimed_at = ?, replay_claimed_by = ? WHERE source = ? AND hour = ? AND shard_id = ? AND sequence_number = ? IF replay_claimed_by = ? AND replayed_at = null`,
+    [
+      letter.ttlSeconds ?? DEAD_LETTERS.ttlSeconds,
+      new Date(at),
+      by,
+      ...key(letter),
+      letter.replayClaimedBy ?? null,
+    ],
+  );
+  return result.first()?.get('[applied]') === true;
+}
+
 /** Marks a claimed dead letter as back in the stream, and where (the new sequence number). */
 export async function confirmReplay(
   session: CassandraSession,

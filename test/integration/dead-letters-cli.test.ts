@@ -6,6 +6,7 @@ import { createKinesisClient } from '#lib/kinesis/client';
 import { readShardToTip } from '#lib/kinesis/shard-reader';
 import { ensureStream, listShards } from '#lib/kinesis/streams';
 import type { Pipeline } from '#lib/pipeline/spec';
+import { DEAD_LETTERS } from '#lib/store/schema/core-tables';
 import { main } from '../../cli/main.ts';
 import { collectOutput } from '../helpers/collect-output.ts';
 import { integrationConfig } from '../helpers/integration-config.ts';
@@ -123,6 +124,44 @@ describe('cassflow dead-letters', () => {
     expect(third.error.join()).toMatch(/replayed 0 into .*; already replayed 2; in doubt 0; cut 1/);
     expect(listed.info.filter((l) => /\treplayed as shardId-\d+\/\d+\t/.test(l))).toHaveLength(2);
     expect(listed.info.filter((l) => /\tnot replayable \(cut\)\t/.test(l))).toHaveLength(1);
+  });
+
+  it('leaves one claimed by a replay that never confirmed in doubt, until asked to retry it', async () => {
+    // Arrange: a new dead letter, claimed by a replay that stopped before sending or confirming.
+    const doubt = jsonRecord(shard, sequenceNumber(0, 9), {
+      customer: { id: 'c3' },
+      at,
+      amount: [],
+    });
+    await harness.invoke([doubt]);
+    const [id] = (await cli('dead-letters', 'list', '--since', '-1h', '--json')).info
+      .map((line) => JSON.parse(line) as { id: string; sequenceNumber: string })
+      .filter((l) => l.sequenceNumber === String(doubt.sequenceNumber))
+      .map((l) => l.id);
+    await harness.session.execute(
+      `UPDATE ${harness.session.table(DEAD_LETTERS.name)} SET replay_claimed_at = toTimestamp(now()), replay_claimed_by = 'crashed' WHERE source = ? AND hour = ? AND shard_id = ? AND sequence_number = ?`,
+      [
+        NAME,
+        new Date(Date.parse(`${String(id).slice(0, 13)}:00:00Z`)),
+        shard,
+        doubt.sequenceNumber,
+      ],
+    );
+    const before = await streamData();
+
+    // Act
+    const plain = await cli('dead-letters', 'replay', '--id', String(id));
+    const afterPlain = await streamData();
+    const retried = await cli('dead-letters', 'replay', '--id', String(id), '--retry-in-doubt');
+    const again = await cli('dead-letters', 'replay', '--id', String(id), '--retry-in-doubt');
+
+    // Assess
+    expect(plain.error.join()).toMatch(/replayed 0 .*; in doubt 1;/);
+    expect(plain.info.join()).toMatch(/in-doubt\tclaimed by crashed/);
+    expect(afterPlain).toEqual(before);
+    expect(retried.error.join()).toMatch(/replayed 1 .*; in doubt 0;/);
+    expect(again.error.join()).toMatch(/replayed 0 .*; already replayed 1;/);
+    expect(await streamData()).toEqual([...before, new TextDecoder().decode(doubt.data)]);
   });
 
   it('names an id that is not one, and one that is not there', async () => {
