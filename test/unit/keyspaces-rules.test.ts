@@ -9,6 +9,7 @@ const LOCAL_SERIAL = 9;
 const INDEX_KEYS = {
   partition: ['bucket'],
   clustering: ['close_at', 'key', 'window', 'window_start'],
+  defaultTtl: 0,
 };
 
 function check(
@@ -90,6 +91,20 @@ describe('the Keyspaces statement guard', () => {
     expect(check('INSERT INTO t (k, v) VALUES (?, ?)', [1, 'x'.repeat(1024 * 1024)])).toBe(
       'row-size',
     );
+  });
+
+  it('refuses USING TTL on a table without TTL turned on, and takes it on one with a default TTL', () => {
+    const insert = 'INSERT INTO d (source, hour) VALUES (?, ?) USING TTL ?';
+    const keys = (defaultTtl: number) => ({
+      partition: ['source', 'hour'],
+      clustering: [],
+      defaultTtl,
+    });
+    expect(check(insert, ['s', new Date(0), 60], { keys: keys(0) })).toBe('ttl-off');
+    expect(check(insert, ['s', new Date(0), 60], { keys: keys(3600) })).toBeUndefined();
+    expect(
+      check('SELECT TTL(reason) FROM d WHERE source = ?', ['s'], { keys: keys(0) }),
+    ).toBeUndefined();
   });
 
   it('measures keys in UTF-8 bytes with per-column metadata, up to exactly the quota', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applySchema, type SchemaConnection, SchemaError } from '#lib/store/schema/apply';
-import { SHARD_CHECKPOINTS } from '#lib/store/schema/core-tables';
+import { DEAD_LETTERS, SHARD_CHECKPOINTS } from '#lib/store/schema/core-tables';
 
 type Row = Record<string, unknown>;
 
@@ -139,5 +139,40 @@ describe('applySchema on Cassandra', () => {
     await expect(applySchema(connection, target, [SHARD_CHECKPOINTS])).rejects.toThrow(
       /ks.shard_checkpoints exists but lacks key column\(s\) shard_id; a key cannot be added/,
     );
+  });
+
+  it('turns TTL on for an existing table whose spec has one and that has none, and keeps one already on', async () => {
+    // Prepare: dead letters made without a default TTL, checkpoints without one in their spec.
+    let ttl = 0;
+    const { connection, statements } = scriptedConnection((cql) => {
+      if (cql.includes('FROM system_schema.tables')) {
+        return [
+          { table_name: DEAD_LETTERS.name, default_time_to_live: ttl },
+          { table_name: 'shard_checkpoints', default_time_to_live: 0 },
+        ];
+      }
+      if (cql.includes('FROM system_schema.columns')) {
+        const all = [DEAD_LETTERS, SHARD_CHECKPOINTS].flatMap((t) => [
+          ...t.partitionKey,
+          ...t.clusteringKey,
+          ...t.columns,
+        ]);
+        return all.map((c) => ({ column_name: c.name }));
+      }
+      return [];
+    });
+    const target = { kind: 'cassandra', keyspace: 'ks' } as const;
+
+    // Act
+    const first = await applySchema(connection, target, [DEAD_LETTERS, SHARD_CHECKPOINTS]);
+    ttl = 3600;
+    const second = await applySchema(connection, target, [DEAD_LETTERS, SHARD_CHECKPOINTS]);
+
+    // Assess
+    expect(first.altered).toEqual([DEAD_LETTERS.name]);
+    expect(second.altered).toEqual([]);
+    expect(statements.filter((s) => s.startsWith('ALTER TABLE'))).toEqual([
+      `ALTER TABLE ks.${DEAD_LETTERS.name} WITH default_time_to_live = ${DEAD_LETTERS.ttlSeconds}`,
+    ]);
   });
 });

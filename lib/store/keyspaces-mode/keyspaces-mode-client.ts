@@ -96,15 +96,23 @@ export class KeyspacesModeClient extends cassandra.Client {
     options: cassandra.QueryOptions,
     batch?: { logged: boolean; size: number },
   ): Promise<void> {
-    const keys = await this.#tableKeys(shape.table);
     const consistency = options.consistency ?? this.#consistency;
-    const broken = brokenRule({
-      shape,
-      params,
-      consistency,
-      ...(keys ? { keys } : {}),
-      ...(batch ? { batch } : {}),
-    });
+    const check = async () => {
+      const keys = await this.#tableKeys(shape.table);
+      return brokenRule({
+        shape,
+        params,
+        consistency,
+        ...(keys ? { keys } : {}),
+        ...(batch ? { batch } : {}),
+      });
+    };
+    let broken = await check();
+    if (broken?.rule.id === 'ttl-off' && shape.table) {
+      // TTL may have been turned on since the table was looked up: look again before refusing.
+      this.#keys.delete(shape.table);
+      broken = await check();
+    }
     if (broken) throw invalidRequest(`${broken.message} (Keyspaces rule: ${broken.rule.source})`);
   }
 
@@ -206,6 +214,7 @@ export class KeyspacesModeClient extends cassandra.Client {
                 ? {
                     partition: t.partitionKeys.map((c) => c.name),
                     clustering: t.clusteringKeys.map((c) => c.name),
+                    defaultTtl: t.defaultTtl,
                   }
                 : undefined,
             () => undefined,

@@ -3,8 +3,11 @@ import { sourceBytes, sourceValues } from './value-size.ts';
 
 const GUIDE = 'https://docs.aws.amazon.com/keyspaces/latest/devguide';
 
-/** A table's primary key, as the driver's metadata gives it. */
-export type TableKeys = { partition: string[]; clustering: string[] };
+/**
+ * A table's primary key, as the driver's metadata gives it, and its default TTL (0: TTL is off,
+ * as cassflow turns it on only through a default).
+ */
+export type TableKeys = { partition: string[]; clustering: string[]; defaultTtl: number };
 
 /** What a rule sees of one statement. */
 export type StatementCheck = {
@@ -70,7 +73,7 @@ function keyBytes(check: StatementCheck, columns: string[], metadata: number): n
 /** A key quota: the key's columns with `metadata` bytes each may take `limit` bytes together. */
 function keySizeRule(
   id: string,
-  part: keyof TableKeys,
+  part: 'partition' | 'clustering',
   what: string,
   limit: number,
   metadata: number,
@@ -200,6 +203,15 @@ export const KEYSPACES_RULES: readonly KeyspacesRule[] = [
     check: ({ shape }) =>
       shape.usingTimestamp
         ? 'USING TIMESTAMP is not allowed: client-side timestamps are not enabled on this table'
+        : undefined,
+  },
+  {
+    id: 'ttl-off',
+    rule: 'USING TTL needs TTL turned on for the table (a default TTL, or the ttl custom property)',
+    source: `${GUIDE}/TTL-how-it-works.html`,
+    check: ({ shape, keys }) =>
+      shape.usingTtl && isWrite(shape) && keys?.defaultTtl === 0
+        ? 'USING TTL is not allowed: TTL is not enabled on this table'
         : undefined,
   },
   keySizeRule('partition-key-size', 'partition', 'The partition key', 2048, 3),

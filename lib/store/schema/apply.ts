@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { StoreKind } from '../../config/config.ts';
-import { addColumnCql, createKeyspaceCql, createTableCql } from './ddl.ts';
+import { addColumnCql, createKeyspaceCql, createTableCql, defaultTtlCql } from './ddl.ts';
 import type { TableSpec } from './table-spec.ts';
 
 /** What schema changes need from a connection (a real one, or a stand-in in unit tests). */
@@ -36,7 +36,8 @@ export class SchemaError extends Error {
 /**
  * Creates the keyspace and tables that are missing and waits until they are usable: on Cassandra,
  * until the nodes agree on the schema; on Keyspaces (asynchronous DDL), until each table's status
- * in system_schema_mcs is ACTIVE. Tables that exist already get the regular columns they lack.
+ * in system_schema_mcs is ACTIVE. Tables that exist already get the regular columns they lack,
+ * and the default TTL of their spec if they have none.
  */
 export async function applySchema(
   connection: SchemaConnection,
@@ -51,19 +52,22 @@ export async function applySchema(
   await connection.run(createKeyspaceCql(target));
   await waitForKeyspace(connection, target, wait);
 
-  const existingTables = new Set(
+  // Each existing table with its default TTL (0: TTL off).
+  const existingTables = new Map(
     (
-      await connection.run('SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?', [
-        keyspace,
-      ])
-    ).map((row) => String(row.table_name)),
+      await connection.run(
+        'SELECT table_name, default_time_to_live FROM system_schema.tables WHERE keyspace_name = ?',
+        [keyspace],
+      )
+    ).map((row) => [String(row.table_name), Number(row.default_time_to_live ?? 0)]),
   );
   const result: ApplyResult = { created: [], existing: [], altered: [] };
   for (const table of tables) {
-    if (existingTables.has(table.name)) {
-      if (await addMissingColumns(connection, target, table, report, wait)) {
-        result.altered.push(table.name);
-      }
+    const defaultTtl = existingTables.get(table.name);
+    if (defaultTtl !== undefined) {
+      const added = await addMissingColumns(connection, target, table, report, wait);
+      const ttlOn = await turnOnTtl(connection, target, table, defaultTtl, report, wait);
+      if (added || ttlOn) result.altered.push(table.name);
       result.existing.push(table.name);
       continue;
     }
@@ -115,6 +119,26 @@ async function waitForTable(c: SchemaConnection, target: SchemaTarget, table: st
     },
     wait,
   );
+}
+
+/**
+ * Gives an existing table the default TTL its spec has when it has none: rows written with
+ * `USING TTL` (dead letters, late events) need TTL turned on in Keyspaces, and a table made by
+ * an earlier cassflow, or before `retention` was set, has it off. A TTL already on is kept.
+ */
+async function turnOnTtl(
+  c: SchemaConnection,
+  target: SchemaTarget,
+  table: TableSpec,
+  defaultTtl: number,
+  report: (line: string) => void,
+  wait: Wait,
+): Promise<boolean> {
+  if (!table.ttlSeconds || defaultTtl > 0) return false;
+  report(`Turning on TTL for ${target.keyspace}.${table.name} (default ${table.ttlSeconds} s)`);
+  await c.run(defaultTtlCql(target.keyspace, table.name, table.ttlSeconds));
+  await waitForTable(c, target, table.name, wait);
+  return true;
 }
 
 /**

@@ -41,3 +41,8 @@ export function createTableCql(keyspace: string, spec: TableSpec): string {
 export function addColumnCql(keyspace: string, table: string, column: ColumnSpec): string {
   return `ALTER TABLE ${keyspace}.${table} ADD ${column.name} ${column.type}`;
 }
+
+/** Turns a table's TTL on (Keyspaces) with a default for rows written without `USING TTL`. */
+export function defaultTtlCql(keyspace: string, table: string, seconds: number): string {
+  return `ALTER TABLE ${keyspace}.${table} WITH default_time_to_live = ${seconds}`;
+}
