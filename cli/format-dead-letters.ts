@@ -82,7 +82,7 @@ export function deadLetterDetail(letter: DeadLetter): string[] {
 
 /** A dead letter as one JSON line (raw bytes in base64 with `withRaw`). */
 export function deadLetterJson(letter: DeadLetter, withRaw: boolean): string {
-  const { raw, ...rest } = letter;
+  const { raw, readAt: _readAt, ...rest } = letter;
   return JSON.stringify({
     id: deadLetterIdText(letter),
     ...rest,

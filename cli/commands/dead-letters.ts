@@ -18,6 +18,7 @@ import {
   deadLetterLine,
   parseDeadLetterId,
 } from '../format-dead-letters.ts';
+import { wholeNumber } from '../option-values.ts';
 import { type Output, UsageError } from '../output.ts';
 import { parseTimeArg } from '../time-arg.ts';
 
@@ -42,9 +43,13 @@ async function* selected(
   options: Partial<Selection>,
 ): AsyncGenerator<DeadLetter> {
   if (options.id !== undefined) {
-    for (const text of options.id) {
+    // Every id is checked before any is used: a typo must not stop a replay half done.
+    const ids = options.id.map((text) => {
       const id = parseDeadLetterId(pipeline.name, text);
       if (!id) throw new UsageError(`${text} is not a dead-letter id (hour/shard/sequence)`);
+      return { text, id };
+    });
+    for (const { text, id } of ids) {
       const letter = await deadLetterAt(session, id);
       if (!letter) throw new UsageError(`no dead letter ${text} in pipeline ${pipeline.name}`);
       yield letter;
@@ -77,11 +82,11 @@ async function withPipelineSession<T>(
 function listCommand(out: Output): Command {
   return withSelection(new Command('list'))
     .summary('list dead letters with their reasons, and counts by field')
-    .option('--limit <n>', 'print at most this many (all are counted; default 50)', Number)
+    .option('--limit <n>', 'print at most this many (all are counted)', wholeNumber(1), 50)
     .option('--json', 'print JSON lines instead of a table')
-    .action(async (options: Selection & { pipeline: string; limit?: number; json?: boolean }) => {
+    .action(async (options: Selection & { pipeline: string; limit: number; json?: boolean }) => {
       await withPipelineSession(options.pipeline, async (session, pipeline) => {
-        const limit = options.limit ?? 50;
+        const limit = options.limit;
         const byField = new Map<string, number>();
         let total = 0;
         for await (const letter of selected(session, pipeline, options)) {
@@ -155,7 +160,7 @@ Records whose raw bytes were cut (deadLetters.maxRawBytes) cannot be replayed fr
             const report = await replayDeadLetters(letters, {
               session,
               send: streamSender(client, pipeline.stream),
-              by: `${userInfo().username}@${hostname()} ${randomUUID()}`,
+              by: `${whoReplays()} ${randomUUID()}`,
               retryInDoubt: options.retryInDoubt === true,
               onLetter: (letter, fate, why) =>
                 out.info(`${deadLetterIdText(letter)}\t${fate}${why ? `\t${why}` : ''}`),
@@ -171,6 +176,15 @@ Records whose raw bytes were cut (deadLetters.maxRawBytes) cannot be replayed fr
         });
       },
     );
+}
+
+/** Who replays, for the claim: user@host, or the host alone where there is no user entry. */
+function whoReplays(): string {
+  try {
+    return `${userInfo().username}@${hostname()}`;
+  } catch {
+    return hostname();
+  }
 }
 
 /** `cassflow dead-letters list|show|replay`: the records a pipeline could not use. */

@@ -47,8 +47,8 @@ export function parseIsoTime(text: string): number {
   const ms = Date.parse(text);
   if (Number.isNaN(ms)) return ms;
   const [year, month, day] = text.slice(0, 10).split('-').map(Number) as [number, number, number];
-  const start = new Date(Date.UTC(year, month - 1, day));
-  start.setUTCFullYear(year); // years 0-99 are taken as 1900-1999 by Date.UTC
+  const start = new Date(0);
+  start.setUTCFullYear(year, month - 1, day); // not Date.UTC, which reads years 0-99 as 19xx
   return start.getUTCMonth() === month - 1 && start.getUTCDate() === day ? ms : Number.NaN;
 }
 

@@ -28,7 +28,8 @@ export type ReplayFate =
   | 'cut'
   | 'failed';
 
-export type ReplayReport = Record<ReplayFate, number>;
+/** How many letters had each fate, and why the replay stopped early, if it did. */
+export type ReplayReport = Record<ReplayFate, number> & { stoppedBecause?: string };
 
 export type ReplayPorts = {
   session: CassandraSession;
@@ -46,7 +47,8 @@ export type ReplayPorts = {
  * Sends dead letters back into their pipeline's stream, each at most once: a compare-and-set
  * claims a letter before it is sent and a second write confirms where it went. A send that
  * surely failed gives the claim back; one that may have reached the stream (a timeout) leaves it
- * claimed and reports it in doubt, for a person to decide, rather than risk a duplicate.
+ * claimed and reports it in doubt, for a person to decide, rather than risk a duplicate; the
+ * replay then stops, as the next sends would most likely end in doubt too.
  */
 export async function replayDeadLetters(
   letters: AsyncIterable<DeadLetter> | Iterable<DeadLetter>,
@@ -92,10 +94,21 @@ export async function replayDeadLetters(
       if (error instanceof NotSentError) {
         await releaseClaim(ports.session, letter, ports.by);
         settle(letter, 'failed', why);
-      } else settle(letter, 'in-doubt', why);
-      continue;
+        continue;
+      }
+      settle(letter, 'in-doubt', why);
+      report.stoppedBecause = `a send may or may not have reached the stream: ${why}`;
+      return report;
     }
-    await confirmReplay(ports.session, letter, landed, now());
+    try {
+      await confirmReplay(ports.session, letter, landed, now());
+    } catch (error) {
+      // It is in the stream: say where, so nobody sends it again with --retry-in-doubt.
+      const why = `sent as ${landed}, but not marked so: ${(error as Error).message}`;
+      settle(letter, 'in-doubt', why);
+      report.stoppedBecause = why;
+      return report;
+    }
     settle(letter, 'replayed', landed);
   }
   return report;

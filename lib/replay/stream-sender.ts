@@ -5,11 +5,14 @@ import { NotSentError, type SendRecord } from './replay-dead-letters.ts';
 
 type SdkError = { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
 
-/** Kinesis answered and wrote nothing: a 4xx (throttling, no such stream) or no connection. */
+/** Failures before a request could leave: no such host, or nothing listening. */
+const NO_CONNECTION = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/** Kinesis answered and wrote nothing (a 4xx: throttling, no such stream), or was never reached. */
 function surelyNotWritten(error: unknown): boolean {
   const e = error as SdkError;
   const status = e.$metadata?.httpStatusCode;
-  return (status !== undefined && status >= 400 && status < 500) || e.code === 'ECONNREFUSED';
+  return (status !== undefined && status >= 400 && status < 500) || NO_CONNECTION.has(e.code ?? '');
 }
 
 const THROTTLED = 'ProvisionedThroughputExceededException';

@@ -11,12 +11,24 @@ const PARTITION_COLUMN_METADATA = 3;
 const CLUSTERING_KEY_BYTES = 850;
 const CLUSTERING_COLUMN_METADATA = 4;
 
-/** Bytes a key value takes: its UTF-8 or raw bytes; fixed-size types are small, at most 16. */
-function keyValueBytes(value: unknown): number {
+const FIXED_BYTES: Readonly<Record<string, number>> = {
+  int: 4,
+  bigint: 8,
+  float: 4,
+  double: 8,
+  boolean: 1,
+  timestamp: 8,
+  uuid: 16,
+};
+
+/** Bytes a key value takes as stored: UTF-8 text, a varint's two's complement, or its fixed size. */
+function keyValueBytes(type: string | undefined, value: unknown): number {
   if (typeof value === 'string') return Buffer.byteLength(value);
-  if (value instanceof Uint8Array) return value.byteLength;
-  if (value instanceof Date) return 8;
-  return Math.min(16, String(value).length);
+  if (typeof value === 'bigint' && type === 'varint') {
+    const magnitude = value < 0n ? -value - 1n : value;
+    return Math.ceil((magnitude.toString(2).length + 1) / 8);
+  }
+  return FIXED_BYTES[type ?? ''] ?? String(value).length;
 }
 
 /**
@@ -27,15 +39,17 @@ export function keyProblem(
   pipeline: SinkPipeline,
   byName: ReadonlyMap<string, unknown>,
 ): { column: string; reason: string } | undefined {
+  const typeOf = new Map(pipeline.columns.map((c) => [c.name, c.type as string]));
+  const valueBytes = (column: string) => keyValueBytes(typeOf.get(column), byName.get(column));
   const [only] = pipeline.partitionKey;
   if (pipeline.partitionKey.length === 1 && only !== undefined) {
-    if (keyValueBytes(byName.get(only)) === 0) {
+    if (valueBytes(only) === 0) {
       return { column: only, reason: `is empty: a partition key may not be (column ${only})` };
     }
   }
   const over = (columns: readonly string[], metadata: number, limit: number, what: string) => {
     if (columns.length === 0) return undefined;
-    const sizes = columns.map((c) => keyValueBytes(byName.get(c)));
+    const sizes = columns.map(valueBytes);
     const bytes = sizes.reduce((a, b) => a + b + metadata, 0);
     if (bytes <= limit) return undefined;
     const largest = columns[sizes.indexOf(Math.max(...sizes))] as string;

@@ -21,8 +21,9 @@ export type DeadLetter = DeadLetterId & {
   rawSha256: string;
   arrivedAt: number;
   recordedAt: number;
-  /** Seconds until the row expires (its pipeline's `deadLetters.keep`). */
+  /** Seconds until the row expires (its pipeline's `deadLetters.keep`), as of `readAt`. */
   ttlSeconds: number | undefined;
+  readAt: number;
   replayClaimedAt?: number;
   replayClaimedBy?: string;
   replayedAt?: number;
@@ -53,6 +54,7 @@ function deadLetterOf(row: types.Row): DeadLetter {
     arrivedAt: time('arrived_at') ?? 0,
     recordedAt: time('recorded_at') ?? 0,
     ttlSeconds: row.get('ttl') ?? undefined,
+    readAt: Date.now(),
     ...optional('replayClaimedAt', time('replay_claimed_at')),
     ...optional('replayClaimedBy', text('replay_claimed_by')),
     ...optional('replayedAt', time('replayed_at')),
@@ -79,6 +81,7 @@ export async function* deadLettersBetween(
     );
     for await (const row of rows) {
       const letter = deadLetterOf(row);
+      if (isGhost(letter)) continue;
       if (letter.arrivedAt >= from && letter.arrivedAt < to) yield letter;
     }
   }
@@ -95,7 +98,22 @@ export async function deadLetterAt(
     { idempotent: true },
   );
   const row = result.first();
-  return row ? deadLetterOf(row) : undefined;
+  const letter = row ? deadLetterOf(row) : undefined;
+  return letter && !isGhost(letter) ? letter : undefined;
+}
+
+/**
+ * Replay marks written just before the row expired can outlive it for a moment: such a row has
+ * marks but no record (no hash), and is no dead letter.
+ */
+function isGhost(letter: DeadLetter): boolean {
+  return letter.rawSha256 === '';
+}
+
+/** The row's remaining TTL now, so marks written later expire with it, not after. */
+function remainingTtl(letter: DeadLetter, at: number): number {
+  const ttl = letter.ttlSeconds ?? DEAD_LETTERS.ttlSeconds;
+  return Math.max(1, ttl - Math.ceil(Math.max(0, at - letter.readAt) / 1000));
 }
 
 const key = (id: DeadLetterId) => [id.source, new Date(id.hour), id.shardId, id.sequenceNumber];
@@ -113,13 +131,7 @@ export async function claimReplay(
   const result = await session.execute(
     `UPDATE ${session.table(DEAD_LETTERS.name)} USING TTL ? SET replay_claimed_at = ?, replay_claimed_by = ? WHERE source = ? AND hour = ? AND shard_id = ? AND sequence_number = ? IF replay_claimed_at = null AND raw_sha256 = ?`,
     // The hash condition fails on a row that expired since it was read, creating nothing.
-    [
-      letter.ttlSeconds ?? DEAD_LETTERS.ttlSeconds,
-      new Date(at),
-      by,
-      ...key(letter),
-      letter.rawSha256,
-    ],
+    [remainingTtl(letter, at), new Date(at), by, ...key(letter), letter.rawSha256],
   );
   return result.first()?.get('[applied]') === true;
 }
@@ -135,13 +147,14 @@ export async function takeOverClaim(
   at: number,
 ): Promise<boolean> {
   const result = await session.execute(
-    `UPDATE ${session.table(DEAD_LETTERS.name)} USING TTL ? SET replay_claimed_at = ?, replay_claimed_by = ? WHERE source = ? AND hour = ? AND shard_id = ? AND sequence_number = ? IF replay_claimed_by = ? AND replayed_at = null`,
+    `UPDATE ${session.table(DEAD_LETTERS.name)} USING TTL ? SET replay_claimed_at = ?, replay_claimed_by = ? WHERE source = ? AND hour = ? AND shard_id = ? AND sequence_number = ? IF replay_claimed_by = ? AND replayed_at = null AND raw_sha256 = ?`,
     [
-      letter.ttlSeconds ?? DEAD_LETTERS.ttlSeconds,
+      remainingTtl(letter, at),
       new Date(at),
       by,
       ...key(letter),
       letter.replayClaimedBy ?? null,
+      letter.rawSha256,
     ],
   );
   return result.first()?.get('[applied]') === true;
@@ -156,7 +169,7 @@ export async function confirmReplay(
 ): Promise<void> {
   await session.execute(
     `UPDATE ${session.table(DEAD_LETTERS.name)} USING TTL ? SET replayed_at = ?, replayed_as = ? WHERE source = ? AND hour = ? AND shard_id = ? AND sequence_number = ?`,
-    [letter.ttlSeconds ?? DEAD_LETTERS.ttlSeconds, new Date(at), as, ...key(letter)],
+    [remainingTtl(letter, at), new Date(at), as, ...key(letter)],
     { idempotent: true },
   );
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import cassandra from 'cassandra-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SyncJobSpec, SyncTargetSpec } from '#lib/pipeline/sync-entry';
@@ -233,6 +234,37 @@ describe('sync quarantine: a row its target cannot take is a reject, and the job
         'column at: timestamp -010000-01-01T00:00:00.000Z is before 4714-11-24 BC, the earliest PostgreSQL stores',
       ],
       ['{"id":101}', `column at: ${OUT_OF_DATES}`],
+    ]);
+  });
+
+  it('PostgreSQL: a key too long for its index is a reject; two keys it holds equal (-0.0, 0.0) both arrive', async () => {
+    // 2,800 bytes of key that do not compress (hex of random bytes) fit Keyspaces' quotas
+    // (2,048 + 850) but not PostgreSQL's btree (SQLSTATE 54000). -0.0 and 0.0 are two Cassandra
+    // keys but one PostgreSQL key, so one upsert would touch it twice (SQLSTATE 21000).
+    const table = `pg_keys_${suffix}`;
+    const hex = (bytes: number) => randomBytes(bytes / 2).toString('hex');
+    await tableWithRows(
+      session,
+      table,
+      '(name text, tag text, d double, PRIMARY KEY (name, tag, d))',
+      [
+        ...upTo(30).map((i) => ({ name: `n${i}`, tag: 't', d: i })),
+        { name: hex(2000), tag: hex(800), d: 1 },
+        { name: 'zero', tag: 't', d: -0 },
+        { name: 'zero', tag: 't', d: 0 },
+      ],
+    );
+
+    const { run, arrived, rejects } = await syncInto('pg-keys', table, 'postgres');
+
+    expect(run).toMatchObject({ passFinished: true, rowsWritten: 32, rowsRejected: 1 });
+    expect(arrived.map((r) => r.name).sort()).toEqual(
+      [...upTo(30).map((i) => `n${i}`), 'zero'].sort(),
+    );
+    expect(rejects.map((r) => r.reason)).toEqual([
+      expect.stringMatching(
+        /^PostgreSQL refused the row: index row size \d+ exceeds .* \(SQLSTATE 54000\)$/,
+      ),
     ]);
   });
 

@@ -24,6 +24,7 @@ const letter = (overrides: Partial<DeadLetter> = {}): DeadLetter => ({
   arrivedAt: Date.UTC(2026, 11, 6, 13, 5),
   recordedAt: Date.UTC(2026, 11, 6, 13, 5, 1),
   ttlSeconds: 86_400,
+  readAt: 0,
   ...overrides,
 });
 

@@ -138,6 +138,25 @@ describe('sinks', () => {
     expect(row('c1', 'x'.repeat(834)).ok).toBe(true);
   });
 
+  it('size a varint key by its bytes, not its digits', () => {
+    const byId = defineSink({
+      ...definition,
+      columns: { id: { from: 'id', type: 'varint' }, units: { from: 'units', type: 'bigint' } },
+      primaryKey: { partition: ['id'] },
+    });
+    // 10^4924 takes 2,045 bytes (as the driver writes it): with 3 of metadata, exactly 2,048.
+    const row = (digits: number) =>
+      mapRecord(byId, record({ id: `1${'0'.repeat(digits)}`, units: 1 }));
+    expect(row(4924).ok).toBe(true);
+    expect(row(4925)).toMatchObject({
+      ok: false,
+      rejected: {
+        field: 'id',
+        reason: expect.stringMatching(/partition key 2049 bytes, over the 2048/),
+      },
+    });
+  });
+
   it('refuse a primary key column that is not declared or is optional', () => {
     const bad = {
       ...definition,

@@ -42,12 +42,17 @@ export class DynamoDbTarget implements SyncTarget {
   async prepare(schema: SyncSchema): Promise<void> {
     try {
       const found = await this.#ddb.send(new DescribeTableCommand({ TableName: this.#table }));
-      const key = (found.Table?.KeySchema ?? []).map((k) => `${k.AttributeName} ${k.KeyType}`);
+      const types = new Map(
+        (found.Table?.AttributeDefinitions ?? []).map((a) => [a.AttributeName, a.AttributeType]),
+      );
+      const key = (found.Table?.KeySchema ?? []).map(
+        (k) => `${k.AttributeName} ${k.KeyType} ${types.get(k.AttributeName ?? '')}`,
+      );
       // Else every put would be refused as if each row were at fault, and all become rejects.
-      if (key.join(', ') !== 'pk HASH, sk RANGE') {
+      if (key.join(', ') !== 'pk HASH S, sk RANGE S') {
         throw new SyncTargetError(
           this.describe,
-          `has key (${key.join(', ')}), but sync writes items keyed pk (HASH) and sk (RANGE)`,
+          `has key (${key.join(', ')}), but sync writes items keyed pk (HASH, string) and sk (RANGE, string)`,
         );
       }
     } catch (error) {

@@ -91,8 +91,11 @@ export class PostgresTarget implements SyncTarget {
       );
     } catch (error) {
       const { message, code } = error as Error & { code?: unknown };
-      // SQLSTATE class 22, data exceptions: a value of some row PostgreSQL refuses.
-      const refused = typeof code === 'string' && code.startsWith('22');
+      // A row's fault: class 22 (data exceptions: a value PostgreSQL refuses), 54000 (a key
+      // too long for its btree index) and 21000 (two rows of the page with one PostgreSQL key,
+      // as -0.0 and 0.0 are; sent one at a time, the later one simply wins).
+      const refused =
+        typeof code === 'string' && (code.startsWith('22') || code === '54000' || code === '21000');
       throw new SyncTargetError(
         this.describe,
         `upsert of range ${page.rangeId} page ${page.page} failed: ${message}`,

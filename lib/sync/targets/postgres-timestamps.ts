@@ -1,10 +1,10 @@
 /**
  * PostgreSQL's timestamptz runs from 4714-11-24 BC (Julian day 0, UTC) to 294276 AD
  * (https://www.postgresql.org/docs/current/datatype-datetime.html); a Cassandra timestamp
- * (int64 ms) can lie far outside it. JavaScript's dates stop at 275760 AD, before that end.
+ * (int64 ms) can lie far outside it. Only the start needs a check: JavaScript's dates stop at
+ * 275760 AD, before PostgreSQL's end, and a later timestamp is already a reject when read.
  */
 export const POSTGRES_MIN_TIMESTAMP_MS = Date.UTC(-4713, 10, 24);
-export const POSTGRES_MAX_TIMESTAMP_MS = Date.UTC(294277, 0, 1) - 1;
 
 /** Why PostgreSQL cannot store this timestamp (ISO text), or undefined when it can. */
 export function timestampProblem(iso: string): string | undefined {
@@ -12,9 +12,6 @@ export function timestampProblem(iso: string): string | undefined {
   if (Number.isNaN(ms)) return `timestamp ${iso} is not a time`;
   if (ms < POSTGRES_MIN_TIMESTAMP_MS) {
     return `timestamp ${iso} is before 4714-11-24 BC, the earliest PostgreSQL stores`;
-  }
-  if (ms > POSTGRES_MAX_TIMESTAMP_MS) {
-    return `timestamp ${iso} is after 294276 AD, the latest PostgreSQL stores`;
   }
   return undefined;
 }
