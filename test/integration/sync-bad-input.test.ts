@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import cassandra from 'cassandra-driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SyncJobSpec, SyncTargetSpec } from '#lib/pipeline/sync-entry';
@@ -13,8 +14,9 @@ import { SYNC_TABLES } from '#lib/sync/sync-tables';
 import { OUT_OF_DATES } from '#lib/sync/sync-value';
 import { SyncSourceError } from '#lib/sync/table-schema';
 import { SyncTargetError } from '#lib/sync/target';
+import { DynamoDbTarget } from '#lib/sync/targets/dynamodb-target';
 import { PostgresTarget } from '#lib/sync/targets/postgres-target';
-import { createPostgresPool } from '#lib/targets/clients';
+import { createDynamoDbClient, createPostgresPool } from '#lib/targets/clients';
 import { integrationConfig } from '../helpers/integration-config.ts';
 import { syncTableInto, tableWithRows, upTo } from '../helpers/reject-sync.ts';
 import { fillSource, SOURCE_DDL } from '../helpers/sync-source.ts';
@@ -93,6 +95,36 @@ describe('sync on bad input', () => {
     const pool = createPostgresPool(config.postgres);
     expect((await postgresRows(pool, table)).length).toBe(2000);
     await pool.end();
+  });
+
+  it('refuses a DynamoDB table whose key is not pk and sk as strings, before reading a row', async () => {
+    // Else each put would be refused as a row's fault, and every row would become a reject.
+    const table = `ddb_numeric_${suffix}`;
+    const ddb = createDynamoDbClient(config.dynamodb);
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: table,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'N' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+      }),
+    );
+    ddb.destroy();
+    const job = spec('ddb-numeric', table, { kind: 'dynamodb', table });
+    const target = new DynamoDbTarget(createDynamoDbClient(config.dynamodb), table);
+
+    const run = runSyncJob(job, source, { session, target, budget: forever });
+
+    await expect(run).rejects.toThrow(
+      /has key \(pk HASH N, sk RANGE S\), but sync writes items keyed pk \(HASH, string\) and sk \(RANGE, string\)/,
+    );
+    await target.close();
   });
 
   it('names a missing source table', async () => {
