@@ -62,8 +62,21 @@ export type LocalStackConfig = LocalTargetsConfig & {
     tombstoneWarn: number;
     tombstoneFailure: number;
   };
-  kinesis: { managed: boolean; host: string; port: number; tlsPort: number };
+  kinesis: {
+    managed: boolean;
+    host: string;
+    port: number;
+    /** kinesis-mock's TLS port (cassflow's own engine speaks plain HTTP only). */
+    tlsPort: number;
+    /** Which local Kinesis runs: cassflow's own engine, or kinesis-mock (LocalStack's). */
+    engine: KinesisEngineName;
+    /** Per-shard rate limits (ProvisionedThroughputExceeded), as a real shard has them. */
+    shardLimits: boolean;
+  };
 };
+
+export const KINESIS_ENGINES = ['cassflow', 'kinesis-mock'] as const;
+export type KinesisEngineName = (typeof KINESIS_ENGINES)[number];
 
 export type CassflowConfig = {
   mode: Mode;
@@ -163,6 +176,8 @@ function resolveLocal(env: Env, cassandra: CassandraConfig, kinesis: KinesisConf
       host: LOCAL_DEFAULTS.cassandraHost,
       port: kinesisUrl?.port ? Number(kinesisUrl.port) : LOCAL_DEFAULTS.kinesisPort,
       tlsPort: readPort(env, 'CASSFLOW_KINESIS_TLS_PORT', LOCAL_DEFAULTS.kinesisTlsPort),
+      engine: readChoice(env, 'CASSFLOW_KINESIS_ENGINE', KINESIS_ENGINES, 'cassflow'),
+      shardLimits: readChoice(env, 'CASSFLOW_KINESIS_SHARD_LIMITS', ['on', 'off'], 'on') === 'on',
     },
   } satisfies Omit<LocalStackConfig, keyof LocalTargetsConfig>;
 }

@@ -125,7 +125,11 @@ describe('sync target servers', () => {
     const { local } = shared;
     const ports = {
       cassandra: [local.cassandra.nativePort, local.cassandra.storagePort],
-      kinesis: [local.kinesis.port, local.kinesis.tlsPort],
+      // kinesis-mock also serves TLS; cassflow's engine plain HTTP only.
+      kinesis:
+        local.kinesis.engine === 'kinesis-mock'
+          ? [local.kinesis.port, local.kinesis.tlsPort]
+          : [local.kinesis.port],
       s3: [local.s3.port],
       dynamodb: [local.dynamodb.port],
       postgres: [local.postgres.port],
