@@ -9,6 +9,10 @@ export type BenchContext = {
   runId: string;
   /** Timed repetitions per measurement (each after a warm-up). */
   repeats: number;
+  /** `--long`: the end-to-end case runs 10 minutes per shard count instead of one. */
+  long: boolean;
+  /** `--shards 4`: the end-to-end case's shard counts (default 1, 2 and 4). */
+  shardCounts: number[] | undefined;
   progress: (line: string) => void;
 };
 
@@ -18,6 +22,8 @@ export type Ratio = {
   value: number;
   /** The target the issue sets (e.g. 20 for "at least 20x"), if any. */
   target?: number;
+  /** The target is a ceiling ("at most 1.2x"), not a floor. */
+  atMost?: boolean;
 };
 
 /** What a case hands back: its printed table, its figures for the JSON report, its ratios. */

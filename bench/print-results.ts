@@ -9,8 +9,12 @@ export function printResults(results: readonly CaseResult[], machine: Machine, s
     r.ratios.map((ratio) => [
       ratio.name,
       `${ratio.value.toFixed(2)}x`,
-      ratio.target === undefined ? '' : `${ratio.target}x`,
-      ratio.target === undefined ? '' : ratio.value >= ratio.target ? 'met' : 'NOT met',
+      ratio.target === undefined ? '' : `${ratio.atMost ? '<= ' : ''}${ratio.target}x`,
+      ratio.target === undefined
+        ? ''
+        : (ratio.atMost ? ratio.value <= ratio.target : ratio.value >= ratio.target)
+          ? 'met'
+          : 'NOT met',
     ]),
   );
   console.log(

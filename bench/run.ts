@@ -1,12 +1,14 @@
 /**
  * `npm run bench`: every benchmark of bench/README.md in one run, against the local real
- * Cassandra and kinesis-mock (started if they are not running, and stopped again afterwards).
+ * Cassandra and Kinesis (started if they are not running, and stopped again afterwards).
  * Prints a table per case with each figure beside a baseline measured in the same run, and
  * writes the whole report as JSON.
  *
  *   npm run bench                               # all cases, about 12 minutes on 2 cores
  *   npm run bench -- --only handler,hot-key     # some of them
  *   npm run bench -- --out report.json          # default bench/results/latest.json
+ *   npm run bench -- --only end-to-end --long   # end to end 10 minutes per shard count
+ *   npm run bench -- --only end-to-end --shards 4   # end to end at 4 shards only
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -24,6 +26,8 @@ const { values } = parseArgs({
     only: { type: 'string' },
     out: { type: 'string', default: 'bench/results/latest.json' },
     repeats: { type: 'string', default: '3' },
+    long: { type: 'boolean', default: false },
+    shards: { type: 'string' },
   },
 });
 const progress = (line: string) => console.error(`[bench] ${line}`);
@@ -33,6 +37,13 @@ const only = values.only?.split(',').map((s) => s.trim());
 const unknown = only?.filter((n) => !names.includes(n)) ?? [];
 if (unknown.length > 0) {
   console.error(`bench: no case named ${unknown.join(', ')} (there are: ${names.join(', ')})`);
+  process.exit(2);
+}
+const shardCounts = values.shards?.split(',').map(Number);
+if (shardCounts?.some((n) => !Number.isInteger(n) || n < 1 || n > 64)) {
+  console.error(
+    `bench: --shards takes shard counts from 1 to 64, like 1,2,4; got ${values.shards}`,
+  );
   process.exit(2);
 }
 const repeats = Number(values.repeats);
@@ -45,14 +56,22 @@ if (!Number.isInteger(repeats) || repeats < 1) {
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 const config = resolveConfig(process.env);
 const started = Date.now();
-progress('bringing up the local stack (Cassandra, kinesis-mock, the sync targets)');
+progress('bringing up the local stack (Cassandra, Kinesis, the sync targets)');
 const stack = await localUp(config, process.env, progress);
 const store = await openBenchStore().catch(async (error: unknown) => {
   await localDown(config, startedServices(stack));
   throw error;
 });
 const runId = Date.now().toString(36);
-const ctx: BenchContext = { store, config, runId, repeats, progress };
+const ctx: BenchContext = {
+  store,
+  config,
+  runId,
+  repeats,
+  long: values.long,
+  shardCounts,
+  progress,
+};
 const results: CaseResult[] = [];
 let failed = false;
 try {

@@ -21,6 +21,9 @@ Settings come from environment variables (defaults target the local stack):
   CASSFLOW_CASSANDRA_START_TIMEOUT  seconds to wait for the local Cassandra (default 180)
   CASSFLOW_CASSANDRA_TOMBSTONE_WARN, _FAILURE  the local Cassandra's tombstone thresholds
                                (default 1000 and 100000; the soak lowers them)
-  CASSFLOW_KINESIS_SHARD_LIMIT shards the local kinesis-mock allows in all (default 1000)
+  CASSFLOW_KINESIS_ENGINE      the local Kinesis: cassflow (its own engine, default) or
+                               kinesis-mock (LocalStack's)
+  CASSFLOW_KINESIS_SHARD_LIMITS  off lifts the local engine's per-shard rate limits (default on)
+  CASSFLOW_KINESIS_SHARD_LIMIT shards the local Kinesis allows in all (default 1000)
 
 Run 'cassflow <command> --help' for a command's options.`;

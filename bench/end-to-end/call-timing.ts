@@ -8,7 +8,7 @@ import type { KinesisFunction } from '#lib/local/event-source/invoke';
  */
 export type CallTime = { startedAtMs: number; records: number; ms: number };
 
-/** How calls went at the start and at the end of a phase (kinesis-mock slows as a shard grows). */
+/** How calls went at the start and at the end of a phase (kinesis-mock slowed as a shard grew). */
 export type CallTimeSummary = {
   calls: number;
   /** Mean call time and records per call over the first and the last tenth of the calls. */

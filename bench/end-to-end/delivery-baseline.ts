@@ -17,6 +17,7 @@ import { freshStream, startMapping } from './mapping.ts';
 import { type LatencySummary, summarizeLatency } from './percentile.ts';
 
 export type DeliveryBaseline = {
+  shards: number;
   rate: number;
   latency: LatencySummary;
   stats: MappingStats;
@@ -29,6 +30,7 @@ export type DeliveryBaselineOptions = {
   sending: KinesisClient;
   session: CassandraSession;
   stream: string;
+  shards: number;
   rate: number;
   durationMs: number;
   probeEveryMs: number;
@@ -60,7 +62,7 @@ export async function measureDeliveryLatency(
     return { batchItemFailures: [] };
   };
   try {
-    await freshStream(reading, stream);
+    await freshStream(reading, stream, options.shards);
     timeGetRecords(reading, Date.now(), getCalls);
     const source = await startMapping({
       kinesis: reading,
@@ -88,6 +90,7 @@ export async function measureDeliveryLatency(
         return at === undefined ? [] : [at - p.putReturnedAt];
       });
       return {
+        shards: options.shards,
         rate: options.rate,
         latency: summarizeLatency(latencies, sent.length),
         stats: { ...source.stats },

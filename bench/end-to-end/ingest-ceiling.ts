@@ -5,6 +5,7 @@ import { startLoad } from './load.ts';
 import { freshStream } from './mapping.ts';
 
 export type IngestCeiling = {
+  shards: number;
   eventsPerSec: number;
   durationMs: number;
   counts: SendCounts;
@@ -12,16 +13,18 @@ export type IngestCeiling = {
 };
 
 /**
- * kinesis-mock's own ceiling: events sent as fast as the sender takes them (no pacing) to an
- * empty one-shard stream that nobody reads, for `durationMs`; the rate it had accepted by then.
+ * The local Kinesis' own ceiling: events sent as fast as the sender takes them (no pacing) to an
+ * empty stream of `shards` shards that nobody reads, for `durationMs`; the rate it had accepted
+ * by then (a real shard takes 1,000 records/s, and the local engine throttles past that).
  */
 export async function measureIngestCeiling(
   kinesis: KinesisClient,
   sending: KinesisClient,
   stream: string,
+  shards: number,
   durationMs: number,
 ): Promise<IngestCeiling> {
-  await freshStream(kinesis, stream);
+  await freshStream(kinesis, stream, shards);
   const result = await startLoad({
     kinesis: sending,
     stream,
@@ -30,11 +33,12 @@ export async function measureIngestCeiling(
   }).done;
   if (result.counts.failed > 0) {
     throw new Error(
-      `kinesis-mock refused ${result.counts.failed} records for good while measuring its ceiling ` +
+      `Kinesis refused ${result.counts.failed} records for good while measuring its ceiling ` +
         `(${result.firstFailure})`,
     );
   }
   return {
+    shards,
     eventsPerSec: (result.acceptedInTime * 1000) / durationMs,
     durationMs,
     counts: result.counts,

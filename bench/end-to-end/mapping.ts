@@ -6,17 +6,17 @@ import type { KinesisFunction } from '#lib/local/event-source/invoke';
 import { CassandraPositions } from '#lib/local/event-source/positions';
 import type { CassandraSession } from '#lib/store/session';
 
-/** One shard: the issue's target is a single shard's read limit. */
-const SHARDS = 1;
-
 /**
- * The stream deleted and made again, empty: each phase starts on a shard of its own size (kinesis
- * keeps every record in memory and slows down as a shard grows) and from sequence numbers nobody
- * has fenced rows with.
+ * The stream deleted and made again with `shards` empty shards: each phase starts from sequence
+ * numbers nobody has fenced rows with, and with nothing left to read from the last phase.
  */
-export async function freshStream(kinesis: KinesisClient, stream: string): Promise<void> {
+export async function freshStream(
+  kinesis: KinesisClient,
+  stream: string,
+  shards: number,
+): Promise<void> {
   await deleteStream(kinesis, stream);
-  await ensureStream(kinesis, stream, SHARDS);
+  await ensureStream(kinesis, stream, shards);
 }
 
 export type MappingOptions = {

@@ -28,6 +28,7 @@ export type StepEnv = {
   /** For PutRecords: no SDK retries, the sender retries itself (as the demo sends). */
   sending: KinesisClient;
   stream: string;
+  shards: number;
   durationMs: number;
   probeEveryMs: number;
   progress: (line: string) => void;
@@ -36,6 +37,7 @@ export type StepEnv = {
 };
 
 export type RateStepResult = {
+  shards: number;
   rate: number;
   /** Accepted by Kinesis within the duration, per second. */
   acceptedPerSec: number;
@@ -57,15 +59,16 @@ export type RateStepResult = {
 };
 
 const SAMPLE_EVERY_MS = 500;
-/** Backlog "at 30 s" and "at 60 s" are means over the 10 s before: five batching cycles. */
+/** Backlog half-way and at the end are means over the 10 s before: several batching cycles. */
 const MEAN_WINDOW_MS = 10_000;
-const PROGRESS_EVERY_MS = 10_000;
-/** Samples kept in the report. */
-const REPORT_EVERY_MS = 2000;
+const progressEveryMs = (durationMs: number) => (durationMs >= 300_000 ? 60_000 : 10_000);
+/** Samples kept in the report: about 30 over the step. */
+const reportEveryMs = (durationMs: number) =>
+  Math.max(2000, Math.round(durationMs / 30 / 500) * 500);
 
 /**
  * One rate for one duration, end to end: the real aggregation handler behind the event-source
- * emulator on a fresh one-shard stream and fresh tables, fed at `rate` events/s with a probe every
+ * emulator on a fresh stream of `env.shards` shards and fresh tables, fed at `rate` events/s with a probe every
  * `probeEveryMs`; backlog (accepted minus processed) sampled as it goes.
  */
 export async function runRateStep(
@@ -89,7 +92,7 @@ async function measureStep(
   reading: KinesisClient,
 ): Promise<RateStepResult> {
   const { store, stream, durationMs } = env;
-  await freshStream(reading, stream);
+  await freshStream(reading, stream, env.shards);
   const getCalls: CallTime[] = [];
   const invocations: CallTime[] = [];
   const { fn, totals } = aggregateFunction(pipeline, store.session, reading, stream);
@@ -130,7 +133,7 @@ async function measureStep(
       accepted: () => load.counts.sent,
       processed: () => source.stats.records,
       onSample: (s) => {
-        if (s.atMs % PROGRESS_EVERY_MS !== 0) return;
+        if (s.atMs % progressEveryMs(durationMs) !== 0) return;
         env.progress(
           `  ${rate}/s at ${s.atMs / 1000} s: sent ${s.accepted}, processed ${s.processed}, ` +
             `backlog ${s.backlog}, probes seen ${watch.latencies.length}/${watch.sent}`,
@@ -161,6 +164,7 @@ async function measureStep(
     const stopFailure = await stopBoth();
     if (stopFailure) throw new Error(stopFailure);
     return {
+      shards: env.shards,
       rate,
       acceptedPerSec: (loaded.acceptedInTime * 1000) / durationMs,
       processedPerSec: ((end.processed - halfway.processed) * 1000) / (end.atMs - halfway.atMs),
@@ -168,7 +172,7 @@ async function measureStep(
       backlogAtEnd: end.backlog,
       latency: summarizeLatency(watch.latencies, watch.sent),
       verdict,
-      samples: sampler.samples.filter((x) => x.atMs % REPORT_EVERY_MS === 0),
+      samples: sampler.samples.filter((x) => x.atMs % reportEveryMs(durationMs) === 0),
       handler: { ...totals },
       source: { ...source.stats },
       sendRetries: loaded.counts.retried,

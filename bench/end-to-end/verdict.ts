@@ -17,7 +17,7 @@ export type StepFigures = {
 };
 
 /**
- * A rate is sustained when the sender kept it (kinesis-mock accepted about rate × duration) and
+ * A rate is sustained when the sender kept it (Kinesis accepted about rate × duration) and
  * the backlog did not grow over the second half: at the end no more than half-way, or than
  * BACKLOG_ALLOWANCE_S seconds of events (batching alone holds a second or two back).
  */

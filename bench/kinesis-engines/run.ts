@@ -4,6 +4,7 @@ import { CreateStreamCommand } from '@aws-sdk/client-kinesis';
 import { createKinesisClient } from '#lib/kinesis/client';
 import { ensureStream } from '#lib/kinesis/streams';
 import { textTable } from '../stats.ts';
+import { type CadenceFigures, measureCadence } from './cadence.ts';
 import { type EngineName, startEngine } from './engine-process.ts';
 import { catchUpRead, type LoadFigures, offerLoad } from './offered-load.ts';
 
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     bytes: { type: 'string', default: '200' },
     engines: { type: 'string' },
     long: { type: 'boolean', default: false },
+    'cadence-seconds': { type: 'string', default: '15' },
     out: { type: 'string' },
   },
 });
@@ -46,6 +48,7 @@ const results: {
   figures: LoadFigures;
   catchUpMiBs: number;
   peakRssMiB: number;
+  cadence: CadenceFigures[];
 }[] = [];
 for (const name of engines) {
   const engine = await startEngine(name);
@@ -64,7 +67,9 @@ for (const name of engines) {
       windowSeconds,
     });
     const catchUpMiBs = await catchUpRead(kinesis, 'rate', 15);
-    results.push({ engine: name, figures, catchUpMiBs, peakRssMiB: engine.peakRssMiB() });
+    const peakRssMiB = engine.peakRssMiB();
+    const cadence = await measureCadence(kinesis, Number(values['cadence-seconds']));
+    results.push({ engine: name, figures, catchUpMiBs, peakRssMiB, cadence });
     say(`\n${name}: accepted ${figures.accepted} of ${figures.offered} offered`);
     say(
       textTable(
@@ -113,6 +118,31 @@ say(
         String(peakRssMiB),
       ];
     }),
+  ),
+);
+say('\nDelivery cadence of the event-source emulator, beside what Lambda documents');
+say(
+  textTable(
+    [
+      'engine',
+      'case',
+      'invocations',
+      'gap p50 ms',
+      'latency p50 / p99 / max ms',
+      'all delivered in',
+      'Lambda',
+    ],
+    results.flatMap(({ engine, cadence }) =>
+      cadence.map((c) => [
+        engine,
+        c.case,
+        String(c.invocations),
+        String(Math.round(c.gapP50Ms)),
+        `${Math.round(c.latencyP50Ms)} / ${Math.round(c.latencyP99Ms)} / ${Math.round(c.latencyMaxMs)}`,
+        c.drainMs === undefined ? '' : `${(c.drainMs / 1000).toFixed(1)} s`,
+        c.lambda,
+      ]),
+    ),
   ),
 );
 if (values.out) writeFileSync(values.out, `${lines.join('\n')}\n`);

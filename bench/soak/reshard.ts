@@ -7,10 +7,8 @@ import { listShards } from '#lib/kinesis/streams';
 
 /**
  * Reshards the stream every `everyMs`, between `shards` and twice as many (uniform scaling), as
- * an operator scaling for load would. Besides testing resharding over time, it keeps every open
- * shard young: kinesis-mock finds a GetRecords position by scanning the shard's records from its
- * start, so a shard that only grows makes each read slower (at 200 events/s over 4 unsplit shards
- * the emulator fell behind within 3 minutes). Real Kinesis has no such cost.
+ * an operator scaling for load would, so that parents, children and temporary shards come and
+ * go all through the soak.
  */
 export function startResharding(options: {
   kinesis: KinesisClient;

@@ -2,7 +2,7 @@
  * `npm run soak`: the pipeline runs for a long time and its costs are watched for growth.
  *
  * A Cassandra of its own (cache dir .cache/soak, ports 19142/17100) with its tombstone
- * thresholds lowered (warn 100, fail 2,000: growth shows in minutes, not days) and a kinesis-mock
+ * thresholds lowered (warn 100, fail 2,000: growth shows in minutes, not days) and a local Kinesis
  * (port 14668); the local runtime runs a pipeline of all three window kinds on a 4-shard stream
  * (resharded to 8 and back every `--reshard-every` minutes, see reshard.ts) with the tick every
  * minute, fed at a steady rate, event time running `--speed` times faster
@@ -60,7 +60,7 @@ Object.assign(process.env, {
 });
 const config = resolveConfig(process.env);
 const pipeline = soakPipeline();
-log(`starting a Cassandra and a kinesis-mock of the soak's own (${config.local.cacheDir})`);
+log(`starting a Cassandra and a local Kinesis of the soak's own (${config.local.cacheDir})`);
 // Every soak starts from an empty store: dropping the last run's keyspace instead raced the
 // runtime's schema apply (its tables were seen as present while the drop was still settling).
 await stopLocalCassandra(config.local.cacheDir, config.local.cassandra.dir);

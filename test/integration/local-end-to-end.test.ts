@@ -34,7 +34,7 @@ async function queriedViews(): Promise<Map<string, number>> {
   return views;
 }
 
-describe('cassflow send → cassflow run → cassflow query, through kinesis-mock and Cassandra', () => {
+describe('cassflow send → cassflow run → cassflow query, through the local Kinesis and Cassandra', () => {
   // Its waits (start 60 s, the batch 120 s, one event 30 s) plus the stop, with room to spare.
   it('counts every event sent exactly once, and shows a new event within seconds', {
     timeout: 400_000,

@@ -137,7 +137,7 @@ function expectedOf(r: Sent): ReturnType<typeof observed> {
 const placed = (o: ReturnType<typeof observed>) =>
   o.windows.length + o.late.length + o.dead.length > 0;
 
-describe('a catalogue of nasty records through cassflow run, kinesis-mock and Cassandra', () => {
+describe('a catalogue of nasty records through cassflow run, the local Kinesis and Cassandra', () => {
   it('ends every record in exactly its expected place, and the shard never stalls', {
     timeout: 300_000,
   }, async () => {

@@ -143,7 +143,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
 
 /**
  * The positions' owner: the function and the stream's creation time, so positions saved for an
- * earlier stream of the same name (kinesis-mock keeps streams in memory only) are not used on
+ * earlier stream of the same name (the local Kinesis keeps streams in memory only) are not used on
  * a new one, whose sequence numbers start over.
  */
 async function mappingName(kinesis: KinesisClient, fn: string, stream: string): Promise<string> {
