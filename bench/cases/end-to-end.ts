@@ -37,7 +37,9 @@ const notes = (stepMs: number) =>
   `over 10 s, half-way and at the end. Sustained: sent >= ${KEPT_RATE_SHARE * 100} % of the ` +
   `rate and the backlog at the end <= max(backlog half-way, ${BACKLOG_ALLOWANCE_S} s x rate). ` +
   `Latency: a probe (a key of its own) every ${PROBE_EVERY_MS} ms, from its PutRecords ` +
-  'returning to its window row being readable (looked for every 50 ms). Baselines, per shard ' +
+  'returning to its window row being readable (looked for every 50 ms); after warm-up: the ' +
+  'probes sent after the first minute (a quarter of a shorter step), once the fresh tables and ' +
+  'the cold handler have settled. Baselines, per shard ' +
   `count in the same run: the sender unpaced for ${CEILING_MS / 1000} s with nothing reading; ` +
   `the same load and probes for ${DELIVERY_MS / 1000} s through the event-source emulator to a ` +
   'function that only notes their arrival (delivery alone).';

@@ -16,6 +16,8 @@ const POLL_MS = 50;
  */
 export class ProbeWatch {
   readonly latencies: number[] = [];
+  /** When each seen probe's PutRecords returned, beside `latencies`. */
+  readonly sentAt: number[] = [];
   readonly #rows: CqlWindowRows;
   readonly #pipeline: Pipeline;
   readonly #pending = new Map<string, { probe: ProbeSent; row: WindowRowId }>();
@@ -79,6 +81,7 @@ export class ProbeWatch {
   async #check({ probe, row }: { probe: ProbeSent; row: WindowRowId }): Promise<void> {
     if (!(await this.#rows.read(row))) return;
     this.latencies.push(Date.now() - probe.putReturnedAt);
+    this.sentAt.push(probe.putReturnedAt);
     this.#pending.delete(probe.key);
   }
 }

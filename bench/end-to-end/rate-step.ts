@@ -47,6 +47,9 @@ export type RateStepResult = {
   backlogHalfway: number;
   backlogAtEnd: number;
   latency: LatencySummary;
+  /** The probes sent after the warm-up (the first minute, or quarter of a shorter step). */
+  steadyLatency: LatencySummary;
+  warmUpMs: number;
   verdict: Verdict;
   samples: BacklogSample[];
   handler: HandlerTotals;
@@ -118,6 +121,9 @@ async function measureStep(
   };
   try {
     watch.start();
+    // Fresh tables and a cold handler: the first minute (a quarter of a short step) warms up.
+    const loadStartedAt = Date.now();
+    const warmUpMs = Math.min(60_000, durationMs / 4);
     const load = startLoad({
       kinesis: env.sending,
       stream,
@@ -171,6 +177,11 @@ async function measureStep(
       backlogHalfway: halfway.backlog,
       backlogAtEnd: end.backlog,
       latency: summarizeLatency(watch.latencies, watch.sent),
+      steadyLatency: summarizeLatency(
+        watch.latencies.filter((_, i) => (watch.sentAt[i] ?? 0) >= loadStartedAt + warmUpMs),
+        watch.sentAt.filter((at) => at >= loadStartedAt + warmUpMs).length,
+      ),
+      warmUpMs,
       verdict,
       samples: sampler.samples.filter((x) => x.atMs % reportEveryMs(durationMs) === 0),
       handler: { ...totals },

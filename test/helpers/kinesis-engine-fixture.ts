@@ -5,12 +5,16 @@ import { KINESIS_SHARD_LIMITS, type ShardLimits } from '#lib/local/kinesis/engin
 type Json = Record<string, unknown>;
 
 /** The local Kinesis engine in process, on a clock the test moves. */
-export function engineFixture(limits: ShardLimits | 'off' = KINESIS_SHARD_LIMITS) {
+export function engineFixture(
+  limits: ShardLimits | 'off' = KINESIS_SHARD_LIMITS,
+  maxRecordsPerShard = 2_000_000,
+) {
   const clock = { now: Date.UTC(2026, 11, 6, 12) };
   const engine: KinesisEngine = createKinesisEngine({
     region: 'us-east-1',
     account: '000000000000',
     shardLimit: 1000,
+    maxRecordsPerShard,
     limits: limits === 'off' ? undefined : limits,
     createMs: 0,
     deleteMs: 0,

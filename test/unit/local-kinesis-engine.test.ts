@@ -286,4 +286,44 @@ describe("local Kinesis engine: a real shard's limits", () => {
         ).FailedRecordCount,
       ).toBe(0);
   });
+
+  it('holds at most its records-per-shard bound, dropping the oldest first, and keeps places valid', () => {
+    const { call, put, readShard } = engineFixture('off', 5000);
+    call('CreateStream', { StreamName: 's', ShardCount: 1 });
+    for (let i = 0; i < 24; i++)
+      put(
+        's',
+        records(500, () => 'p', i * 500),
+      );
+    const held = readShard('s', 'shardId-000000000000').records;
+    expect(held).toHaveLength(5000);
+    expect(held[0]?.data).toBe('r7000');
+    expect(held[4999]?.data).toBe('r11999');
+  });
+
+  it("refuses a record whose data and partition key together pass 1 MiB, and an AFTER_SEQUENCE_NUMBER past the shard's last record", () => {
+    const { call, failure, clock } = engineFixture();
+    call('CreateStream', { StreamName: 's', ShardCount: 1 });
+    const data = Buffer.alloc(1024 * 1024 - 10).toString('base64');
+    expect(
+      failure('PutRecord', { StreamName: 's', Data: data, PartitionKey: 'x'.repeat(11) }),
+    ).toBe('InvalidArgumentException');
+    expect(
+      failure('PutRecord', { StreamName: 's', Data: data, PartitionKey: 'x'.repeat(10) }),
+    ).toBeUndefined();
+    clock.now += 1000; // the 1 MiB put took the shard's second
+    const last = call('PutRecord', { StreamName: 's', Data: 'eA==', PartitionKey: 'p' });
+    const parsed = parseSequenceNumber(String(last.SequenceNumber));
+    if (!parsed) throw new Error('not a sequence number');
+    const next = sequenceNumber(parsed.streamEpoch, parsed.shardIndex, parsed.place + 1);
+    const at = (type: string, seq: string) =>
+      failure('GetShardIterator', {
+        StreamName: 's',
+        ShardId: 'shardId-000000000000',
+        ShardIteratorType: type,
+        StartingSequenceNumber: seq,
+      });
+    expect(at('AFTER_SEQUENCE_NUMBER', String(last.SequenceNumber))).toBeUndefined();
+    expect(at('AFTER_SEQUENCE_NUMBER', next)).toBe('InvalidArgumentException');
+  });
 });

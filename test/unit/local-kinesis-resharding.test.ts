@@ -78,12 +78,19 @@ describe('local Kinesis engine: UpdateShardCount', () => {
                     BigInt(c.HashKeyRange.StartingHashKey),
                     BigInt(c.HashKeyRange.EndingHashKey),
                   ] as const,
-              );
+              )
+              .sort((a, b) => (a[0] < b[0] ? -1 : 1));
             const lo = BigInt(parent.HashKeyRange.StartingHashKey);
             const hi = BigInt(parent.HashKeyRange.EndingHashKey);
             expect(children.length).toBeGreaterThan(0);
-            expect(children.some(([a, b]) => a <= lo && lo <= b)).toBe(true);
-            expect(children.some(([a, b]) => a <= hi && hi <= b)).toBe(true);
+            // A merged child reaches past its parent on one side; a split's children tile it.
+            const inside = children.filter(([a, b]) => b >= lo && a <= hi);
+            expect(inside.length).toBe(children.length);
+            expect(inside[0]?.[0]).toBeLessThanOrEqual(lo);
+            expect(inside[inside.length - 1]?.[1]).toBeGreaterThanOrEqual(hi);
+            for (let i = 1; i < inside.length; i++) {
+              expect(inside[i]?.[0]).toBe((inside[i - 1]?.[1] ?? 0n) + 1n);
+            }
           }
           // Read parents before children, as Lambda does.
           const done = new Set<string>();
@@ -113,6 +120,44 @@ describe('local Kinesis engine: UpdateShardCount', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it("ends a closed shard's reading with its children, each naming the parent", () => {
+    const { call, put, clock } = engineFixture();
+    call('CreateStream', { StreamName: 's', ShardCount: 1 });
+    put('s', [{ data: 'a', key: 'a' }]);
+    call('UpdateShardCount', {
+      StreamName: 's',
+      TargetShardCount: 2,
+      ScalingType: 'UNIFORM_SCALING',
+    });
+    const it = call('GetShardIterator', {
+      StreamName: 's',
+      ShardId: 'shardId-000000000000',
+      ShardIteratorType: 'TRIM_HORIZON',
+    });
+    const last = call('GetRecords', { ShardIterator: it.ShardIterator }) as {
+      Records: unknown[];
+      NextShardIterator?: string;
+      ChildShards?: { ShardId: string; ParentShards: string[] }[];
+    };
+    expect(last.Records).toHaveLength(1);
+    expect(last.NextShardIterator).toBeUndefined();
+    expect(last.ChildShards).toEqual([
+      expect.objectContaining({
+        ShardId: 'shardId-000000000001',
+        ParentShards: ['shardId-000000000000'],
+      }),
+      expect.objectContaining({
+        ShardId: 'shardId-000000000002',
+        ParentShards: ['shardId-000000000000'],
+      }),
+    ]);
+    // The open children take new records; the parent takes none.
+    clock.now += 1000;
+    const placed = put('s', [{ data: 'b', key: 'a' }]);
+    expect(placed.FailedRecordCount).toBe(0);
+    expect(['shardId-000000000001', 'shardId-000000000002']).toContain(placed.Records[0]?.ShardId);
   });
 
   it('refuses a target beyond double or below half the open shards, and a reshard while UPDATING', () => {

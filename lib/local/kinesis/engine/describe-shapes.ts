@@ -24,6 +24,15 @@ export function shardShape(stream: KinesisStream, shard: ShardLog) {
   };
 }
 
+/** A child shard as a closed shard's last GetRecords lists it. */
+export function childShardShape(stream: KinesisStream, child: ShardLog) {
+  return {
+    ShardId: child.id,
+    ParentShards: child.parents,
+    HashKeyRange: shardShape(stream, child).HashKeyRange,
+  };
+}
+
 export function streamSummaryShape(stream: KinesisStream) {
   return {
     StreamName: stream.name,

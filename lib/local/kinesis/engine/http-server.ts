@@ -24,15 +24,15 @@ function sendError(res: ServerResponse, error: KinesisApiError) {
   send(res, error.status, { __type: error.type, message: error.message }, error.type);
 }
 
+/** The body, or undefined when too large (read to its end all the same, so the answer arrives). */
 async function readBody(req: IncomingMessage): Promise<string | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString('utf8');
 }
 
 /** Kinesis' JSON protocol over HTTP/1.1: POST / with X-Amz-Target naming the operation. */
@@ -55,15 +55,19 @@ async function serve(engine: KinesisEngine, req: IncomingMessage, res: ServerRes
     sendError(res, new KinesisApiError('SerializationException', message));
     return;
   }
-  let input: Input;
+  let input: unknown;
   try {
-    input = (body ? JSON.parse(body) : {}) as Input;
+    input = body ? JSON.parse(body) : {};
   } catch {
     sendError(res, new KinesisApiError('SerializationException', 'Request body is not JSON'));
     return;
   }
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    sendError(res, new KinesisApiError('SerializationException', 'Request body is not an object'));
+    return;
+  }
   try {
-    send(res, 200, engine.handle(target.slice(TARGET_PREFIX.length), input));
+    send(res, 200, engine.handle(target.slice(TARGET_PREFIX.length), input as Input));
   } catch (error) {
     if (error instanceof KinesisApiError) {
       sendError(res, error);

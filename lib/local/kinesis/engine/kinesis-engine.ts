@@ -8,6 +8,8 @@ export type EngineOptions = {
   account: string;
   /** Open shards allowed across all streams (Kinesis' account quota). */
   shardLimit: number;
+  /** Records a shard holds at most, oldest dropped first: memory stays bounded in long runs. */
+  maxRecordsPerShard: number;
   /** Per-shard rate limits; undefined admits everything. */
   limits: ShardLimits | undefined;
   /** How long a stream stays CREATING, DELETING or UPDATING (Kinesis takes seconds). */
@@ -87,6 +89,12 @@ export class KinesisEngine {
     }, ms);
     timer.unref();
     this.timers.add(timer);
+  }
+
+  /** Drops what every stream's retention has passed, written to or not. */
+  expireAll(): void {
+    const now = this.now();
+    for (const stream of this.streams.values()) stream.expire(now);
   }
 
   openShardCount(): number {

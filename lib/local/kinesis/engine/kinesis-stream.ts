@@ -32,7 +32,7 @@ export class KinesisStream {
     this.arn = arn;
     this.epoch = epoch;
     this.mode = mode;
-    for (let i = 0; i < shardCount; i++) this.addShard(evenRange(i, shardCount), []);
+    for (let i = 0; i < shardCount; i++) this.addShard(evenRange(i, shardCount), [], epoch);
   }
 
   get openShards(): ShardLog[] {
@@ -98,8 +98,8 @@ export class KinesisStream {
       const at = step.newStartingHashKey;
       parent.close(now);
       return [
-        this.addShard({ start: parent.range.start, end: at - 1n }, [parent.id]),
-        this.addShard({ start: at, end: parent.range.end }, [parent.id]),
+        this.addShard({ start: parent.range.start, end: at - 1n }, [parent.id], now),
+        this.addShard({ start: at, end: parent.range.end }, [parent.id], now),
       ];
     }
     const adjacent = this.shard(step.adjacentShardId);
@@ -108,7 +108,7 @@ export class KinesisStream {
     parent.close(now);
     adjacent.close(now);
     return [
-      this.addShard({ start: low.range.start, end: high.range.end }, [parent.id, adjacent.id]),
+      this.addShard({ start: low.range.start, end: high.range.end }, [parent.id, adjacent.id], now),
     ];
   }
 
@@ -123,9 +123,9 @@ export class KinesisStream {
     return shard;
   }
 
-  private addShard(range: HashKeyRange, parents: string[]): ShardLog {
+  private addShard(range: HashKeyRange, parents: string[], now: number): ShardLog {
     const index = this.shards.length;
-    const shard = new ShardLog(index, shardIdOf(index), range, parents);
+    const shard = new ShardLog(index, shardIdOf(index), range, parents, now);
     this.shards.push(shard);
     this.byId.set(shard.id, shard);
     for (const parent of parents) this.byId.get(parent)?.children.push(shard.id);

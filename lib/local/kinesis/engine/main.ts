@@ -13,6 +13,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '4568' },
     region: { type: 'string', default: process.env.AWS_REGION ?? 'us-east-1' },
     'shard-limit': { type: 'string', default: '1000' },
+    'max-records-per-shard': { type: 'string', default: '2000000' },
     'no-limits': { type: 'boolean', default: false },
     'create-ms': { type: 'string', default: '0' },
     'delete-ms': { type: 'string', default: '0' },
@@ -24,6 +25,7 @@ const engine = createKinesisEngine({
   region: values.region,
   account: '000000000000',
   shardLimit: Number(values['shard-limit']),
+  maxRecordsPerShard: Number(values['max-records-per-shard']),
   limits: values['no-limits'] ? undefined : KINESIS_SHARD_LIMITS,
   createMs: Number(values['create-ms']),
   deleteMs: Number(values['delete-ms']),
@@ -33,6 +35,8 @@ const server = kinesisHttpServer(engine);
 server.listen(Number(values.port), values.host, () => {
   console.log(`cassflow local Kinesis listening on http://${values.host}:${values.port}`);
 });
+// Streams nobody writes or reads still let go of expired records.
+setInterval(() => engine.expireAll(), 60_000).unref();
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
     server.close();

@@ -33,12 +33,14 @@ function entryOf(input: Input, field: (name: string) => string): Entry {
       `Member must have length less than or equal to ${MAX_RECORD_BYTES}`,
     );
   }
-  return {
-    data,
-    partitionKey: partitionKey as string,
-    hashKey,
-    bytes: dataBytes + Buffer.byteLength(partitionKey as string),
-  };
+  const bytes = dataBytes + Buffer.byteLength(partitionKey as string);
+  // The 1 MiB is of data and partition key together; past it a shard could never admit it.
+  if (bytes > MAX_RECORD_BYTES) {
+    throw invalidArgument(
+      `A record's data and partition key together are ${bytes} bytes, over the limit of ${MAX_RECORD_BYTES}.`,
+    );
+  }
+  return { data, partitionKey: partitionKey as string, hashKey, bytes };
 }
 
 function writableStream(engine: KinesisEngine, input: Input): KinesisStream {
@@ -62,6 +64,7 @@ function write(engine: KinesisEngine, stream: KinesisStream, entry: Entry, now: 
     };
   }
   const place = shard.append(entry.data, entry.partitionKey, entry.bytes, now);
+  shard.keepAtMost(engine.options.maxRecordsPerShard);
   return { shardId: shard.id, sequenceNumber: sequenceNumber(stream.epoch, shard.index, place) };
 }
 
@@ -90,9 +93,12 @@ const putRecords: Action = (engine, input) => {
       `Member must have length less than or equal to ${MAX_RECORDS} and greater than or equal to 1`,
     );
   }
-  const entries = records.map((r, i) =>
-    entryOf(r as Input, (name) => `records.${i + 1}.member.${name}`),
-  );
+  const entries = records.map((r, i) => {
+    if (typeof r !== 'object' || r === null || Array.isArray(r)) {
+      throw new KinesisApiError('SerializationException', `Records[${i}] is not an object`);
+    }
+    return entryOf(r as Input, (name) => `records.${i + 1}.member.${name}`);
+  });
   const total = entries.reduce((sum, e) => sum + e.bytes, 0);
   if (total > MAX_REQUEST_BYTES) {
     throw invalidArgument(`Records size exceeds 5 MB limit (${total} bytes).`);

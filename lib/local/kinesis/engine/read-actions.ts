@@ -1,4 +1,4 @@
-import { seconds, shardShape } from './describe-shapes.ts';
+import { childShardShape, seconds } from './describe-shapes.ts';
 import { invalidArgument, KinesisApiError } from './kinesis-api-error.ts';
 import type { Action } from './kinesis-engine.ts';
 import { integerField, stringField } from './request-fields.ts';
@@ -40,7 +40,7 @@ const getShardIterator: Action = (engine, input) => {
       !parsed ||
       parsed.streamEpoch !== stream.epoch ||
       parsed.shardIndex !== shard.index ||
-      parsed.place > shard.lastPlace + 1
+      parsed.place > shard.lastPlace + (type === 'AT_SEQUENCE_NUMBER' ? 1 : 0)
     ) {
       throw invalidArgument(
         `StartingSequenceNumber ${text} used in GetShardIterator on shard ${shard.id} in stream ${stream.name} under account ${stream.account} is invalid because it did not come from this stream.`,
@@ -101,16 +101,11 @@ const getRecords: Action = (engine, input) => {
     Records: records,
     MillisBehindLatest: place <= shard.lastPlace ? Math.max(0, now - shard.arrivalOf(place)) : 0,
     ...(ended
-      ? { ChildShards: shard.children.map((id) => childShape(stream, id)) }
+      ? { ChildShards: shard.children.map((id) => childShardShape(stream, stream.shard(id))) }
       : {
           NextShardIterator: encodeIterator({ ...at, place, issuedAt: now }),
         }),
   };
-
-  function childShape(s: typeof stream & {}, id: string) {
-    const child = shardShape(s, s.shard(id));
-    return { ShardId: id, ParentShards: s.shard(id).parents, HashKeyRange: child.HashKeyRange };
-  }
 };
 
 export const readActions = {

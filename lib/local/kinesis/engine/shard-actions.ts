@@ -21,8 +21,9 @@ function passesFilter(shard: ShardLog, filter: ShardFilter | undefined): boolean
       return filter.ShardId === undefined || shard.id > filter.ShardId;
     case 'AT_TIMESTAMP':
     case 'FROM_TIMESTAMP': {
+      // Shards open at that time: made by then, and not closed before it.
       const at = (filter.Timestamp ?? 0) * 1000;
-      return shard.closedTime === undefined || shard.closedTime > at;
+      return shard.createdTime <= at && (shard.closedTime === undefined || shard.closedTime > at);
     }
     default:
       throw invalidArgument(`ShardFilter type ${filter?.Type} is not valid.`);

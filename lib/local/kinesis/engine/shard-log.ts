@@ -26,8 +26,17 @@ export class ShardLog {
   readonly id: string;
   readonly range: HashKeyRange;
   readonly parents: readonly string[];
+  /** When the shard was made (the stream's creation, or the reshard that made it), in ms. */
+  readonly createdTime: number;
 
-  constructor(index: number, id: string, range: HashKeyRange, parents: readonly string[]) {
+  constructor(
+    index: number,
+    id: string,
+    range: HashKeyRange,
+    parents: readonly string[],
+    createdTime: number,
+  ) {
+    this.createdTime = createdTime;
     this.index = index;
     this.id = id;
     this.range = range;
@@ -89,11 +98,18 @@ export class ShardLog {
 
   /** Drops records that arrived before `cutoff` (the stream's retention). */
   expireBefore(cutoff: number): void {
-    const keep = this.placeAtTime(cutoff);
-    const drop = keep - this.firstPlace;
+    this.dropOldest(this.placeAtTime(cutoff) - this.firstPlace);
+  }
+
+  /** Drops the oldest records past `count` held (the engine's memory bound). */
+  keepAtMost(count: number): void {
+    this.dropOldest(this.lastPlace - this.firstPlace + 1 - count);
+  }
+
+  private dropOldest(drop: number): void {
     if (drop <= 0) return;
     this.head += drop;
-    this.firstPlace = keep;
+    this.firstPlace += drop;
     // Compact once the dropped part dominates, so memory follows what is held.
     if (this.head > 4096 && this.head * 2 > this.data.length) {
       for (const column of [this.data, this.partitionKeys, this.arrivals, this.sizes]) {
