@@ -1,12 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  CreateStreamCommand,
-  type KinesisClient,
-  PutRecordsCommand,
-} from '@aws-sdk/client-kinesis';
+import { type KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamEvent } from 'aws-lambda';
+import { putRecords } from '#lib/kinesis/producer';
 import { ensureStream } from '#lib/kinesis/streams';
 import { startEventSource } from '#lib/local/event-source/event-source';
+import type { KinesisFunction } from '#lib/local/event-source/invoke';
 import { MemoryPositions } from '#lib/local/event-source/positions';
 import { percentile } from '../end-to-end/percentile.ts';
 
@@ -60,6 +58,24 @@ function figures(
   };
 }
 
+/** The event source on one stream from TRIM_HORIZON, positions in memory. */
+function startSource(
+  kinesis: KinesisClient,
+  stream: string,
+  fn: KinesisFunction,
+  batchSize: number,
+  maxBatchingWindowSeconds: number,
+) {
+  return startEventSource({
+    kinesis,
+    streamName: stream,
+    functionName: 'cadence',
+    fn,
+    positions: new MemoryPositions(),
+    settings: { batchSize, maxBatchingWindowSeconds, startingPosition: 'TRIM_HORIZON' },
+  });
+}
+
 async function trickle(kinesis: KinesisClient, stream: string, ms: number, everyMs: number) {
   const end = Date.now() + ms;
   for (let i = 0; Date.now() < end; i++) {
@@ -85,21 +101,9 @@ export async function measureCadence(
   const out: CadenceFigures[] = [];
   for (const window of [0, 1]) {
     const stream = `cadence-${window}-${Date.now()}`;
-    await kinesis.send(new CreateStreamCommand({ StreamName: stream, ShardCount: 1 }));
     await ensureStream(kinesis, stream, 1);
     const { calls, fn } = recorder(0);
-    const source = await startEventSource({
-      kinesis,
-      streamName: stream,
-      functionName: 'cadence',
-      fn,
-      positions: new MemoryPositions(),
-      settings: {
-        batchSize: 100,
-        maxBatchingWindowSeconds: window,
-        startingPosition: 'TRIM_HORIZON',
-      },
-    });
+    const source = await startSource(kinesis, stream, fn, 100, window);
     await trickle(kinesis, stream, seconds * 1000, 97);
     await sleep(2500);
     await source.stop();
@@ -110,33 +114,21 @@ export async function measureCadence(
     out.push(figures(`caught up, batching window ${window} s`, lambda, calls));
   }
   const stream = `cadence-backlog-${Date.now()}`;
-  await kinesis.send(new CreateStreamCommand({ StreamName: stream, ShardCount: 1 }));
   await ensureStream(kinesis, stream, 1);
   const total = 20_000;
-  for (let i = 0; i < total; i += 500) {
-    let pending = Array.from({ length: 500 }, (_, j) => ({
-      Data: Buffer.from(`r${i + j}`),
-      PartitionKey: `k${j}`,
-    }));
-    while (pending.length > 0) {
-      const put = await kinesis.send(
-        new PutRecordsCommand({ StreamName: stream, Records: pending }),
-      );
-      pending = pending.filter((_, at) => put.Records?.[at]?.ErrorCode);
-      // A real shard takes 1,000 records/s: what it refused goes again once it has room.
-      if (pending.length > 0) await sleep(600);
-    }
-  }
+  // Put through cassflow's producer, which puts again what a shard refuses over its rate.
+  await putRecords(
+    kinesis,
+    stream,
+    Array.from({ length: total }, (_, i) => ({
+      Data: Buffer.from(`r${i}`),
+      PartitionKey: `k${i % 500}`,
+    })),
+    30,
+  );
   const { calls, fn } = recorder(20);
   const started = Date.now();
-  const source = await startEventSource({
-    kinesis,
-    streamName: stream,
-    functionName: 'cadence',
-    fn,
-    positions: new MemoryPositions(),
-    settings: { batchSize: 1000, maxBatchingWindowSeconds: 1, startingPosition: 'TRIM_HORIZON' },
-  });
+  const source = await startSource(kinesis, stream, fn, 1000, 1);
   while (source.stats.records < total && Date.now() - started < 120_000) await sleep(20);
   const drainMs = Date.now() - started;
   await source.stop();

@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { CreateStreamCommand } from '@aws-sdk/client-kinesis';
 import { createKinesisClient } from '#lib/kinesis/client';
 import { ensureStream } from '#lib/kinesis/streams';
 import { textTable } from '../stats.ts';
@@ -57,7 +56,6 @@ for (const name of engines) {
     { maxAttempts: 1 },
   );
   try {
-    await kinesis.send(new CreateStreamCommand({ StreamName: 'rate', ShardCount: shards }));
     await ensureStream(kinesis, 'rate', shards);
     const figures = await offerLoad(kinesis, 'rate', {
       shards,

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { createKinesisClient } from '#lib/kinesis/client';
+import { putRecords } from '#lib/kinesis/producer';
 import { deleteStream, ensureStream } from '#lib/kinesis/streams';
 import { CassandraPositions } from '#lib/local/event-source/positions';
 import { createCassandraClient } from '#lib/store/client';
@@ -51,40 +52,20 @@ export async function eventSourceHarness() {
 }
 
 /**
- * Puts `{id, key}` records with `key` as the partition key, 500 per call, in order. Records over
- * a shard's write rate (ProvisionedThroughputExceeded) are put again, in order, after a pause: a
- * shard refuses the tail of a call once over its rate, so each key keeps its order.
+ * Puts `{id, key}` records with `key` as the partition key, in order, through cassflow's producer:
+ * one call at a time, so the entries a shard refuses over its write rate are put again before
+ * anything newer and each key keeps its order.
  */
 export async function putJson(
   kinesis: KinesisClient,
   stream: string,
   records: readonly { id: number; key: string }[],
 ): Promise<void> {
-  for (let i = 0; i < records.length; i += 500) {
-    let pending = records.slice(i, i + 500);
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      const result = await kinesis.send(
-        new PutRecordsCommand({
-          StreamName: stream,
-          Records: pending.map((r) => ({
-            Data: Buffer.from(JSON.stringify(r)),
-            PartitionKey: r.key,
-          })),
-        }),
-      );
-      const refused = pending.filter((_, at) => result.Records?.[at]?.ErrorCode);
-      const throttledOnly = (result.Records ?? []).every(
-        (r) => !r.ErrorCode || r.ErrorCode === 'ProvisionedThroughputExceededException',
-      );
-      if (refused.length > 0 && (!throttledOnly || attempt >= 60)) {
-        throw new Error(
-          `${refused.length} puts failed: ${result.Records?.find((r) => r.ErrorCode)?.ErrorMessage}`,
-        );
-      }
-      pending = refused;
-      if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
+  const entries = records.map((r) => ({
+    Data: Buffer.from(JSON.stringify(r)),
+    PartitionKey: r.key,
+  }));
+  await putRecords(kinesis, stream, entries, 60);
 }
 
 /** The records of a Lambda event, decoded. */
