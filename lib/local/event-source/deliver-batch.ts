@@ -1,13 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventRecord } from './event-record.ts';
 import { type Attempt, afterInvocation, splitExpired } from './failure-policy.ts';
-import { invoke, type KinesisFunction } from './invoke.ts';
+import { type InvocableFunction, invoke } from './invoke.ts';
 import { type FailureCondition, type FailureDestination, failureRecord } from './on-failure.ts';
 import type { EventSourceSettings } from './settings.ts';
 import type { MappingStats } from './stats.ts';
 
 export type DeliveryContext = {
-  fn: KinesisFunction;
+  fn: InvocableFunction;
   functionName: string;
   shardId: string;
   settings: EventSourceSettings;

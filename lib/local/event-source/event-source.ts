@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { listShards } from '../../kinesis/streams.ts';
 import type { StreamIdentity } from './event-record.ts';
-import type { KinesisFunction } from './invoke.ts';
+import type { InvocableFunction } from './invoke.ts';
 import type { FailureDestination } from './on-failure.ts';
 import type { PositionStore } from './positions.ts';
 import {
@@ -22,7 +22,8 @@ export type EventSourceOptions = {
   kinesis: KinesisClient;
   streamName: string;
   functionName: string;
-  fn: KinesisFunction;
+  /** A handler in this process, or an IsolatedFunction run in worker threads as Lambda runs it. */
+  fn: InvocableFunction;
   settings?: EventSourceSettingsInput;
   positions: PositionStore;
   onFailure?: FailureDestination;
