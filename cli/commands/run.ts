@@ -19,6 +19,7 @@ type RunOptions = {
   startingPosition: 'TRIM_HORIZON' | 'LATEST';
   status: number;
   logLevel: string;
+  inProcess: boolean;
 };
 
 /** `cassflow run [file]`: the pipelines of a file, fed from their streams until stopped. */
@@ -57,6 +58,12 @@ export function runCommand(out: Output): Command {
       wholeNumber(0, 3600),
       10,
     )
+    .option(
+      '--in-process',
+      'run the handlers in this process, not in worker threads as Lambda runs them (a timed-out ' +
+        'invocation is then only cut off from Cassandra, not stopped)',
+      false,
+    )
     .addOption(
       new Option('--log-level <level>', "the handlers' Powertools log level")
         .choices(['DEBUG', 'INFO', 'WARN', 'ERROR'])
@@ -75,6 +82,7 @@ export function runCommand(out: Output): Command {
         log: out.info,
         shards: options.shards,
         logLevel: options.logLevel,
+        ...(options.inProcess ? {} : { isolateFrom: file }),
         eventSource: {
           batchSize: options.batchSize,
           maxBatchingWindowSeconds: options.batchingWindow,

@@ -1,7 +1,8 @@
 import type { Pipeline } from '../pipeline/spec.ts';
 import { advanceShardWatermarks } from './advance-watermarks.ts';
 import { applyRows } from './apply-rows.ts';
-import { type CloserRun, closeDueWindows } from './closer.ts';
+import { closeAfterBatch } from './batch-closer.ts';
+import type { CloserRun } from './closer.ts';
 import { type DecodedEvent, decodeEvent } from './decode-event.ts';
 import type { InputRecord, RejectedRecord } from './input-record.ts';
 import { setEventCuts } from './lateness-cut.ts';
@@ -26,6 +27,10 @@ export type BatchResult = {
   failedAt?: InputRecord;
   /** Why rows failed (the first few distinct errors), for the log. */
   rowErrors?: string[];
+  /**
+   * The pipeline's watermark as the closer claimed it; as read at the batch's start when this
+   * container's closer was already running (it then closes for this batch too: batch-closer.ts).
+   */
   watermark: number;
   closer?: CloserRun;
   closerError?: unknown;
@@ -77,7 +82,8 @@ async function recordDonePrefix(
  * Folds one Kinesis batch into the pipeline's state, exactly once (lib/engine/README.md). Bad
  * records go to the dead-letter table, late ones to the late-events table; every other event's
  * rows are indexed and updated in parallel up to `settings.concurrency`. Only when every row
- * applied does the batch record its end on its shard's row, and then it closes due windows.
+ * applied does the batch record its end on its shard's row, and then it closes due windows (one
+ * closer run at a time per container: batch-closer.ts).
  */
 export async function processBatch(
   pipeline: Pipeline,
@@ -137,8 +143,8 @@ export async function processBatch(
     await advanceShardWatermarks(pipeline, todo, events, ports, settings, shards);
   }
   try {
-    const closer = await closeDueWindows(pipeline, ports, settings);
-    return { ...result, watermark: closer.watermark, closer };
+    const closer = await closeAfterBatch(pipeline, ports, settings);
+    return closer ? { ...result, watermark: closer.watermark, closer } : result;
   } catch (error) {
     // The rows are in; the cursor did not move past what failed, so the next run redoes it.
     return { ...result, closerError: error };

@@ -1,10 +1,10 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { count, sum } from '#lib/aggregates/basic';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createKinesisClient } from '#lib/kinesis/client';
 import { deleteStream, ensureStream } from '#lib/kinesis/streams';
 import { type Runtime, startRuntime } from '#lib/local/runtime/runtime';
-import { definePipeline } from '#lib/pipeline/define-pipeline';
-import { sliding, tumbling } from '#lib/windows/index';
+import type { Pipeline } from '#lib/pipeline/spec';
+import { isolatedZombies, zombies } from '../fixtures/zombie-pipelines.ts';
 import { integrationConfig } from '../helpers/integration-config.ts';
 import {
   expectFinalAndExact,
@@ -13,53 +13,63 @@ import {
 } from '../helpers/page-view-runs.ts';
 
 const config = integrationConfig();
-const pipeline = definePipeline({
-  name: 'it_zombies',
-  source: { stream: 'cassflow-it-zombies' },
-  key: 'page',
-  time: 'ts',
-  windows: [tumbling('1m'), sliding('3m', '1m')],
-  aggregates: { n: count(), total: sum('ms') },
-  lateness: { outOfOrder: '5s', allowed: '10s' },
-});
+const FIXTURE = fileURLToPath(new URL('../fixtures/zombie-pipelines.ts', import.meta.url));
 let runtime: Runtime | undefined;
-afterAll(() => runtime?.stop());
+afterEach(async () => {
+  await runtime?.stop();
+  runtime = undefined;
+});
 
-const _encoder = new TextEncoder();
+/**
+ * Every request of the handler waits up to 400 ms before it is sent, and the function times out
+ * after 1 s, so many invocations are stopped half way; the writes they already sent land after
+ * their retry has begun. Every due window must still be final with exactly its events.
+ */
+async function zombieRun(pipeline: Pipeline, isolateFrom?: string) {
+  const kinesis = createKinesisClient(config.kinesis);
+  await deleteStream(kinesis, pipeline.stream);
+  await ensureStream(kinesis, pipeline.stream, 2);
+  runtime = await startRuntime({
+    config,
+    pipelines: [pipeline],
+    log: () => {},
+    eventSource: { timeoutSeconds: 1, retryAttempts: -1, retryDelayMs: 100, batchSize: 200 },
+    faults: { lateWritesMs: 400 },
+    ...(isolateFrom ? { isolateFrom } : {}),
+  });
+  const run = pageViewsEndingNow(1500, 5, 9, 200);
+  try {
+    await sendPageViews(kinesis, pipeline.stream, run.events);
+    await expectFinalAndExact(config, pipeline, run);
+  } finally {
+    kinesis.destroy();
+  }
+  const running = runtime.pipelines[0];
+  const stats = running?.source.stats;
+  console.log(
+    `zombies (${isolateFrom ? 'worker threads' : 'in-process'}): ${stats?.invocations} invocations, ` +
+      `${stats?.retries} retries, ${stats?.bisections} splits, ${running?.figures.records} records counted`,
+  );
+  return { stats, figures: running?.figures };
+}
 
 describe('invocations stopped at their timeout while their writes are still on the way', () => {
   it('stay exact: what a zombie sent lands late, its retry finds it, nothing counts twice', {
     timeout: 300_000,
   }, async () => {
-    // Prepare: every request of the handler waits up to 400 ms before it is sent, and the
-    // function times out after 1 s, so many invocations are stopped half way; the writes they
-    // already sent land after their retry has begun.
-    const kinesis = createKinesisClient(config.kinesis);
-    await deleteStream(kinesis, pipeline.stream);
-    await ensureStream(kinesis, pipeline.stream, 2);
-    runtime = await startRuntime({
-      config,
-      pipelines: [pipeline],
-      log: () => {},
-      eventSource: { timeoutSeconds: 1, retryAttempts: -1, retryDelayMs: 100, batchSize: 200 },
-      faults: { lateWritesMs: 400 },
-    });
-    const run = pageViewsEndingNow(1500, 5, 9, 200);
+    const { stats } = await zombieRun(zombies);
 
-    // Act
-    await sendPageViews(kinesis, pipeline.stream, run.events);
+    // Timed-out invocations were retried (a timeout is an error: halves, then retries).
+    expect((stats?.retries ?? 0) + (stats?.bisections ?? 0)).toBeGreaterThan(0);
+  });
 
-    // Assess: every due window final with exactly its events; and invocations did time out.
-    try {
-      await expectFinalAndExact(config, pipeline, run);
-      const stats = runtime.pipelines[0]?.source.stats;
-      console.log(
-        `zombies: ${stats?.invocations} invocations, ${stats?.retries} retries, ${stats?.bisections} splits`,
-      );
-      // Timed-out invocations were retried (a timeout is an error: halves, then retries).
-      expect((stats?.retries ?? 0) + (stats?.bisections ?? 0)).toBeGreaterThan(0);
-    } finally {
-      kinesis.destroy();
-    }
+  it('stay exact when each invocation runs in a worker thread terminated at its timeout', {
+    timeout: 300_000,
+  }, async () => {
+    const { stats, figures } = await zombieRun(isolatedZombies, FIXTURE);
+
+    expect((stats?.retries ?? 0) + (stats?.bisections ?? 0)).toBeGreaterThan(0);
+    // The figures came back from the worker threads: the records of finished batches.
+    expect(figures?.records).toBeGreaterThan(0);
   });
 });

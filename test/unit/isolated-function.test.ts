@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { toEventRecord } from '#lib/local/event-source/event-record';
+import { invoke } from '#lib/local/event-source/invoke';
 import { IsolatedFunction } from '#lib/local/event-source/isolated-function';
 
 const HANDLERS = fileURLToPath(new URL('../fixtures/isolated-handlers.mjs', import.meta.url));
@@ -63,6 +65,32 @@ describe('a function run in execution environments of its own', () => {
     expect(readFileSync(mark, 'utf8').split('\n').filter(Boolean)).toEqual(['next']);
     expect(fn.coldStarts).toBe(2);
     await expect(stopped.result).rejects.toThrow(/exited/);
+  });
+
+  it("times an invocation from the end of its environment's init phase, as Lambda does", async () => {
+    const slowInit = fileURLToPath(new URL('../fixtures/slow-init-handler.mjs', import.meta.url));
+    const fn = new IsolatedFunction(
+      { modulePath: slowInit, handler: 'handler' },
+      'slow',
+      'eu-west-1',
+    );
+    opened.push(fn);
+    const record = toEventRecord(
+      { SequenceNumber: '1', PartitionKey: 'k', Data: new Uint8Array([1]) },
+      'shardId-000000000000',
+      { streamArn: 'arn:aws:kinesis:eu-west-1:000000000000:stream/s', region: 'eu-west-1' },
+    );
+
+    // Act: a 1 s timeout, and a module that takes 1.5 s to load.
+    const outcome = await invoke(fn, [record], {
+      functionName: 'slow',
+      region: 'eu-west-1',
+      timeoutSeconds: 1,
+      reportBatchItemFailures: true,
+    });
+
+    expect(outcome).toEqual({ kind: 'ok' });
+    expect(fn.coldStarts).toBe(1);
   });
 
   it('names the module and the handler it cannot find', async () => {

@@ -1,18 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createLocalContext } from '../lambda-context.ts';
-
-/** What the parent tells a new execution environment (isolated-function.ts). */
-export type WorkerInit = {
-  modulePath: string;
-  handler: string;
-  functionName: string;
-  region: string;
-};
-export type InvokeRequest = { id: number; event: unknown; timeoutMs: number };
-export type InvokeReply =
-  | { id: number; ok: true; result: unknown }
-  | { id: number; ok: false; error: { name: string; message: string } };
+import { type InvokeReply, type InvokeRequest, READY, type WorkerInit } from './worker-protocol.ts';
 
 // One Lambda execution environment: the module is loaded once (the cold start), then each
 // message is one invocation. The parent terminates the thread when an invocation times out.
@@ -24,6 +13,7 @@ const handler = loaded[init.handler];
 if (typeof handler !== 'function') {
   throw new Error(`${init.modulePath} has no exported function named ${init.handler}`);
 }
+port.postMessage(READY);
 port.on('message', async (request: InvokeRequest) => {
   const context = createLocalContext(init.functionName, request.timeoutMs, {
     region: init.region,

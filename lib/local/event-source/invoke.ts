@@ -32,18 +32,17 @@ export async function invoke(
 ): Promise<InvocationOutcome> {
   const timeoutMs = options.timeoutSeconds * 1000;
   const event: KinesisStreamEvent = { Records: records.map((r) => r.lambda) };
-  const { running, stop } = start(fn, event, timeoutMs, options);
+  const { ready, running, stop } = start(fn, event, timeoutMs, options);
   running.catch(() => {}); // a stopped invocation's own end is not news
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      stop().then(
-        () => reject(new InvocationTimeoutError(options.timeoutSeconds)),
-        () => reject(new InvocationTimeoutError(options.timeoutSeconds)),
-      );
-    }, timeoutMs);
-  });
   try {
+    await ready; // a cold start's init phase does not count against the timeout, as on Lambda
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const timedOut = () => reject(new InvocationTimeoutError(options.timeoutSeconds));
+        stop().then(timedOut, timedOut);
+      }, timeoutMs);
+    });
     const response = await Promise.race([running, timeout]);
     return outcomeOf(response, records, options.reportBatchItemFailures);
   } catch (error) {
@@ -58,14 +57,15 @@ function start(
   event: KinesisStreamEvent,
   timeoutMs: number,
   options: InvokeOptions,
-): { running: Promise<unknown>; stop(): Promise<void> } {
+): { ready: Promise<void>; running: Promise<unknown>; stop(): Promise<void> } {
   if (fn instanceof IsolatedFunction) {
     const call = fn.invoke(event, timeoutMs);
-    return { running: call.result, stop: call.stop };
+    return { ready: call.ready, running: call.result, stop: call.stop };
   }
   const scope: InvocationScope = { stopped: false };
   const context = createLocalContext(options.functionName, timeoutMs, { region: options.region });
   return {
+    ready: Promise.resolve(),
     running: runInvocation(scope, () => fn(event, context)),
     stop: async () => {
       scope.stopped = true;

@@ -1,5 +1,6 @@
+import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import type { InvokeReply, InvokeRequest, WorkerInit } from './function-worker.ts';
+import { type InvokeReply, type InvokeRequest, READY, type WorkerInit } from './worker-protocol.ts';
 
 /** A handler in a module of its own, run the way Lambda runs it: in execution environments. */
 export type IsolatedFunctionSpec = {
@@ -11,7 +12,20 @@ export type IsolatedFunctionSpec = {
   env?: Record<string, string>;
 };
 
+/** One invocation in flight. */
+export type IsolatedInvocation = {
+  /** Settles when the environment has loaded the module: the timeout counts from here. */
+  ready: Promise<void>;
+  result: Promise<unknown>;
+  /** Ends the invocation at once by terminating its environment; `result` then rejects. */
+  stop(): Promise<void>;
+};
+
 const WORKER = new URL('./function-worker.ts', import.meta.url);
+/** Lambda's init phase limit: loading the module does not count against the function timeout. */
+const INIT_LIMIT_MS = 10_000;
+
+type Environment = { worker: Worker; ready: Promise<void> };
 
 /**
  * A function whose invocations run in worker threads, one per concurrent invocation as Lambda
@@ -25,8 +39,8 @@ export class IsolatedFunction {
   readonly region: string;
   /** Environments started so far: 1 + one per timed-out or crashed invocation, when serial. */
   coldStarts = 0;
-  private readonly idle: Worker[] = [];
-  private readonly busy = new Set<Worker>();
+  private readonly idle: Environment[] = [];
+  private readonly busy = new Set<Environment>();
   private nextId = 0;
 
   constructor(spec: IsolatedFunctionSpec, functionName: string, region: string) {
@@ -35,32 +49,30 @@ export class IsolatedFunction {
     this.region = region;
   }
 
-  /**
-   * Runs one invocation. `stop()` ends it at once by terminating its environment; the promise
-   * then rejects.
-   */
-  invoke(event: unknown, timeoutMs: number): { result: Promise<unknown>; stop(): Promise<void> } {
-    const worker = this.idle.pop() ?? this.start();
-    this.busy.add(worker);
+  /** Runs one invocation in a warm environment, or in a new one. */
+  invoke(event: unknown, timeoutMs: number): IsolatedInvocation {
+    const env = this.idle.pop() ?? this.start();
+    const { worker } = env;
+    this.busy.add(env);
     const id = this.nextId++;
     const result = new Promise<unknown>((resolve, reject) => {
-      const onMessage = (reply: InvokeReply) => {
-        if (reply.id !== id) return;
+      const onMessage = (reply: InvokeReply | typeof READY) => {
+        if (reply === READY || reply.id !== id) return;
         settle();
-        this.busy.delete(worker);
-        this.idle.push(worker);
+        this.busy.delete(env);
+        this.idle.push(env);
         if (reply.ok) resolve(reply.result);
         else reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }));
       };
       // A module that fails to load, or a crash, ends the environment: Lambda's Runtime errors.
       const onError = (error: Error) => {
         settle();
-        this.discard(worker);
+        this.discard(env);
         reject(new Error(`${this.describe()} failed: ${error.message}`));
       };
       const onExit = (code: number) => {
         settle();
-        this.discard(worker);
+        this.discard(env);
         reject(new Error(`${this.describe()} exited with code ${code}`));
       };
       const settle = () => {
@@ -73,13 +85,11 @@ export class IsolatedFunction {
       worker.on('exit', onExit);
     });
     worker.postMessage({ id, event, timeoutMs } satisfies InvokeRequest);
-    return {
-      result,
-      stop: async () => {
-        this.discard(worker);
-        await worker.terminate();
-      },
+    const stop = async () => {
+      this.discard(env);
+      await worker.terminate();
     };
+    return { ready: env.ready, result, stop };
   }
 
   /** Terminates every environment. */
@@ -87,10 +97,10 @@ export class IsolatedFunction {
     const all = [...this.idle, ...this.busy];
     this.idle.length = 0;
     this.busy.clear();
-    await Promise.all(all.map((w) => w.terminate()));
+    await Promise.all(all.map((e) => e.worker.terminate()));
   }
 
-  private start(): Worker {
+  private start(): Environment {
     this.coldStarts += 1;
     const init: WorkerInit = {
       modulePath: this.spec.modulePath,
@@ -102,14 +112,31 @@ export class IsolatedFunction {
       workerData: init,
       env: { ...process.env, ...this.spec.env },
     });
+    const env: Environment = { worker, ready: this.initPhase(worker) };
+    env.ready.catch(() => {}); // the invocation that started it sees the failure
     // An idle environment that dies (a crash between invocations) is never handed out again.
-    worker.once('exit', () => this.discard(worker));
-    return worker;
+    worker.once('exit', () => this.discard(env));
+    return env;
   }
 
-  private discard(worker: Worker): void {
-    this.busy.delete(worker);
-    const at = this.idle.indexOf(worker);
+  /** Settles when the module is loaded; rejects past Lambda's init limit or if it fails. */
+  private async initPhase(worker: Worker): Promise<void> {
+    const signal = AbortSignal.timeout(INIT_LIMIT_MS);
+    try {
+      for (;;) {
+        const [message] = await once(worker, 'message', { signal });
+        if (message === READY) return;
+      }
+    } catch (error) {
+      if (!signal.aborted) throw error;
+      await worker.terminate();
+      throw new Error(`${this.describe()} did not load within ${INIT_LIMIT_MS / 1000} s`);
+    }
+  }
+
+  private discard(env: Environment): void {
+    this.busy.delete(env);
+    const at = this.idle.indexOf(env);
     if (at >= 0) this.idle.splice(at, 1);
   }
 

@@ -12,6 +12,7 @@ import { schemaConnection } from '../../store/schema/connection.ts';
 import { CORE_TABLES } from '../../store/schema/core-tables.ts';
 import { CassandraSession, pipelineCassandra, sessionOptions } from '../../store/session.ts';
 import { type RunningEventSource, startEventSource } from '../event-source/event-source.ts';
+import type { InvocableFunction } from '../event-source/invoke.ts';
 import { FailureLog } from '../event-source/on-failure.ts';
 import { CassandraPositions } from '../event-source/positions.ts';
 import type { EventSourceSettingsInput } from '../event-source/settings.ts';
@@ -21,6 +22,7 @@ import {
   type ScheduledJob,
   startScheduler,
 } from '../scheduler/scheduler.ts';
+import { isolatedPipeline } from './isolated-pipeline.ts';
 import { type FunctionFigures, pipelineFunction } from './pipeline-function.ts';
 import { syncSchedules } from './sync-schedules.ts';
 
@@ -38,6 +40,12 @@ export type RuntimeOptions = {
   scheduled?: readonly ScheduledJob[];
   /** Faults to inject, for tests (guarded-client.ts). */
   faults?: LocalFaults;
+  /**
+   * The module the pipelines come from: given, each pipeline's batches run in execution
+   * environments of their own (worker threads), and a timed-out invocation is stopped for good,
+   * as on Lambda. Without it they run in this process (isolated-pipeline.ts says what differs).
+   */
+  isolateFrom?: string;
 };
 
 /** One pipeline as the runtime runs it: its stream, its mapping and what its function did. */
@@ -69,6 +77,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
   const kinesis = createKinesisClient(config.kinesis);
   const clients: { shutdown(): Promise<void> }[] = [];
+  const environments: { close(): Promise<void> }[] = [];
   const running: RunningPipeline[] = [];
   const scheduled = [
     ...(options.scheduled ?? []),
@@ -77,6 +86,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   let scheduler: RunningScheduler | undefined;
   const stopAll = async () => {
     await Promise.allSettled([scheduler?.stop(), ...running.map((p) => p.source.stop())]);
+    await Promise.allSettled(environments.map((e) => e.close()));
     await Promise.allSettled(clients.map((c) => c.shutdown()));
     kinesis.destroy();
   };
@@ -102,14 +112,31 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         sessionOptions(cassandra),
       );
       const figures: FunctionFigures = { records: 0, deadLettered: 0, late: 0 };
-      const { batch: fn, tick } = pipelineFunction(pipeline, session, config.kinesis, {
-        logLevel: options.logLevel ?? 'WARN',
-        onBatch: (f) => {
-          figures.records += f.records;
-          figures.deadLettered += f.deadLettered;
-          figures.late += f.late;
-        },
+      const onBatch = (f: FunctionFigures) => {
+        figures.records += f.records;
+        figures.deadLettered += f.deadLettered;
+        figures.late += f.late;
+      };
+      const logLevel = options.logLevel ?? 'WARN';
+      const { batch, tick } = pipelineFunction(pipeline, session, config.kinesis, {
+        logLevel,
+        onBatch,
       });
+      let fn: InvocableFunction = batch;
+      if (options.isolateFrom) {
+        const isolated = isolatedPipeline(
+          {
+            file: options.isolateFrom,
+            name: pipeline.name,
+            config,
+            logLevel,
+            faults: options.faults,
+          },
+          onBatch,
+        );
+        environments.push(isolated);
+        fn = isolated.fn;
+      }
       const failureLog = join(config.local.cacheDir, 'runtime', `${pipeline.name}.failures.jsonl`);
       const source = await startEventSource({
         kinesis,
