@@ -6,14 +6,21 @@ import type { EnginePorts, EngineSettings } from './ports.ts';
 type Running = { again: boolean };
 
 const running = new WeakMap<object, Running>();
+/**
+ * Runs the batch that owns the closer makes for the others at most, so that its own shard is not
+ * held up for long while other shards keep finishing batches; a request past that is taken up by
+ * the next batch's closer (or the tick), as an incomplete or failed run's is.
+ */
+const MAX_RERUNS = 2;
 
 /**
  * Closes due windows after a batch, one run at a time per container (per `ports`). A batch that
  * finishes while this container's closer is already running does not start a second run over the
- * same windows (which doubled the work at every window boundary when shards share a container, as
- * they do locally); it asks the running one to go once more, and returns undefined. The run that
- * goes again starts after the request, so every batch's watermark is still closed up to, as if it
- * had run its own. The tick calls closeDueWindows directly: it is the backstop for quiet streams.
+ * same windows (which multiplied the work at every window boundary when several shards' batches
+ * share one handler in one process: the bench, the demo, an in-process runtime); it asks the
+ * running one to go once more, and returns undefined. The run that goes again starts after the
+ * request, so it closes up to that batch's watermark. On Lambda a container runs one invocation
+ * at a time, so this never coalesces there. The tick calls closeDueWindows directly.
  */
 export async function closeAfterBatch(
   pipeline: Pipeline,
@@ -30,7 +37,7 @@ export async function closeAfterBatch(
   running.set(key, mine);
   try {
     let run = await closeDueWindows(pipeline, ports, settings);
-    while (mine.again && run.complete) {
+    for (let reruns = 0; mine.again && run.complete && reruns < MAX_RERUNS; reruns++) {
       mine.again = false;
       run = combine(run, await closeDueWindows(pipeline, ports, settings));
     }

@@ -52,7 +52,14 @@ const seenAll = (mapping: ProbeMapping, ids: readonly number[]) =>
     target.patienceMs,
   );
 
-describe('the Kinesis event-source mapping, setting by setting', () => {
+// LocalStack deploys a function per mapping and is slower to deliver: give each test room to fail
+// with the suite's own message (a wait that ran out) rather than vitest's timeout.
+const TEST_TIMEOUT_MS =
+  process.env.CASSFLOW_CONFORMANCE_TARGET === 'localstack' ? 900_000 : 120_000;
+
+describe('the Kinesis event-source mapping, setting by setting', {
+  timeout: TEST_TIMEOUT_MS,
+}, () => {
   it('StartingPosition: TRIM_HORIZON reads all, LATEST what comes after, AT_TIMESTAMP from then', async () => {
     const stream = await target.stream('start', 1);
     await target.put(stream, probeRecords(20, 2));
@@ -334,14 +341,18 @@ describe('the Kinesis event-source mapping, setting by setting', () => {
   it('cadence when caught up: polled about once a second, each record within a few seconds', async () => {
     const stream = await target.stream('cadence', 1);
     const mapping = await map(stream, 'cadence', {}, { lambdaTiming: true });
-    await sleep(1500);
+    // A first record, so that the function's cold start is not in the figures.
+    await target.put(stream, [{ id: 100, key: 'k' }]);
+    await seenAll(mapping, [100]);
     const putAt = new Map<number, number>();
     for (let id = 0; id < 24; id++) {
       await target.put(stream, [{ id, key: 'k' }]);
       putAt.set(id, Date.now());
       await sleep(250);
     }
-    const entries = starts(await seenAll(mapping, range(0, 24)));
+    const entries = starts(await seenAll(mapping, range(0, 24))).filter(
+      (e) => !e.records.some((r) => r.id === 100),
+    );
 
     // Lambda polls a caught-up shard once a second and invokes as soon as a poll finds records.
     const latencies = entries.flatMap((e) => e.records.map((r) => e.at - (putAt.get(r.id) ?? 0)));
@@ -363,7 +374,8 @@ describe('the Kinesis event-source mapping, setting by setting', () => {
     const ends = new Map(entries.filter((e) => e.type === 'end').map((e) => [e.requestId, e.at]));
     const waits = runs.slice(1).map((e, i) => e.at - (ends.get(runs[i]?.requestId ?? '') ?? 0));
     expect(runs).toHaveLength(30);
-    expect(median(waits)).toBeLessThan(300);
+    // Well under the 1 s poll of a caught-up shard: the next batch was read at once.
+    expect(median(waits)).toBeLessThan(500);
     expect((runs.at(-1)?.at ?? 0) - (runs[0]?.at ?? 0)).toBeLessThan(15_000);
   });
 

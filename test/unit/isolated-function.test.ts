@@ -93,6 +93,15 @@ describe('a function run in execution environments of its own', () => {
     expect(fn.coldStarts).toBe(1);
   });
 
+  it('resets an environment that crashes between invocations, and goes on', async () => {
+    const fn = isolated('crashesAfter');
+    await expect(fn.invoke({}, 5_000).result).resolves.toBe('returned');
+    await sleep(300); // the thread throws from its timer and dies, unasked
+
+    await expect(fn.invoke({}, 5_000).result).resolves.toBe('returned');
+    expect(fn.coldStarts).toBe(2);
+  });
+
   it('names the module and the handler it cannot find', async () => {
     const fn = isolated('missing');
     await expect(fn.invoke({}, 5_000).result).rejects.toThrow(

@@ -35,17 +35,20 @@ export async function invoke(
   const { ready, running, stop } = start(fn, event, timeoutMs, options);
   running.catch(() => {}); // a stopped invocation's own end is not news
   let timer: NodeJS.Timeout | undefined;
+  let stopping: Promise<void> | undefined;
   try {
     await ready; // a cold start's init phase does not count against the timeout, as on Lambda
+    // Timed out means timed out: decided when the timer fires, whatever answer comes after.
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        const timedOut = () => reject(new InvocationTimeoutError(options.timeoutSeconds));
-        stop().then(timedOut, timedOut);
+        stopping = stop();
+        reject(new InvocationTimeoutError(options.timeoutSeconds));
       }, timeoutMs);
     });
     const response = await Promise.race([running, timeout]);
     return outcomeOf(response, records, options.reportBatchItemFailures);
   } catch (error) {
+    await stopping?.catch(() => {}); // the environment is gone before the retry starts
     return { kind: 'error', error: error instanceof Error ? error : new Error(String(error)) };
   } finally {
     clearTimeout(timer);

@@ -25,7 +25,8 @@ const WORKER = new URL('./function-worker.ts', import.meta.url);
 /** Lambda's init phase limit: loading the module does not count against the function timeout. */
 const INIT_LIMIT_MS = 10_000;
 
-type Environment = { worker: Worker; ready: Promise<void> };
+/** One execution environment; `dead` once stopped or crashed: never handed out again. */
+type Environment = { worker: Worker; ready: Promise<void>; dead: boolean };
 
 /**
  * A function whose invocations run in worker threads, one per concurrent invocation as Lambda
@@ -59,6 +60,7 @@ export class IsolatedFunction {
       const onMessage = (reply: InvokeReply | typeof READY) => {
         if (reply === READY || reply.id !== id) return;
         settle();
+        if (env.dead) return; // stopped at its timeout: a reply that came late is not an answer
         this.busy.delete(env);
         this.idle.push(env);
         if (reply.ok) resolve(reply.result);
@@ -112,9 +114,11 @@ export class IsolatedFunction {
       workerData: init,
       env: { ...process.env, ...this.spec.env },
     });
-    const env: Environment = { worker, ready: this.initPhase(worker) };
+    const env: Environment = { worker, ready: this.initPhase(worker), dead: false };
     env.ready.catch(() => {}); // the invocation that started it sees the failure
-    // An idle environment that dies (a crash between invocations) is never handed out again.
+    // An environment that crashes between invocations (an error thrown after the handler
+    // returned) is reset, as Lambda resets it; unheard, the error would end this process.
+    worker.on('error', () => this.discard(env));
     worker.once('exit', () => this.discard(env));
     return env;
   }
@@ -135,6 +139,7 @@ export class IsolatedFunction {
   }
 
   private discard(env: Environment): void {
+    env.dead = true;
     this.busy.delete(env);
     const at = this.idle.indexOf(env);
     if (at >= 0) this.idle.splice(at, 1);

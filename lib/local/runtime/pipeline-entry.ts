@@ -19,8 +19,10 @@ const { pipelines } = await loadPipelineFile(spec.file);
 const pipeline = pipelines.find((p) => p.name === spec.name);
 if (!pipeline) throw new Error(`${spec.file} defines no pipeline named ${spec.name}`);
 const cassandra = pipelineCassandra(spec.config.cassandra, pipeline);
+const client = createCassandraClient(cassandra);
+await client.connect(); // in the init phase, as a handler module connects outside its handler
 const session = new CassandraSession(
-  guardedClient(createCassandraClient(cassandra), spec.faults),
+  guardedClient(client, spec.faults),
   cassandra.keyspace,
   sessionOptions(cassandra),
 );

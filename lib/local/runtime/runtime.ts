@@ -13,6 +13,7 @@ import { CORE_TABLES } from '../../store/schema/core-tables.ts';
 import { CassandraSession, pipelineCassandra, sessionOptions } from '../../store/session.ts';
 import { type RunningEventSource, startEventSource } from '../event-source/event-source.ts';
 import type { InvocableFunction } from '../event-source/invoke.ts';
+import { IsolatedFunction } from '../event-source/isolated-function.ts';
 import { FailureLog } from '../event-source/on-failure.ts';
 import { CassandraPositions } from '../event-source/positions.ts';
 import type { EventSourceSettingsInput } from '../event-source/settings.ts';
@@ -55,6 +56,8 @@ export type RunningPipeline = {
   source: RunningEventSource;
   figures: FunctionFigures;
   failureLog: string;
+  /** The execution environments its batches run in, with `isolateFrom`. */
+  isolated?: IsolatedFunction;
 };
 
 export type Runtime = {
@@ -152,7 +155,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         settings,
         log: (line) => log(`${pipeline.name}: ${line}`),
       });
-      running.push({ pipeline, stream, source, figures, failureLog });
+      running.push({
+        pipeline,
+        stream,
+        source,
+        figures,
+        failureLog,
+        ...(fn instanceof IsolatedFunction ? { isolated: fn } : {}),
+      });
       if (tick && pipeline.kind === 'aggregation') {
         scheduled.push({ name: `${pipeline.name}-tick`, schedule: pipeline.tick, handler: tick });
       }

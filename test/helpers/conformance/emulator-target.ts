@@ -71,10 +71,10 @@ function emulatorSettings(s: MappingSettings): EventSourceSettingsInput {
   };
 }
 
+/** The complete lines of a JSON Lines file a worker may be appending to right now. */
 function readLines<T>(path: string): T[] {
   if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((line) => line.length > 0)
-    .map((line) => JSON.parse(line) as T);
+  const lines = readFileSync(path, 'utf8').split('\n');
+  lines.pop(); // after the last newline: empty, or a line still being written
+  return lines.filter((line) => line.length > 0).map((line) => JSON.parse(line) as T);
 }

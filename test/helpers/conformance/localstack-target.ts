@@ -11,6 +11,7 @@ import {
   waitUntilFunctionActiveV2,
 } from '@aws-sdk/client-lambda';
 import {
+  type BucketLocationConstraint,
   CreateBucketCommand,
   GetObjectCommand,
   ListObjectsV2Command,
@@ -56,7 +57,18 @@ export async function localstackTarget(endpoint: string): Promise<ConformanceTar
   const deploy = async (stream: string, name: string, settings: MappingSettings) => {
     const functionName = `cassflow-probe-${name}-${run}`;
     const bucket = functionName.toLowerCase();
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await s3.send(
+      new CreateBucketCommand({
+        Bucket: bucket,
+        ...(common.region === 'us-east-1'
+          ? {}
+          : {
+              CreateBucketConfiguration: {
+                LocationConstraint: common.region as BucketLocationConstraint,
+              },
+            }),
+      }),
+    );
     const queue = await sqs.send(new CreateQueueCommand({ QueueName: functionName }));
     const queueUrl = queue.QueueUrl ?? '';
     const attributes = await sqs.send(
@@ -188,7 +200,11 @@ function probeMapping(
     failures: async () => {
       for (;;) {
         const got = await clients.sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: target.queueUrl, MaxNumberOfMessages: 10 }),
+          new ReceiveMessageCommand({
+            QueueUrl: target.queueUrl,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: 1,
+          }),
         );
         if (!got.Messages?.length) return failures;
         for (const message of got.Messages) {
