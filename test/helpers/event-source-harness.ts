@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import type { KinesisStreamEvent } from 'aws-lambda';
 import { createKinesisClient } from '#lib/kinesis/client';
 import { putRecords } from '#lib/kinesis/producer';
 import { deleteStream, ensureStream } from '#lib/kinesis/streams';
@@ -11,10 +10,6 @@ import { schemaConnection } from '#lib/store/schema/connection';
 import { CORE_TABLES } from '#lib/store/schema/core-tables';
 import { CassandraSession, sessionOptions } from '#lib/store/session';
 import { integrationConfig } from './integration-config.ts';
-
-/** A record as a test function saw it. */
-export type SeenRecord = { id: number; key: string; shardId: string; sequenceNumber: string };
-export type Invocation = { records: SeenRecord[]; startedAt: number; endedAt: number };
 
 /** The Kinesis emulator and Cassandra (for positions) of the run, and a way to fill streams. */
 export async function eventSourceHarness() {
@@ -68,22 +63,6 @@ export async function putJson(
   await putRecords(kinesis, stream, entries, 60);
 }
 
-/** The records of a Lambda event, decoded. */
-export function seen(event: KinesisStreamEvent): SeenRecord[] {
-  return event.Records.map((r) => {
-    const body = JSON.parse(Buffer.from(r.kinesis.data, 'base64').toString()) as {
-      id: number;
-      key: string;
-    };
-    return {
-      id: body.id,
-      key: body.key,
-      shardId: r.eventID.slice(0, r.eventID.lastIndexOf(':')),
-      sequenceNumber: r.kinesis.sequenceNumber,
-    };
-  });
-}
-
 /** Polls `condition` until it holds, or fails naming what was awaited. */
 export async function waitFor(
   what: string,
@@ -96,14 +75,6 @@ export async function waitFor(
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(25);
   }
-}
-
-/** `count` records over `keys` partition keys, ids 0..count-1. */
-export function keyedRecords(count: number, keys: number, firstId = 0) {
-  return Array.from({ length: count }, (_, i) => ({
-    id: firstId + i,
-    key: `key-${(firstId + i) % keys}`,
-  }));
 }
 
 /** Settings that keep tests quick: fast polling and shard discovery, short retry pauses. */

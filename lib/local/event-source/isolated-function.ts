@@ -60,7 +60,11 @@ export class IsolatedFunction {
       const onMessage = (reply: InvokeReply | typeof READY) => {
         if (reply === READY || reply.id !== id) return;
         settle();
-        if (env.dead) return; // stopped at its timeout: a reply that came late is not an answer
+        if (env.dead) {
+          // Stopped at its timeout: a reply that came late is not an answer.
+          reject(new Error(`${this.describe()} was stopped before it answered`));
+          return;
+        }
         this.busy.delete(env);
         this.idle.push(env);
         if (reply.ok) resolve(reply.result);

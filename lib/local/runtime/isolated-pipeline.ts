@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { BroadcastChannel } from 'node:worker_threads';
 import type { CassflowConfig } from '../../config/config.ts';
 import { IsolatedFunction } from '../event-source/isolated-function.ts';
@@ -16,7 +17,7 @@ export type IsolatedPipelineSpec = {
 
 export const ISOLATED_PIPELINE_ENV = 'CASSFLOW_ISOLATED_PIPELINE';
 
-const ENTRY = new URL('./pipeline-entry.ts', import.meta.url).pathname;
+const ENTRY = fileURLToPath(new URL('./pipeline-entry.ts', import.meta.url));
 
 /** The channel an environment reports its batches' figures on (BroadcastChannel, in-process). */
 export function figuresChannelName(pipeline: string): string {
