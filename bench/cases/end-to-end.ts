@@ -4,12 +4,12 @@ import { CASSFLOW_EVENT_SOURCE } from '#lib/lambda/event-source-defaults';
 import type { Pipeline } from '#lib/pipeline/spec';
 import { pipelineTables } from '#lib/store/pipeline-tables';
 import { CORE_TABLES } from '#lib/store/schema/core-tables';
-import { type DeliveryBaseline, measureDeliveryLatency } from '../end-to-end/delivery-baseline.ts';
+import { measureDeliveryLatency } from '../end-to-end/delivery-baseline.ts';
 import { EVENT_BYTES, EVENT_KEYS } from '../end-to-end/events.ts';
-import { type IngestCeiling, measureIngestCeiling } from '../end-to-end/ingest-ceiling.ts';
+import { measureIngestCeiling } from '../end-to-end/ingest-ceiling.ts';
 import { endToEndPipeline } from '../end-to-end/pipeline.ts';
-import { type RateStepResult, runRateStep, type StepEnv } from '../end-to-end/rate-step.ts';
-import { reportRatios, reportTables } from '../end-to-end/report.ts';
+import { runRateStep, type StepEnv } from '../end-to-end/rate-step.ts';
+import { reportRatios, reportTables, type ShardRun } from '../end-to-end/report.ts';
 import { BACKLOG_ALLOWANCE_S, describeVerdict, KEPT_RATE_SHARE } from '../end-to-end/verdict.ts';
 import type { BenchCase } from '../harness.ts';
 
@@ -20,6 +20,8 @@ const STEP_MS = 60_000;
 const LONG_STEP_MS = 600_000;
 const CEILING_MS = 10_000;
 const DELIVERY_MS = 15_000;
+/** Both latency baselines run longer under --long, so a p99 is not just the slowest probe. */
+const LONG_BASELINE_MS = 60_000;
 const PROBE_EVERY_MS = 250;
 /** Event-source log lines kept for the report (retries, throttling). */
 const SOURCE_LOG_LINES = 40;
@@ -41,10 +43,12 @@ const notes = (stepMs: number) =>
   'probes sent after the first minute (a quarter of a shorter step), once the fresh tables and ' +
   'the cold handler have settled. Baselines, per shard ' +
   `count in the same run: the sender unpaced for ${CEILING_MS / 1000} s with nothing reading; ` +
-  `the same load and probes for ${DELIVERY_MS / 1000} s through the event-source emulator to a ` +
-  'function that only notes their arrival (delivery alone).';
-
-type ShardRun = { ceiling: IngestCeiling; delivery: DeliveryBaseline; step: RateStepResult };
+  `the same load and probes for ${DELIVERY_MS / 1000} s (${LONG_BASELINE_MS / 1000} s with ` +
+  '--long) through the event-source emulator to a function that only notes their arrival ' +
+  "(delivery alone); then, as long, to a function that only sleeps the handler's median time " +
+  "per record (after warm-up) times its batch's records, a probe counted when its batch " +
+  'returns: the latency floor of any handler that costs as much, with no tail (constant cost). ' +
+  'delivered: the same probes, from PutRecords returning to their batch reaching the handler.';
 
 /**
  * End to end at 1, 2 and 4 shards, each at a real shard's 1,000 events/s: events through the
@@ -75,18 +79,23 @@ export const endToEndCase: BenchCase = {
         ctx.progress(`end-to-end: ${shards} shard(s), ingest ceiling (${CEILING_MS / 1000} s)`);
         const ceiling = await measureIngestCeiling(kinesis, sending, stream, shards, CEILING_MS);
         ctx.progress(`  ${Math.round(ceiling.eventsPerSec)} events/s accepted`);
-        ctx.progress(`end-to-end: ${shards} shard(s), delivery alone at ${rate}/s`);
-        const delivery = await measureDeliveryLatency({
+        const baselineMs = ctx.long ? LONG_BASELINE_MS : DELIVERY_MS;
+        ctx.progress(
+          `end-to-end: ${shards} shard(s), delivery alone at ${rate}/s (${baselineMs / 1000} s)`,
+        );
+        // Delivery alone and the constant-cost floor: the same load, probes and length.
+        const baseline = {
           kinesisConfig: ctx.config.kinesis,
           sending,
           session: ctx.store.session,
           stream,
           shards,
           rate,
-          durationMs: DELIVERY_MS,
+          durationMs: baselineMs,
           probeEveryMs: PROBE_EVERY_MS,
           log,
-        });
+        };
+        const delivery = await measureDeliveryLatency(baseline);
         ctx.progress(`  p50 ${delivery.latency.p50Ms} ms, p99 ${delivery.latency.p99Ms} ms`);
         const env: StepEnv = {
           store: ctx.store,
@@ -104,7 +113,15 @@ export const endToEndCase: BenchCase = {
         ctx.progress(`end-to-end: ${shards} shard(s) at ${rate} events/s for ${stepMs / 1000} s`);
         const step = await runRateStep(env, pipeline, rate);
         ctx.progress(`  ${rate}/s sustained: ${describeVerdict(step.verdict)}`);
-        runs.push({ ceiling, delivery, step });
+        ctx.progress(
+          `end-to-end: ${shards} shard(s), a handler of ${step.msPerRecord.toFixed(3)} ms per record at ${rate}/s (${baselineMs / 1000} s)`,
+        );
+        const floor = await measureDeliveryLatency({
+          ...baseline,
+          costPerRecordMs: step.msPerRecord,
+        });
+        ctx.progress(`  p50 ${floor.latency.p50Ms} ms, p99 ${floor.latency.p99Ms} ms`);
+        runs.push({ ceiling, delivery, step, floor });
       }
 
       return {

@@ -11,10 +11,10 @@ import {
   summarizeCallTimes,
   timeGetRecords,
 } from './call-timing.ts';
-import { keyOfData } from './events.ts';
 import { type ProbeSent, startLoad } from './load.ts';
 import { freshStream, startMapping } from './mapping.ts';
 import { type LatencySummary, summarizeLatency } from './percentile.ts';
+import { noteProbeArrivals } from './probe-arrivals.ts';
 
 export type DeliveryBaseline = {
   shards: number;
@@ -34,6 +34,12 @@ export type DeliveryBaselineOptions = {
   rate: number;
   durationMs: number;
   probeEveryMs: number;
+  /**
+   * When given, the function costs this many ms per record of its batch (and nothing else: no
+   * tail), and a probe counts as arrived when its batch returns, as a window row written by the
+   * batch is visible by then: the latency floor of any handler that costs as much per record.
+   */
+  costPerRecordMs?: number;
   log: (line: string) => void;
 };
 
@@ -42,7 +48,8 @@ const ARRIVAL_WAIT_MS = 10_000;
 
 /**
  * The emulator's delivery latency alone: the same load and probes through startEventSource, to a
- * function that only notes when each probe arrives (no Cassandra, no aggregation).
+ * function that only notes when each probe arrives (no Cassandra, no aggregation); or, with
+ * `costPerRecordMs`, to one that takes a fixed time per record before it notes them.
  */
 export async function measureDeliveryLatency(
   options: DeliveryBaselineOptions,
@@ -53,12 +60,10 @@ export async function measureDeliveryLatency(
   const prefix = 'probe-delivery-';
   const arrivedAt = new Map<string, number>();
   const sent: ProbeSent[] = [];
+  const cost = options.costPerRecordMs ?? 0;
   const fn = async (event: KinesisStreamEvent) => {
-    const now = Date.now();
-    for (const record of event.Records) {
-      const key = keyOfData(record.kinesis.data);
-      if (key?.startsWith(prefix)) arrivedAt.set(key, now);
-    }
+    if (cost > 0) await sleep(event.Records.length * cost);
+    noteProbeArrivals(event, prefix, arrivedAt, Date.now());
     return { batchItemFailures: [] };
   };
   try {

@@ -50,9 +50,3 @@ export function ordinaryEvent(i: number, now: number): LoadRecord {
 export function probeEvent(key: string, now: number): LoadRecord {
   return { ...loadRecord(key, now, 1, `probe ${key}`), probe: { key, ts: now } };
 }
-
-/** The key a record carries, read back from what the handler was given (base64 JSON). */
-export function keyOfData(base64: string): string | undefined {
-  const parsed = JSON.parse(Buffer.from(base64, 'base64').toString('utf8')) as { key?: unknown };
-  return typeof parsed.key === 'string' ? parsed.key : undefined;
-}

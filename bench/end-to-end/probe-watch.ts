@@ -18,10 +18,11 @@ export class ProbeWatch {
   readonly latencies: number[] = [];
   /** When each seen probe's PutRecords returned, beside `latencies`. */
   readonly sentAt: number[] = [];
+  /** Every probe added, seen or not. */
+  readonly probes: ProbeSent[] = [];
   readonly #rows: CqlWindowRows;
   readonly #pipeline: Pipeline;
   readonly #pending = new Map<string, { probe: ProbeSent; row: WindowRowId }>();
-  #sent = 0;
   #stopped = false;
   #loop: Promise<void> | undefined;
   #error: unknown;
@@ -32,7 +33,7 @@ export class ProbeWatch {
   }
 
   get sent(): number {
-    return this.#sent;
+    return this.probes.length;
   }
 
   get pending(): number {
@@ -50,7 +51,7 @@ export class ProbeWatch {
       start,
     };
     this.#pending.set(probe.key, { probe, row });
-    this.#sent += 1;
+    this.probes.push(probe);
   }
 
   start(): void {

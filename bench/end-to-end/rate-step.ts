@@ -17,7 +17,8 @@ import {
 } from './call-timing.ts';
 import { startLoad } from './load.ts';
 import { freshStream, startMapping } from './mapping.ts';
-import { type LatencySummary, summarizeLatency } from './percentile.ts';
+import { type LatencySummary, percentile, summarizeLatency } from './percentile.ts';
+import { noteProbeArrivals } from './probe-arrivals.ts';
 import { ProbeWatch } from './probe-watch.ts';
 import { judgeStep, type Verdict } from './verdict.ts';
 
@@ -50,6 +51,10 @@ export type RateStepResult = {
   /** The probes sent after the warm-up (the first minute, or quarter of a shorter step). */
   steadyLatency: LatencySummary;
   warmUpMs: number;
+  /** The same probes from PutRecords returning to their batch's invocation starting. */
+  steadyDelivery: LatencySummary;
+  /** Median over the batches after the warm-up of the handler's time per record. */
+  msPerRecord: number;
   verdict: Verdict;
   samples: BacklogSample[];
   handler: HandlerTotals;
@@ -99,13 +104,20 @@ async function measureStep(
   const getCalls: CallTime[] = [];
   const invocations: CallTime[] = [];
   const { fn, totals } = aggregateFunction(pipeline, store.session, reading, stream);
+  const probePrefix = `probe-${rate}-`;
+  const invocationsStart = Date.now();
+  const arrivedAt = new Map<string, number>();
+  const noting: typeof fn = (event, context) => {
+    noteProbeArrivals(event, probePrefix, arrivedAt, Date.now());
+    return fn(event, context);
+  };
   timeGetRecords(reading, Date.now(), getCalls);
   const source = await startMapping({
     kinesis: reading,
     session: store.session,
     stream,
     functionName: pipeline.name,
-    fn: timedFunction(fn, Date.now(), invocations),
+    fn: timedFunction(noting, invocationsStart, invocations),
     log: env.sourceLog,
   });
   let sourceFailure: unknown;
@@ -130,7 +142,7 @@ async function measureStep(
       rate,
       durationMs,
       probeEveryMs: env.probeEveryMs,
-      probePrefix: `probe-${rate}-`,
+      probePrefix,
       onProbeSent: (probe) => watch.add(probe),
     });
     const sampler = sampleBacklog({
@@ -169,6 +181,12 @@ async function measureStep(
     await watch.drain(verdict.sustained ? 15_000 : 5_000);
     const stopFailure = await stopBoth();
     if (stopFailure) throw new Error(stopFailure);
+    const steady = watch.probes.filter((p) => p.putReturnedAt >= loadStartedAt + warmUpMs);
+    const steadyDelivered = steady.flatMap((p) => {
+      const at = arrivedAt.get(p.key);
+      return at === undefined ? [] : [at - p.putReturnedAt];
+    });
+    const invokedSince = loadStartedAt + warmUpMs - invocationsStart;
     return {
       shards: env.shards,
       rate,
@@ -182,6 +200,13 @@ async function measureStep(
         watch.sentAt.filter((at) => at >= loadStartedAt + warmUpMs).length,
       ),
       warmUpMs,
+      steadyDelivery: summarizeLatency(steadyDelivered, steady.length),
+      msPerRecord: percentile(
+        invocations
+          .filter((c) => c.records > 0 && c.startedAtMs >= invokedSince)
+          .map((c) => c.ms / c.records),
+        50,
+      ),
       verdict,
       samples: sampler.samples.filter((x) => x.atMs % reportEveryMs(durationMs) === 0),
       handler: { ...totals },

@@ -105,7 +105,8 @@ async function closeRange(
   };
   try {
     for (let bucket = first; bucket <= indexBucketOf(target); bucket++) {
-      for await (const due of ports.index.duePages(bucket, from, target, PAGE)) {
+      const pageSize = Math.min(PAGE, settings.maxClosesPerRun);
+      for await (const due of ports.index.duePages(bucket, from, target, pageSize)) {
         if (run.visited >= settings.maxClosesPerRun) {
           run.complete = false;
           break;

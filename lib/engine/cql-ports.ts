@@ -22,5 +22,6 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   retry: DEFAULT_RETRY,
   concurrency: 32,
   maxClosesPerRun: 20_000,
+  maxClosesPerBatch: 100,
   now: () => Date.now(),
 };

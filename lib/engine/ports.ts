@@ -32,5 +32,10 @@ export type EngineSettings = {
   concurrency: number;
   /** Windows the closer makes final per invocation at most; the rest wait for the next. */
   maxClosesPerRun: number;
+  /**
+   * The same after a batch (batch-closer.ts): the windows a boundary makes due are closed over
+   * several batches instead of holding up one, and what is left waits for the next or the tick.
+   */
+  maxClosesPerBatch: number;
   now: () => number;
 };

@@ -15,6 +15,7 @@ export function calmStore(mode: StoreMode = 'cassandra', start = T0) {
     retry: { maxAttempts: 4, baseBackoffMs: 0, maxBackoffMs: 0 },
     concurrency: 4,
     maxClosesPerRun: 10_000,
+    maxClosesPerBatch: 10_000,
     now: () => faults.now,
   };
   return { store, faults, settings, ports: store.portsFor({ killed: false }) };

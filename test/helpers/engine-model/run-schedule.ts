@@ -69,10 +69,15 @@ export async function runScheduleIn(
   const scenario = scenarioOf(random, shape);
   const stream = new ModelStream();
   for (const shard of scenario.shards) stream.add(shard);
+  const concurrency = 1 + Math.floor(random() * 4);
+  const maxClosesPerRun = 3 + Math.floor(random() * 40);
   const settings: EngineSettings = {
     retry: { ...DEFAULT_RETRY, maxAttempts: 4, baseBackoffMs: 0, maxBackoffMs: 0 },
-    concurrency: 1 + Math.floor(random() * 4),
-    maxClosesPerRun: 3 + Math.floor(random() * 40),
+    concurrency,
+    maxClosesPerRun,
+    // Derived, not drawn, so that every seed's schedule stays what it was; 1 to 7 windows after
+    // a batch leaves most boundaries to later batches and the tick.
+    maxClosesPerBatch: 1 + (maxClosesPerRun % 7),
     now: () => faults.now,
   };
   const run: ScheduleRun = {
