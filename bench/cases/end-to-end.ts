@@ -116,6 +116,9 @@ export const endToEndCase: BenchCase = {
         ctx.progress(
           `end-to-end: ${shards} shard(s), a handler of ${step.msPerRecord.toFixed(3)} ms per record at ${rate}/s (${baselineMs / 1000} s)`,
         );
+        if (!Number.isFinite(step.msPerRecord)) {
+          throw new Error(`end-to-end: ${shards} shard(s): no batch after the warm-up to cost`);
+        }
         const floor = await measureDeliveryLatency({
           ...baseline,
           costPerRecordMs: step.msPerRecord,

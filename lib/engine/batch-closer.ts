@@ -2,11 +2,8 @@ import type { Pipeline } from '../pipeline/spec.ts';
 import { type CloserRun, closeDueWindows } from './closer.ts';
 import type { EnginePorts, EngineSettings } from './ports.ts';
 
-/**
- * A closer run going on in this container, whether a batch asked for another after it, and the
- * budget those batches brought (each batch's own; see closeAfterBatch).
- */
-type Running = { again: boolean; budget: number };
+/** A closer run going on in this container, and whether a batch asked for another after it. */
+type Running = { again: boolean };
 
 const running = new WeakMap<object, Running>();
 /**
@@ -21,40 +18,34 @@ const MAX_RERUNS = 2;
  * finishes while this container's closer is already running does not start a second run over the
  * same windows (which multiplied the work at every window boundary when several shards' batches
  * share one handler in one process: the bench, the demo, an in-process runtime); it asks the
- * running one to go once more, with its budget, and returns undefined. The run that goes again
- * starts after the request, so it closes up to that batch's watermark. On Lambda a container runs
- * one invocation at a time, so this never coalesces there. The tick calls closeDueWindows directly.
+ * running one to go once more, and returns undefined. The run that goes again starts after the
+ * request, so it closes up to that batch's watermark. On Lambda a container runs one invocation
+ * at a time, so this never coalesces there. The tick calls closeDueWindows directly.
  *
- * Budget: a batch closes at most `maxClosesPerBatch` windows, or twice the windows it opened
- * (`opened`) when that is more. A boundary's windows are then closed over the next few batches
- * instead of all after one (which held that batch, and the node, for seconds), and closing still
- * keeps ahead of opening at any key count: every window is opened by one batch, which brings
- * twice its share of closes.
+ * Each run makes at most `maxClosesPerBatch` windows final, unless the closer trails its claim by
+ * more than `maxCloserLagMs` (closer.ts): a boundary's windows are closed over the next few
+ * batches instead of all after one (which held that batch, and the node, for seconds), and when
+ * that is not enough to keep up, runs go to `maxClosesPerRun` as the tick's do.
  */
 export async function closeAfterBatch(
   pipeline: Pipeline,
   ports: EnginePorts,
   settings: EngineSettings,
-  opened = 0,
 ): Promise<CloserRun | undefined> {
-  const budget = Math.max(settings.maxClosesPerBatch, 2 * opened);
   const key = ports.watermarks;
   const current = running.get(key);
   if (current) {
     current.again = true;
-    current.budget += budget;
     return undefined;
   }
-  const mine: Running = { again: false, budget: 0 };
+  const mine: Running = { again: false };
   running.set(key, mine);
-  const within = (maxClosesPerRun: number) => ({ ...settings, maxClosesPerRun });
+  const budget = { closes: settings.maxClosesPerBatch, unlessBehindMs: settings.maxCloserLagMs };
   try {
-    let run = await closeDueWindows(pipeline, ports, within(budget));
+    let run = await closeDueWindows(pipeline, ports, settings, budget);
     for (let reruns = 0; mine.again && run.complete && reruns < MAX_RERUNS; reruns++) {
-      const brought = mine.budget;
       mine.again = false;
-      mine.budget = 0;
-      run = combine(run, await closeDueWindows(pipeline, ports, within(brought)));
+      run = combine(run, await closeDueWindows(pipeline, ports, settings, budget));
     }
     return run;
   } finally {

@@ -12,11 +12,17 @@ export type CloserRun = {
   finalized: number;
   visited: number;
   casRetries: number;
-  /** False when the run stopped at maxClosesPerRun; the next run goes on from `done`. */
+  /** False when the run stopped at its limit (closesAllowed); the next run goes on from `done`. */
   complete: boolean;
   /** Claims lost to another closer before this run's own claim (or its reading) held. */
   claimRetries: number;
 };
+
+/**
+ * A closer after a batch: at most `closes` windows, unless `done` trails the claim by more than
+ * `unlessBehindMs` of event time; then, as without a budget, up to `maxClosesPerRun`.
+ */
+export type CloseBudget = { closes: number; unlessBehindMs: number };
 
 export class ClaimError extends Error {
   constructor() {
@@ -44,6 +50,7 @@ export async function closeDueWindows(
   pipeline: Pipeline,
   ports: EnginePorts,
   settings: EngineSettings,
+  budget?: CloseBudget,
 ): Promise<CloserRun> {
   const { cursor, watermark, claimRetries } = await claim(ports);
   const run: CloserRun = {
@@ -56,12 +63,13 @@ export async function closeDueWindows(
   };
   if (!cursor || !Number.isFinite(cursor.claimed) || cursor.claimed <= cursor.done) return run;
   const target = cursor.claimed;
+  const limit = closesAllowed(cursor, settings, budget);
   // Everything up to the last complete run's end was closed then: start there, not at the hour.
   const first = Number.isFinite(cursor.done)
     ? indexBucketOf(cursor.done)
     : await ports.index.lowestOpenBucket();
   if (first !== undefined) {
-    await closeRange(pipeline, first, cursor.done, target, run, ports, settings);
+    await closeRange(pipeline, first, cursor.done, target, limit, run, ports, settings);
     if (!run.complete) return run;
   }
   await recordDone(ports, cursor, target);
@@ -87,11 +95,20 @@ async function claim(ports: EnginePorts) {
   throw new ClaimError();
 }
 
+/** Windows this run may make final: a budget holds only while the closer keeps up. */
+function closesAllowed(cursor: CloserCursor, settings: EngineSettings, budget?: CloseBudget) {
+  if (!budget || cursor.claimed - cursor.done > budget.unlessBehindMs) {
+    return settings.maxClosesPerRun;
+  }
+  return Math.max(1, Math.min(budget.closes, settings.maxClosesPerRun));
+}
+
 async function closeRange(
   pipeline: Pipeline,
   first: number,
   from: number,
   target: number,
+  limit: number,
   run: CloserRun,
   ports: EnginePorts,
   settings: EngineSettings,
@@ -105,16 +122,21 @@ async function closeRange(
   };
   try {
     for (let bucket = first; bucket <= indexBucketOf(target); bucket++) {
-      const pageSize = Math.min(PAGE, settings.maxClosesPerRun);
-      for await (const due of ports.index.duePages(bucket, from, target, pageSize)) {
-        if (run.visited >= settings.maxClosesPerRun) {
+      for await (const page of ports.index.duePages(bucket, from, target, Math.min(PAGE, limit))) {
+        if (run.visited >= limit) {
           run.complete = false;
           break;
         }
+        // A page cut short is still a run of the index in order (dropClosedPage deletes a range).
+        const due = page.slice(0, limit - run.visited);
         run.visited += due.length;
         const closed = close(due);
         closed.catch(() => {}); // handled where it is awaited; not an unhandled rejection meanwhile
         closing.push(closed);
+        if (due.length < page.length) {
+          run.complete = false;
+          break;
+        }
         if (closing.length >= PAGES_IN_FLIGHT) await closing.shift();
       }
       if (!run.complete) break;

@@ -23,5 +23,6 @@ export const DEFAULT_ENGINE_SETTINGS: EngineSettings = {
   concurrency: 32,
   maxClosesPerRun: 20_000,
   maxClosesPerBatch: 100,
+  maxCloserLagMs: 10_000,
   now: () => Date.now(),
 };

@@ -33,9 +33,14 @@ export type EngineSettings = {
   /** Windows the closer makes final per invocation at most; the rest wait for the next. */
   maxClosesPerRun: number;
   /**
-   * The same after a batch (batch-closer.ts): the windows a boundary makes due are closed over
-   * several batches instead of holding up one, and what is left waits for the next or the tick.
+   * The same after a batch (batch-closer.ts), while the closer keeps up: the windows a boundary
+   * makes due are closed over several batches instead of holding up one.
    */
   maxClosesPerBatch: number;
+  /**
+   * How far (event time) the closer's `done` may trail its claim before a closer after a batch
+   * runs to `maxClosesPerRun`, so that the budget never lets closing fall behind for good.
+   */
+  maxCloserLagMs: number;
   now: () => number;
 };

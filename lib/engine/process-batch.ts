@@ -6,7 +6,6 @@ import type { CloserRun } from './closer.ts';
 import { type DecodedEvent, decodeEvent } from './decode-event.ts';
 import type { InputRecord, RejectedRecord } from './input-record.ts';
 import { setEventCuts } from './lateness-cut.ts';
-import { countingOpenedWindows } from './opened-windows.ts';
 import { readWithShardsCounted } from './own-shard.ts';
 import { type LateEvent, planBatch, type RowPlan } from './plan-batch.ts';
 import type { EnginePorts, EngineSettings } from './ports.ts';
@@ -108,9 +107,7 @@ export async function processBatch(
   const newest = new Map(shards.map((s) => [s.shardId, s.maxEventTime]));
   setEventCuts(events, newest, claimed, pipeline.lateness.outOfOrderMs);
   const plan = planBatch(pipeline, events);
-  const counting = countingOpenedWindows(ports);
-  const seenUpTo = shardsSeenUpTo(shards, todo);
-  const outcomes = await applyRows(pipeline, plan, seenUpTo, counting.ports, settings);
+  const outcomes = await applyRows(pipeline, plan, shardsSeenUpTo(shards, todo), ports, settings);
   const late: LateEvent[] = [...plan.late, ...outcomes.flatMap((o) => o.late)];
   await ports.sideOutputs.lateEvents(
     late.map(({ event, window }) => ({
@@ -146,7 +143,7 @@ export async function processBatch(
     await advanceShardWatermarks(pipeline, todo, events, ports, settings, shards);
   }
   try {
-    const closer = await closeAfterBatch(pipeline, ports, settings, counting.opened());
+    const closer = await closeAfterBatch(pipeline, ports, settings);
     return closer ? { ...result, watermark: closer.watermark, closer } : result;
   } catch (error) {
     // The rows are in; the cursor did not move past what failed, so the next run redoes it.

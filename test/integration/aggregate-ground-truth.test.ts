@@ -185,9 +185,11 @@ describe('ground truth: 100,000 events over 1,000 keys and 4 shards', () => {
     expect(harness.batches.some((b) => (b.closer?.finalized ?? 0) > 0)).toBe(true);
     // A closer after a batch keeps to a budget (batch-closer.ts); the tick, on its schedule,
     // closes what the last batches left.
-    for (let tick = 0; tick < 10; tick++) {
-      if ((await harness.tick()).closer.complete) break;
+    let closedAll = false;
+    for (let tick = 0; tick < 10 && !closedAll; tick++) {
+      closedAll = (await harness.tick()).closer.complete;
     }
+    expect(closedAll).toBe(true);
     const found = await readWindows(harness.session, everyWindowPipeline);
     const report = compareWithGroundTruth(found, EVERY_WINDOW_TRUTH);
     // Every window the last watermark passed is final: none was missing from the open index.

@@ -16,6 +16,7 @@ export function calmStore(mode: StoreMode = 'cassandra', start = T0) {
     concurrency: 4,
     maxClosesPerRun: 10_000,
     maxClosesPerBatch: 10_000,
+    maxCloserLagMs: 0,
     now: () => faults.now,
   };
   return { store, faults, settings, ports: store.portsFor({ killed: false }) };

@@ -75,9 +75,11 @@ export async function runScheduleIn(
     retry: { ...DEFAULT_RETRY, maxAttempts: 4, baseBackoffMs: 0, maxBackoffMs: 0 },
     concurrency,
     maxClosesPerRun,
-    // Derived, not drawn, so that every seed's schedule stays what it was; 1 to 7 windows after
-    // a batch leaves most boundaries to later batches and the tick.
+    // Derived, not drawn, so that every seed's schedule stays what it was: 1 to 7 windows after
+    // a batch leaves most boundaries to later batches and the tick, unless the closer trails by
+    // more than 1, 11 or 21 s.
     maxClosesPerBatch: 1 + (maxClosesPerRun % 7),
+    maxCloserLagMs: 1_000 + (maxClosesPerRun % 3) * 10_000,
     now: () => faults.now,
   };
   const run: ScheduleRun = {
