@@ -49,20 +49,31 @@ async function applyChunk(
     return [await applyWindowRow(pipeline, first, ports, settings, likelyNew(first))];
   const { key, window, bucket } = first.ref;
   const partition = { key, window, bucket };
-  // On the first try rows believed new are not read (the batch indexed them); after a lost
-  // batch, all of them are. A row found missing is indexed before the batch creates it.
-  let toRead = plans.filter((p) => !likelyNew(p));
+  const cache = ports.rowCache;
+  // On the first try rows believed new or remembered by this container are not read (the batch
+  // indexed the first; a stale one loses the batch); after a lost batch, all of them are. A row
+  // found missing is indexed before the batch creates it.
+  let remembered = new Map<number, StoredWindowRow>();
+  for (const plan of plans) {
+    const row = cache?.get({ ...partition, start: plan.ref.start });
+    if (row) remembered.set(row.start, row);
+  }
+  let toRead = plans.filter((p) => !likelyNew(p) && !remembered.has(p.ref.start));
   const indexed = new Set(plans.filter(likelyNew));
   let written = new Set<number>();
   let tooLarge = false;
   const outcome = await withCompareAndSet<LateEvent[][]>(async () => {
-    const stored = new Map<number, StoredWindowRow>();
+    const stored = remembered;
+    remembered = new Map();
     if (toRead.length > 0) {
       const rows = await ports.rows.readMany(
         partition,
         toRead.map((p) => p.ref.start),
       );
-      for (const row of rows) stored.set(row.start, row);
+      for (const row of rows) {
+        stored.set(row.start, row);
+        cache?.remember(row);
+      }
     }
     toRead = [...plans];
     const late: LateEvent[][] = plans.map(() => []);
@@ -97,9 +108,11 @@ async function applyChunk(
       return { done: true, value: late };
     }
     written = writing;
-    return (await ports.rows.writePartition(partition, writes))
-      ? { done: true, value: late }
-      : { done: false };
+    // Forgotten until the batch is confirmed: a timed-out one may land or not.
+    for (const w of writes) cache?.forget({ ...partition, start: w.start });
+    if (!(await ports.rows.writePartition(partition, writes))) return { done: false };
+    for (const w of writes) cache?.remember({ ...partition, start: w.start, ...w.state });
+    return { done: true, value: late };
   }, settings.retry);
   if (tooLarge) {
     // Sketches too large to batch: each row on its own.

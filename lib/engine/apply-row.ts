@@ -146,12 +146,17 @@ export async function applyWindowRow(
 ): Promise<RowOutcome> {
   const { ref } = plan;
   const id = { key: ref.key, window: ref.window, bucket: ref.bucket, start: ref.start };
+  const cache = ports.rowCache;
   let wrote = false;
-  let stored: StoredWindowRow | undefined;
-  let known = likelyNew;
+  // A row this container remembers is not read again: a stale one loses its compare-and-set.
+  let stored: StoredWindowRow | undefined = cache?.get(id);
+  let known = likelyNew || stored !== undefined;
   let indexed = likelyNew;
   const outcome = await withCompareAndSet<LateEvent[]>(async () => {
-    if (!known) stored = await ports.rows.read(id);
+    if (!known) {
+      stored = await ports.rows.read(id);
+      if (stored) cache?.remember(stored);
+    }
     known = false;
     const fresh = aboveFences(plan.events, stored?.fences);
     if (fresh.length === 0) return { done: true, value: [] };
@@ -162,17 +167,22 @@ export async function applyWindowRow(
       await ports.index.addOpen(openedWindows(pipeline, [plan]));
       indexed = true;
     }
+    // Forgotten until the write is confirmed: a timed-out one may land or not.
+    cache?.forget(id);
     if (stored) {
-      return (await ports.rows.update(id, state, stored.version))
-        ? { done: true, value: [] }
-        : { done: false };
+      if (!(await ports.rows.update(id, state, stored.version))) return { done: false };
+      cache?.remember({ ...id, ...state });
+      return { done: true, value: [] };
     }
     if (!indexed) {
       await ports.index.addOpen(openedWindows(pipeline, [plan]));
       indexed = true;
     }
     const created = await ports.rows.create(id, state);
-    if (created.created) return { done: true, value: [] };
+    if (created.created) {
+      cache?.remember({ ...id, ...state });
+      return { done: true, value: [] };
+    }
     // Lost to a row that exists: the next try starts from it, without reading it again.
     if (created.existing) {
       stored = created.existing;

@@ -39,9 +39,14 @@ export async function applySessionRow(
     acc: mergeRows(pipeline.aggregates, a.acc, b.acc),
     events: a.events + b.events,
   });
+  const cache = ports.rowCache;
   let wrote = false;
+  // As for window rows (apply-row.ts): a remembered row on the first try, a read after.
+  let remembered = cache?.get(id);
   const outcome = await withCompareAndSet<LateEvent[]>(async () => {
-    const stored = await ports.rows.read(id);
+    const stored = remembered ?? (await ports.rows.read(id));
+    if (!remembered && stored) cache?.remember(stored);
+    remembered = undefined;
     const fresh = aboveFences(plan.events, stored?.fences);
     if (fresh.length === 0) return { done: true, value: [] };
     const state = decodeSessionState(pipeline.aggregates, stored?.acc ?? new Uint8Array());
@@ -67,10 +72,13 @@ export async function applySessionRow(
       await ports.index.addOpen([{ closeAt, key: ref.key, window: ref.window, start: ref.start }]);
     }
     wrote = true;
+    cache?.forget(id);
     const applied = stored
       ? await ports.rows.update(id, next, stored.version)
       : (await ports.rows.create(id, next)).created;
-    return applied ? { done: true, value: [] } : { done: false };
+    if (!applied) return { done: false };
+    cache?.remember({ ...id, ...next });
+    return { done: true, value: [] };
   }, settings.retry);
   return outcome.applied
     ? { plan, applied: true, wrote, casRetries: outcome.retries, late: outcome.value }

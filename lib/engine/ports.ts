@@ -3,6 +3,7 @@ import type { WatermarkStore } from '../store/watermark-store.ts';
 import type { WindowIndex } from '../store/window-index.ts';
 import type { WindowRowStore } from '../store/window-rows.ts';
 import type { RetrySettings } from './compare-and-set.ts';
+import type { RowCache } from './row-cache.ts';
 
 /** Everything the engine reads and writes, as interfaces (Cassandra in production and tests). */
 export type EnginePorts = {
@@ -10,6 +11,8 @@ export type EnginePorts = {
   index: WindowIndex;
   watermarks: WatermarkStore;
   sideOutputs: SideOutputs;
+  /** The rows this container last read or wrote, so steady-state updates skip the read. */
+  rowCache?: RowCache;
 };
 
 /** A shard of the stream, as the tick sees it. */

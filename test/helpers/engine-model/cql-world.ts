@@ -82,6 +82,8 @@ function faulty(ports: EnginePorts, faults: FaultPlan, caller: Caller): EnginePo
     index: wrap('index', ports.index),
     watermarks: wrap('watermarks', ports.watermarks),
     sideOutputs: wrap('sideOutputs', ports.sideOutputs),
+    // One container's memory shared by every invocation: stale rows are the protocol's to catch.
+    ...(ports.rowCache ? { rowCache: ports.rowCache } : {}),
   };
 }
 

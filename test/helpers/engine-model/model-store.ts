@@ -1,5 +1,6 @@
 import type { RejectedRecord } from '#lib/engine/input-record';
 import type { EnginePorts } from '#lib/engine/ports';
+import { RowCache } from '#lib/engine/row-cache';
 import type { ShardWatermark } from '#lib/engine/watermark';
 import type { LateRecord } from '#lib/store/side-outputs';
 import type { CloserCursor } from '#lib/store/watermark-store';
@@ -10,6 +11,9 @@ import { modelIndexPort } from './model-index-port.ts';
 import { modelRowsPort } from './model-rows-port.ts';
 import { modelWatermarksPort } from './model-watermarks-port.ts';
 import type { StoreSnapshot } from './store-snapshot.ts';
+
+/** What the shared row cache keeps: a few dozen rows, so that schedules evict and go stale often. */
+const MODEL_CACHE_BYTES = 12 * 1024;
 
 /** Which store the model behaves as: Paxos with conditional batches, or Keyspaces. */
 export type StoreMode = 'cassandra' | 'keyspaces';
@@ -59,9 +63,16 @@ export class ModelStore {
     this.faults = faults;
   }
 
+  /**
+   * Rows remembered between batches, shared by every invocation (zombies too) and small, so that
+   * stale and evicted rows are common: a stale one must lose its compare-and-set.
+   */
+  readonly rowCache = new RowCache(MODEL_CACHE_BYTES);
+
   /** The ports as one invocation (or the tick) sees them. */
   portsFor(caller: Caller): EnginePorts {
     return {
+      rowCache: this.rowCache,
       rows: modelRowsPort(this, caller),
       index: modelIndexPort(this, caller),
       watermarks: modelWatermarksPort(this, caller),

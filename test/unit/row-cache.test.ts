@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import type { InputRecord } from '#lib/engine/input-record';
+import type { EnginePorts } from '#lib/engine/ports';
+import { processBatch } from '#lib/engine/process-batch';
+import { bytesOf, RowCache } from '#lib/engine/row-cache';
+import type { StoredWindowRow } from '#lib/store/window-rows';
+import { calmStore } from '../helpers/engine-model/calm-store.ts';
+import { schedulePipeline, T0 } from '../helpers/engine-model/scenario.ts';
+
+const encoder = new TextEncoder();
+const KEYS = ['a', 'b', 'c'];
+
+function rec(shardId: string, seq: number, ts: number, key: string): InputRecord {
+  return {
+    shardId,
+    sequenceNumber: BigInt(seq),
+    partitionKey: key,
+    data: encoder.encode(JSON.stringify({ k: key, ts, v: 1 })),
+    arrivedAt: ts,
+  };
+}
+
+function row(key: string, version: bigint, final = false): StoredWindowRow {
+  return {
+    key,
+    window: 'w',
+    bucket: 0,
+    start: 0,
+    end: 1,
+    final,
+    events: 1n,
+    results: [],
+    acc: new Uint8Array(),
+    version,
+    fences: new Map(),
+  };
+}
+
+/** The ports with their row reads counted (single rows and rows of a partition). */
+function countingReads(ports: EnginePorts) {
+  const reads = { rows: 0 };
+  const counted: EnginePorts = {
+    ...ports,
+    rows: {
+      ...ports.rows,
+      partitionWrites: ports.rows.partitionWrites,
+      read: (id) => {
+        reads.rows++;
+        return ports.rows.read(id);
+      },
+      readMany: (partition, starts) => {
+        reads.rows += starts.length;
+        return ports.rows.readMany(partition, starts);
+      },
+    },
+  };
+  return { ports: counted, reads };
+}
+
+/** One batch on `shardId`: an event per key, all in the same 10 s window. */
+const batchOf = (shardId: string, from: number) =>
+  KEYS.map((key, i) => rec(shardId, from + i, T0 + 1000 + from, key));
+
+describe('RowCache', () => {
+  it('keeps the most recently used rows up to its size', () => {
+    // Prepare: room for two rows.
+    const cache = new RowCache(2 * bytesOf(row('a', 1n)));
+    cache.remember(row('a', 1n));
+    cache.remember(row('b', 1n));
+
+    // Act: a is used, so b is the one c pushes out.
+    cache.get(row('a', 0n));
+    cache.remember(row('c', 1n));
+
+    // Assess
+    expect(cache.get(row('a', 0n))?.version).toBe(1n);
+    expect(cache.get(row('b', 0n))).toBeUndefined();
+    expect(cache.get(row('c', 0n))?.version).toBe(1n);
+    expect(cache.bytes).toBe(2 * bytesOf(row('a', 1n)));
+  });
+
+  it('counts a sketch by its bytes: a row larger than the whole cache is not kept', () => {
+    // Prepare
+    const cache = new RowCache(4096);
+    cache.remember(row('a', 1n));
+
+    // Act
+    cache.remember({ ...row('b', 1n), acc: new Uint8Array(8192) });
+
+    // Assess
+    expect(cache.get(row('a', 0n))?.version).toBe(1n);
+    expect(cache.get(row('b', 0n))).toBeUndefined();
+    expect(cache.size).toBe(1);
+  });
+
+  it('does not keep a final row, and drops what it had of it', () => {
+    // Prepare
+    const cache = new RowCache();
+    cache.remember(row('a', 3n));
+
+    // Act
+    cache.remember(row('a', 3n, true));
+
+    // Assess
+    expect(cache.get(row('a', 0n))).toBeUndefined();
+  });
+});
+
+describe.each(['cassandra', 'keyspaces'] as const)('remembered rows on %s', (mode) => {
+  const pipeline = schedulePipeline();
+
+  it('updates the rows its last batch wrote without reading them', async () => {
+    // Prepare: the first batch creates the rows.
+    const { ports: base, settings, store } = calmStore(mode);
+    const { ports, reads } = countingReads(base);
+    await processBatch(pipeline, batchOf('s', 1), ports, settings);
+    const before = reads.rows;
+
+    // Act: the same keys, the same windows.
+    await processBatch(pipeline, batchOf('s', 10), ports, settings);
+
+    // Assess: no read, and every event counted once.
+    expect(reads.rows - before).toBe(0);
+    const tumbling = [...store.rows.values()].filter((r) => r.window === pipeline.windows[0]?.name);
+    expect(tumbling.map((r) => [r.key, r.events])).toEqual(KEYS.map((k) => [k, 2n]));
+  });
+
+  it('loses the compare-and-set on a row another container wrote since, reads it, and counts once', async () => {
+    // Prepare: this container writes the rows, then another (its own memory) writes them again.
+    const { ports: mine, settings, store } = calmStore(mode);
+    const other: EnginePorts = { ...mine, rowCache: new RowCache() };
+    await processBatch(pipeline, batchOf('s', 1), mine, settings);
+    await processBatch(pipeline, batchOf('t', 1), other, settings);
+    const { ports, reads } = countingReads(mine);
+
+    // Act: this container's memory of the rows is stale.
+    const result = await processBatch(pipeline, batchOf('s', 10), ports, settings);
+
+    // Assess: it read them after losing, and every event of the three batches counts once.
+    expect(result.casRetries).toBeGreaterThan(0);
+    expect(reads.rows).toBeGreaterThan(0);
+    const tumbling = [...store.rows.values()].filter((r) => r.window === pipeline.windows[0]?.name);
+    expect(tumbling.map((r) => [r.key, r.events])).toEqual(KEYS.map((k) => [k, 3n]));
+  });
+});
