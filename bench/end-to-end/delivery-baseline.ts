@@ -14,7 +14,7 @@ import {
 import { type ProbeSent, startLoad } from './load.ts';
 import { freshStream, startMapping } from './mapping.ts';
 import { type LatencySummary, summarizeLatency } from './percentile.ts';
-import { noteProbeArrivals } from './probe-arrivals.ts';
+import { deliveryLatencies, noteProbeArrivals } from './probe-arrivals.ts';
 
 export type DeliveryBaseline = {
   shards: number;
@@ -90,14 +90,10 @@ export async function measureDeliveryLatency(
       if (load.counts.failed > 0) throw new Error(`the sender gave up: ${load.firstFailure}`);
       const deadline = Date.now() + ARRIVAL_WAIT_MS;
       while (sent.some((p) => !arrivedAt.has(p.key)) && Date.now() < deadline) await sleep(50);
-      const latencies = sent.flatMap((p) => {
-        const at = arrivedAt.get(p.key);
-        return at === undefined ? [] : [at - p.putReturnedAt];
-      });
       return {
         shards: options.shards,
         rate: options.rate,
-        latency: summarizeLatency(latencies, sent.length),
+        latency: summarizeLatency(deliveryLatencies(sent, arrivedAt), sent.length),
         stats: { ...source.stats },
         putTimes: load.putTimes,
         // Idle polls (before and after the load) say nothing about reading.

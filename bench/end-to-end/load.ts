@@ -35,6 +35,8 @@ export type LoadResult = {
   durationMs: number;
   /** Records the sender gave up on, with the first reason. */
   firstFailure: string | undefined;
+  /** Of those, the ones still throttled (ProvisionedThroughputExceeded) at their last attempt. */
+  throttledOut: number;
   putTimes: CallTimeSummary;
 };
 
@@ -52,6 +54,7 @@ export type RunningLoad = {
  */
 export function startLoad(options: LoadOptions): RunningLoad {
   let firstFailure: string | undefined;
+  let throttledOut = 0;
   const start = Date.now();
   const calls: CallTime[] = [];
   const sender = new KinesisSender<LoadRecord>({
@@ -61,6 +64,7 @@ export function startLoad(options: LoadOptions): RunningLoad {
     },
     onFailed: (record, reason) => {
       firstFailure ??= `${record.ref}: ${reason}`;
+      if (reason.includes('ProvisionedThroughputExceeded')) throttledOut += 1;
     },
   });
   const deadline = start + options.durationMs;
@@ -97,6 +101,7 @@ export function startLoad(options: LoadOptions): RunningLoad {
         counts,
         durationMs: options.durationMs,
         firstFailure,
+        throttledOut,
         putTimes: summarizeCallTimes(calls),
       };
     } finally {

@@ -15,9 +15,8 @@ const POLL_MS = 50;
  * returning to its row being readable.
  */
 export class ProbeWatch {
-  readonly latencies: number[] = [];
-  /** When each seen probe's PutRecords returned, beside `latencies`. */
-  readonly sentAt: number[] = [];
+  /** Probes whose row was seen, with the time from their PutRecords returning. */
+  readonly seen: { probe: ProbeSent; latencyMs: number }[] = [];
   /** Every probe added, seen or not. */
   readonly probes: ProbeSent[] = [];
   readonly #rows: CqlWindowRows;
@@ -34,6 +33,11 @@ export class ProbeWatch {
 
   get sent(): number {
     return this.probes.length;
+  }
+
+  /** The latencies of the seen probes sent at or after `from` (all of them by default). */
+  latencies(from = Number.NEGATIVE_INFINITY): number[] {
+    return this.seen.filter((s) => s.probe.putReturnedAt >= from).map((s) => s.latencyMs);
   }
 
   get pending(): number {
@@ -81,8 +85,7 @@ export class ProbeWatch {
 
   async #check({ probe, row }: { probe: ProbeSent; row: WindowRowId }): Promise<void> {
     if (!(await this.#rows.read(row))) return;
-    this.latencies.push(Date.now() - probe.putReturnedAt);
-    this.sentAt.push(probe.putReturnedAt);
+    this.seen.push({ probe, latencyMs: Date.now() - probe.putReturnedAt });
     this.#pending.delete(probe.key);
   }
 }

@@ -18,7 +18,7 @@ import {
 import { startLoad } from './load.ts';
 import { freshStream, startMapping } from './mapping.ts';
 import { type LatencySummary, percentile, summarizeLatency } from './percentile.ts';
-import { noteProbeArrivals } from './probe-arrivals.ts';
+import { deliveryLatencies, noteProbeArrivals } from './probe-arrivals.ts';
 import { ProbeWatch } from './probe-watch.ts';
 import { judgeStep, type Verdict } from './verdict.ts';
 
@@ -154,7 +154,7 @@ async function measureStep(
         if (s.atMs % progressEveryMs(durationMs) !== 0) return;
         env.progress(
           `  ${rate}/s at ${s.atMs / 1000} s: sent ${s.accepted}, processed ${s.processed}, ` +
-            `backlog ${s.backlog}, probes seen ${watch.latencies.length}/${watch.sent}`,
+            `backlog ${s.backlog}, probes seen ${watch.seen.length}/${watch.sent}`,
         );
       },
     });
@@ -182,10 +182,6 @@ async function measureStep(
     const stopFailure = await stopBoth();
     if (stopFailure) throw new Error(stopFailure);
     const steady = watch.probes.filter((p) => p.putReturnedAt >= loadStartedAt + warmUpMs);
-    const steadyDelivered = steady.flatMap((p) => {
-      const at = arrivedAt.get(p.key);
-      return at === undefined ? [] : [at - p.putReturnedAt];
-    });
     const invokedSince = loadStartedAt + warmUpMs - invocationsStart;
     return {
       shards: env.shards,
@@ -194,13 +190,10 @@ async function measureStep(
       processedPerSec: ((end.processed - halfway.processed) * 1000) / (end.atMs - halfway.atMs),
       backlogHalfway: halfway.backlog,
       backlogAtEnd: end.backlog,
-      latency: summarizeLatency(watch.latencies, watch.sent),
-      steadyLatency: summarizeLatency(
-        watch.latencies.filter((_, i) => (watch.sentAt[i] ?? 0) >= loadStartedAt + warmUpMs),
-        watch.sentAt.filter((at) => at >= loadStartedAt + warmUpMs).length,
-      ),
+      latency: summarizeLatency(watch.latencies(), watch.sent),
+      steadyLatency: summarizeLatency(watch.latencies(loadStartedAt + warmUpMs), steady.length),
       warmUpMs,
-      steadyDelivery: summarizeLatency(steadyDelivered, steady.length),
+      steadyDelivery: summarizeLatency(deliveryLatencies(steady, arrivedAt), steady.length),
       msPerRecord: percentile(
         invocations
           .filter((c) => c.records > 0 && c.startedAtMs >= invokedSince)

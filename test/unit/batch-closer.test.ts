@@ -1,23 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { InputRecord } from '#lib/engine/input-record';
 import type { EnginePorts } from '#lib/engine/ports';
 import { processBatch } from '#lib/engine/process-batch';
 import { calmStore } from '../helpers/engine-model/calm-store.ts';
 import { schedulePipeline, T0 } from '../helpers/engine-model/scenario.ts';
+import { scheduleRecord } from '../helpers/engine-model/schedule-record.ts';
 
 const pipeline = schedulePipeline();
 const SECOND = 1000;
-const encoder = new TextEncoder();
-
-function rec(shardId: string, seq: number, ts: number, key = 'k'): InputRecord {
-  return {
-    shardId,
-    sequenceNumber: BigInt(seq),
-    partitionKey: key,
-    data: encoder.encode(JSON.stringify({ k: key, ts, v: 1 })),
-    arrivedAt: ts,
-  };
-}
+const rec = (shardId: string, seq: number, ts: number, key = 'k') =>
+  scheduleRecord(shardId, seq, key, ts);
 
 /**
  * The ports, where the first shard read after a shard's advance (the closer's claim, reading the

@@ -7,20 +7,11 @@ import { runTick } from '#lib/engine/tick';
 import { calmStore } from '../helpers/engine-model/calm-store.ts';
 import { type ModelShard, ModelStream } from '../helpers/engine-model/model-stream.ts';
 import { schedulePipeline, T0 } from '../helpers/engine-model/scenario.ts';
+import { scheduleRecord } from '../helpers/engine-model/schedule-record.ts';
 
 const pipeline = schedulePipeline();
 const SECOND = 1000;
-const encoder = new TextEncoder();
-
-function rec(shardId: string, seq: number, key: string, ts: number, v: number): InputRecord {
-  return {
-    shardId,
-    sequenceNumber: BigInt(seq),
-    partitionKey: key,
-    data: encoder.encode(JSON.stringify({ k: key, ts, v })),
-    arrivedAt: ts,
-  };
-}
+const rec = scheduleRecord;
 
 /** A shard of the model stream whose records have all arrived. */
 function modelShard(

@@ -1,24 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { InputRecord } from '#lib/engine/input-record';
 import type { EnginePorts } from '#lib/engine/ports';
 import { processBatch } from '#lib/engine/process-batch';
 import { bytesOf, RowCache } from '#lib/engine/row-cache';
 import type { StoredWindowRow } from '#lib/store/window-rows';
 import { calmStore } from '../helpers/engine-model/calm-store.ts';
 import { schedulePipeline, T0 } from '../helpers/engine-model/scenario.ts';
+import { scheduleRecord } from '../helpers/engine-model/schedule-record.ts';
 
-const encoder = new TextEncoder();
 const KEYS = ['a', 'b', 'c'];
-
-function rec(shardId: string, seq: number, ts: number, key: string): InputRecord {
-  return {
-    shardId,
-    sequenceNumber: BigInt(seq),
-    partitionKey: key,
-    data: encoder.encode(JSON.stringify({ k: key, ts, v: 1 })),
-    arrivedAt: ts,
-  };
-}
 
 function row(key: string, version: bigint, final = false): StoredWindowRow {
   return {
@@ -59,7 +48,7 @@ function countingReads(ports: EnginePorts) {
 
 /** One batch on `shardId`: an event per key, all in the same 10 s window. */
 const batchOf = (shardId: string, from: number) =>
-  KEYS.map((key, i) => rec(shardId, from + i, T0 + 1000 + from, key));
+  KEYS.map((key, i) => scheduleRecord(shardId, from + i, key, T0 + 1000 + from));
 
 describe('RowCache', () => {
   it('keeps the most recently used rows up to its size', () => {
