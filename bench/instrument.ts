@@ -116,5 +116,6 @@ export function timePorts(ports: EnginePorts, calls: Map<string, MethodCalls>): 
     index: wrap('index', ports.index),
     watermarks: wrap('watermarks', ports.watermarks),
     sideOutputs: wrap('sideOutputs', ports.sideOutputs),
+    ...(ports.rowCache ? { rowCache: ports.rowCache } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import type { BenchCase } from '../harness.ts';
 import { endToEndCase } from './end-to-end.ts';
 import { handlerCase } from './handler.ts';
+import { handlerSteadyCase } from './handler-steady.ts';
 import { hotKeyCase } from './hot-key.ts';
 import { inMemoryCase } from './in-memory.ts';
 import { keyspacesUnitsCase } from './keyspaces-units.ts';
@@ -11,6 +12,7 @@ import { syncCase } from './sync.ts';
 export const BENCH_CASES: readonly BenchCase[] = [
   inMemoryCase,
   handlerCase,
+  handlerSteadyCase,
   hotKeyCase,
   syncCase,
   endToEndCase,

@@ -80,7 +80,7 @@ export function reportTables(runs: readonly ShardRun[]): string {
     runs.map(({ step, delivery, floor }) => [
       String(step.shards),
       ...latencyCells(step.latency),
-      `${n(step.steadyLatency.p50Ms)} / ${n(step.steadyLatency.p99Ms)} (from ${step.warmUpMs / 1000} s)`,
+      `${n(step.steadyLatency.p50Ms)} / ${n(step.steadyLatency.p99Ms)} (from ${step.warmUpMs / 1000} s, ${step.steadyLatency.seen}/${step.steadyLatency.probes} seen)`,
       `${n(step.steadyDelivery.p50Ms)} / ${n(step.steadyDelivery.p99Ms)}`,
       `${n(delivery.latency.p50Ms)} / ${n(delivery.latency.p99Ms)}`,
       `${n(floor.latency.p50Ms)} / ${n(floor.latency.p99Ms)} (${step.msPerRecord.toFixed(3)})`,

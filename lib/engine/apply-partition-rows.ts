@@ -64,16 +64,14 @@ async function applyChunk(
   let tooLarge = false;
   const outcome = await withCompareAndSet<LateEvent[][]>(async () => {
     const stored = remembered;
+    const fromMemory = new Set(remembered.keys());
     remembered = new Map();
     if (toRead.length > 0) {
       const rows = await ports.rows.readMany(
         partition,
         toRead.map((p) => p.ref.start),
       );
-      for (const row of rows) {
-        stored.set(row.start, row);
-        cache?.remember(row);
-      }
+      for (const row of rows) stored.set(row.start, row);
     }
     toRead = [...plans];
     const late: LateEvent[][] = plans.map(() => []);
@@ -110,7 +108,13 @@ async function applyChunk(
     written = writing;
     // Forgotten until the batch is confirmed: a timed-out one may land or not.
     for (const w of writes) cache?.forget({ ...partition, start: w.start });
-    if (!(await ports.rows.writePartition(partition, writes))) return { done: false };
+    if (!(await ports.rows.writePartition(partition, writes))) {
+      // A remembered version may be what lost: those rows are read from now on.
+      for (const w of writes) {
+        if (fromMemory.has(w.start)) cache?.contended({ ...partition, start: w.start });
+      }
+      return { done: false };
+    }
     for (const w of writes) cache?.remember({ ...partition, start: w.start, ...w.state });
     return { done: true, value: late };
   }, settings.retry);

@@ -148,15 +148,13 @@ export async function applyWindowRow(
   const id = { key: ref.key, window: ref.window, bucket: ref.bucket, start: ref.start };
   const cache = ports.rowCache;
   let wrote = false;
-  // A row this container remembers is not read again: a stale one loses its compare-and-set.
+  // A row this container wrote is not read again: a stale one loses its compare-and-set.
   let stored: StoredWindowRow | undefined = cache?.get(id);
-  let known = likelyNew || stored !== undefined;
+  let remembered = stored !== undefined;
+  let known = likelyNew || remembered;
   let indexed = likelyNew;
   const outcome = await withCompareAndSet<LateEvent[]>(async () => {
-    if (!known) {
-      stored = await ports.rows.read(id);
-      if (stored) cache?.remember(stored);
-    }
+    if (!known) stored = await ports.rows.read(id);
     known = false;
     const fresh = aboveFences(plan.events, stored?.fences);
     if (fresh.length === 0) return { done: true, value: [] };
@@ -170,7 +168,11 @@ export async function applyWindowRow(
     // Forgotten until the write is confirmed: a timed-out one may land or not.
     cache?.forget(id);
     if (stored) {
-      if (!(await ports.rows.update(id, state, stored.version))) return { done: false };
+      if (!(await ports.rows.update(id, state, stored.version))) {
+        if (remembered) cache?.contended(id);
+        remembered = false;
+        return { done: false };
+      }
       cache?.remember({ ...id, ...state });
       return { done: true, value: [] };
     }

@@ -44,8 +44,8 @@ export async function applySessionRow(
   // As for window rows (apply-row.ts): a remembered row on the first try, a read after.
   let remembered = cache?.get(id);
   const outcome = await withCompareAndSet<LateEvent[]>(async () => {
+    const fromMemory = remembered !== undefined;
     const stored = remembered ?? (await ports.rows.read(id));
-    if (!remembered && stored) cache?.remember(stored);
     remembered = undefined;
     const fresh = aboveFences(plan.events, stored?.fences);
     if (fresh.length === 0) return { done: true, value: [] };
@@ -76,7 +76,10 @@ export async function applySessionRow(
     const applied = stored
       ? await ports.rows.update(id, next, stored.version)
       : (await ports.rows.create(id, next)).created;
-    if (!applied) return { done: false };
+    if (!applied) {
+      if (fromMemory) cache?.contended(id);
+      return { done: false };
+    }
     cache?.remember({ ...id, ...next });
     return { done: true, value: [] };
   }, settings.retry);

@@ -7,16 +7,23 @@ import { CqlWindowIndex } from '../store/window-index.ts';
 import { CqlWindowRows } from '../store/window-rows.ts';
 import { DEFAULT_RETRY } from './compare-and-set.ts';
 import type { EnginePorts, EngineSettings } from './ports.ts';
-import { RowCache } from './row-cache.ts';
+import { ROW_CACHE_BYTES, rowCacheFor } from './row-cache.ts';
 
-/** The engine's ports on Cassandra or Keyspaces, for one pipeline (one per container). */
-export function cqlPorts(session: CassandraSession, pipeline: Pipeline): EnginePorts {
+/**
+ * The engine's ports on Cassandra or Keyspaces, for one pipeline (one per container), with a row
+ * cache of at most `rowCacheBytes`.
+ */
+export function cqlPorts(
+  session: CassandraSession,
+  pipeline: Pipeline,
+  rowCacheBytes = ROW_CACHE_BYTES,
+): EnginePorts {
   return {
     rows: new CqlWindowRows(session, pipeline),
     index: new CqlWindowIndex(session, pipeline),
     watermarks: new CqlWatermarks(session, pipeline),
     sideOutputs: new CqlSideOutputs(session, lateEventsTable(pipeline), pipeline.deadLetters),
-    rowCache: new RowCache(),
+    rowCache: rowCacheFor(pipeline, rowCacheBytes),
   };
 }
 

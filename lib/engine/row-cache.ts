@@ -1,59 +1,99 @@
+import type { Pipeline } from '../pipeline/spec.ts';
 import type { StoredWindowRow, WindowRowId } from '../store/window-rows.ts';
 
-/** What a container's remembered rows may take, by default (of Lambda's 1,024 MB default). */
+/** How long a remembered row is trusted without a retention TTL that says less. */
+export const ROW_CACHE_MAX_AGE_MS = 15 * 60_000;
+/** The memory a container's remembered rows take by default (of Lambda's 1,024 MB default). */
 export const ROW_CACHE_BYTES = 64 * 1024 * 1024;
+/** Rows that lost with a remembered version, not remembered again (kept as ids only). */
+const CONTENDED_ROWS = 10_000;
 /** A row's memory besides its accumulators: identity, results, fences, the map entry. */
 const ROW_OVERHEAD_BYTES = 320;
 const FENCE_BYTES = 96;
 
+export type RowCacheOptions = {
+  /** The memory the rows may take (estimated: accumulators, a sketch's included). */
+  maxBytes: number;
+  /** How long after its write a row is trusted: less than the table's TTL (half of it). */
+  maxAgeMs?: number;
+  now?: () => number;
+};
+
+type Entry = { row: StoredWindowRow; at: number; bytes: number };
+
 /**
- * The window rows this container last read or wrote, so that a batch updating a row again
- * (steady state: the same keys batch after batch) need not read it first.
+ * The window rows this container's own compare-and-sets wrote, so that a batch updating a row
+ * again (steady state: the same keys batch after batch) need not read it first.
  *
  * Why a remembered row can stand in for a read: every write to a window row is a compare-and-set
  * from version v to v + 1 (or a create at 1, or `final` set without a version change), so a
  * version names the whole state of a row that is not final. An update built from a remembered
  * row is conditional on its version and on `final = false`; if anyone wrote or closed the row
- * since, it does not apply and the next try reads the row. Only what the store showed or
- * confirmed is remembered: a row read, a row a conditional write created or replaced (never one
- * whose write timed out or was lost, which is forgotten before the write goes out). Final rows
- * take no writes and are not kept.
+ * since, it does not apply and the next try reads the row. Only writes the store confirmed are
+ * remembered (a row is forgotten before its write goes out: a write that timed out may land or
+ * not), and only for `maxAgeMs`, well inside the table's TTL: an expired row recreated up to the
+ * same version would otherwise pass the check.
  *
- * Least recently used rows are dropped past `maxBytes` (estimated: accumulators, a sketch's
- * included, plus a fixed share per row and per fence).
+ * A row that another writer keeps changing (its remembered version lost) is not remembered again:
+ * for it a lost compare-and-set costs more than the read it saves. Least recently used rows are
+ * dropped past `maxBytes`.
  */
 export class RowCache {
-  readonly maxBytes: number;
-  readonly #rows = new Map<string, StoredWindowRow>();
+  readonly #rows = new Map<string, Entry>();
+  readonly #contended = new Set<string>();
+  readonly #maxBytes: number;
+  readonly #maxAgeMs: number;
+  readonly #now: () => number;
   #bytes = 0;
 
-  constructor(maxBytes = ROW_CACHE_BYTES) {
-    this.maxBytes = maxBytes;
+  constructor(options: RowCacheOptions) {
+    this.#maxBytes = options.maxBytes;
+    this.#maxAgeMs = options.maxAgeMs ?? ROW_CACHE_MAX_AGE_MS;
+    this.#now = options.now ?? Date.now;
   }
 
   get(id: WindowRowId): StoredWindowRow | undefined {
     const key = cacheKey(id);
-    const row = this.#rows.get(key);
-    if (!row) return undefined;
+    const entry = this.#rows.get(key);
+    if (!entry) return undefined;
     this.#rows.delete(key);
-    this.#rows.set(key, row);
-    return row;
+    if (this.#now() - entry.at > this.#maxAgeMs) {
+      this.#bytes -= entry.bytes;
+      return undefined;
+    }
+    this.#rows.set(key, entry);
+    return entry.row;
   }
 
+  /** A row as this container's confirmed compare-and-set left it. */
   remember(row: StoredWindowRow): void {
     const key = cacheKey(row);
     this.#drop(key);
-    if (row.final || bytesOf(row) > this.maxBytes) return;
-    this.#rows.set(key, row);
-    this.#bytes += bytesOf(row);
+    if (row.final || this.#contended.has(key)) return;
+    const kept = unpooled(row);
+    const bytes = bytesOf(kept);
+    if (bytes > this.#maxBytes) return;
+    this.#rows.set(key, { row: kept, at: this.#now(), bytes });
+    this.#bytes += bytes;
     for (const oldest of this.#rows.keys()) {
-      if (this.#bytes <= this.maxBytes) break;
+      if (this.#bytes <= this.#maxBytes) break;
       this.#drop(oldest);
     }
   }
 
   forget(id: WindowRowId): void {
     this.#drop(cacheKey(id));
+  }
+
+  /** A remembered version of this row lost its compare-and-set: read it from now on. */
+  contended(id: WindowRowId): void {
+    const key = cacheKey(id);
+    this.#drop(key);
+    this.#contended.add(key);
+    for (const oldest of this.#contended) {
+      if (this.#contended.size <= CONTENDED_ROWS) break;
+      this.#contended.delete(oldest);
+    }
   }
 
   get size(): number {
@@ -66,11 +106,21 @@ export class RowCache {
   }
 
   #drop(key: string): void {
-    const row = this.#rows.get(key);
-    if (!row) return;
+    const entry = this.#rows.get(key);
+    if (!entry) return;
     this.#rows.delete(key);
-    this.#bytes -= bytesOf(row);
+    this.#bytes -= entry.bytes;
   }
+}
+
+/** A container's row cache for `pipeline`: trusted for at most half its tables' TTL. */
+export function rowCacheFor(
+  pipeline: Pipeline,
+  maxBytes = ROW_CACHE_BYTES,
+  now: () => number = Date.now,
+): RowCache {
+  const ttlMs = (pipeline.retentionSeconds ?? Number.POSITIVE_INFINITY) * 1000;
+  return new RowCache({ maxBytes, maxAgeMs: Math.min(ROW_CACHE_MAX_AGE_MS, ttlMs / 2), now });
 }
 
 export function bytesOf(row: StoredWindowRow): number {
@@ -78,6 +128,22 @@ export function bytesOf(row: StoredWindowRow): number {
   bytes += row.fences.size * FENCE_BYTES;
   for (const partial of row.partials?.values() ?? []) bytes += partial.byteLength + FENCE_BYTES;
   return bytes;
+}
+
+/**
+ * The row with its byte arrays copied where they are views of a larger buffer (the driver's
+ * pooled reads), so that what it keeps is what bytesOf counts.
+ */
+function unpooled(row: StoredWindowRow): StoredWindowRow {
+  const own = (bytes: Uint8Array) =>
+    bytes.byteLength < bytes.buffer.byteLength ? new Uint8Array(bytes) : bytes;
+  return {
+    ...row,
+    acc: own(row.acc),
+    ...(row.partials
+      ? { partials: new Map([...row.partials].map(([g, bytes]) => [g, own(bytes)])) }
+      : {}),
+  };
 }
 
 function cacheKey(id: WindowRowId): string {

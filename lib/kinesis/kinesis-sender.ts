@@ -100,23 +100,25 @@ export class KinesisSender<R extends OutgoingRecord = OutgoingRecord> {
     const random = this.#options.random ?? Math.random;
     let pending = batch;
     for (let attempt = 1; ; attempt++) {
-      const { retry, reason } = await this.#attempt(pending);
+      const retry = await this.#attempt(pending);
       if (retry.length === 0) return;
       if (attempt >= this.#maxAttempts) {
         this.counts.failed += retry.length;
-        for (const r of retry) this.#options.onFailed?.(r, `${reason} (${attempt} attempts)`);
+        for (const { record, reason } of retry) {
+          this.#options.onFailed?.(record, `${reason} (${attempt} attempts)`);
+        }
         return;
       }
       this.counts.retried += retry.length;
       await (this.#options.sleep ?? sleep)(
         backoffDelay(attempt, this.#options.backoff ?? DEFAULT_BACKOFF, random),
       );
-      pending = retry;
+      pending = retry.map((r) => r.record);
     }
   }
 
-  /** One PutRecords call; returns the records worth another attempt and why they failed. */
-  async #attempt(records: R[]): Promise<{ retry: R[]; reason: string }> {
+  /** One PutRecords call; returns the records worth another attempt, each with why it failed. */
+  async #attempt(records: R[]): Promise<{ record: R; reason: string }[]> {
     this.counts.calls += 1;
     let results: PutRecordsResultEntry[];
     try {
@@ -124,24 +126,24 @@ export class KinesisSender<R extends OutgoingRecord = OutgoingRecord> {
     } catch (error) {
       if (!isRetryableRequestError(error)) throw error;
       this.counts.rejectedCalls += 1;
-      return { retry: records, reason: describe(error) };
+      const reason = describe(error);
+      return records.map((record) => ({ record, reason }));
     }
-    const retry: R[] = [];
-    let reason = '';
+    const retry: { record: R; reason: string }[] = [];
     records.forEach((record, i) => {
       const result = results[i];
       if (result?.SequenceNumber && !result.ErrorCode) {
         this.counts.sent += 1;
         this.#options.onSent?.(record, result);
       } else if (!result || isRetryableRecordCode(result.ErrorCode)) {
-        retry.push(record);
-        reason ||= result ? `${result.ErrorCode}: ${result.ErrorMessage}` : 'no result entry';
+        const reason = result ? `${result.ErrorCode}: ${result.ErrorMessage}` : 'no result entry';
+        retry.push({ record, reason });
       } else {
         this.counts.failed += 1;
         this.#options.onFailed?.(record, `${result.ErrorCode}: ${result.ErrorMessage}`);
       }
     });
-    return { retry, reason };
+    return retry;
   }
 
   /** A part-filled batch goes out after lingerMs, if a slot is free; else it keeps filling. */

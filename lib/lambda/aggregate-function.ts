@@ -5,6 +5,7 @@ import type { AnyPipeline } from '../pipeline/any-pipeline.ts';
 import { pipelineCassandra, sharedSession } from '../store/session.ts';
 import { createAggregateHandler } from './aggregate-handler.ts';
 import { kinesisShardSource } from './kinesis-shard-source.ts';
+import { rowCacheBytes } from './row-cache-size.ts';
 
 /** The pipeline CASSFLOW_PIPELINE names among those the function was built with. */
 export function pipelineFromEnv<K extends AnyPipeline['kind']>(
@@ -41,5 +42,6 @@ export function aggregateFunction(
   return createAggregateHandler(pipeline, {
     session: () => sharedSession(cassandra),
     shards: kinesisShardSource(config.kinesis, pipeline.stream),
+    rowCacheBytes: rowCacheBytes(env),
   });
 }

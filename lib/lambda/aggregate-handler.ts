@@ -26,6 +26,8 @@ export type AggregateHandlerOptions = Observability & {
   /** The Cassandra session; created once per container and reused across invocations. */
   session: () => CassandraSession;
   settings?: Partial<EngineSettings>;
+  /** What the container's remembered rows may take (engine/row-cache.ts); 64 MiB by default. */
+  rowCacheBytes?: number;
   /**
    * The pipeline's stream: its shards (a container's first batch registers the open ones, so
    * shards that have not reported yet hold the watermark back) and what is left to read on them
@@ -67,7 +69,7 @@ export function createAggregateHandler(pipeline: Pipeline, options: AggregateHan
   let registered = false;
   const portsOf = () => {
     if (!ports) {
-      const base = cqlPorts(options.session(), pipeline);
+      const base = cqlPorts(options.session(), pipeline, options.rowCacheBytes);
       ports = options.wrapPorts ? options.wrapPorts(base) : base;
     }
     return ports;

@@ -91,6 +91,18 @@ describe('KinesisSender', () => {
     ]);
   });
 
+  it("gives each record it gives up on its own last reason, not its call's first", async () => {
+    const internal = { ErrorCode: 'InternalFailure', ErrorMessage: 'Internal service failure' };
+    const put: PutRecordsCall = async (batch) =>
+      batch.map((r) => (r.ref === 'event 0' ? THROTTLED : r.ref === 'event 1' ? internal : ok()));
+    const { s, failed } = sender(put, { maxAttempts: 2 });
+    await sendAll(s, records(3));
+    expect(failed).toEqual([
+      'event 0: ProvisionedThroughputExceededException: Rate exceeded for shard shardId-000000000000 (2 attempts)',
+      'event 1: InternalFailure: Internal service failure (2 attempts)',
+    ]);
+  });
+
   it('counts a record refused for good as failed without retrying it', async () => {
     const put: PutRecordsCall = async (batch) =>
       batch.map((_, i) =>

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { count } from '#lib/aggregates/basic';
 import type { EnginePorts } from '#lib/engine/ports';
 import { processBatch } from '#lib/engine/process-batch';
-import { bytesOf, RowCache } from '#lib/engine/row-cache';
+import { bytesOf, RowCache, rowCacheFor } from '#lib/engine/row-cache';
+import { rowCacheBytes } from '#lib/lambda/row-cache-size';
+import { definePipeline } from '#lib/pipeline/define-pipeline';
 import type { StoredWindowRow } from '#lib/store/window-rows';
+import { tumbling } from '#lib/windows/index';
 import { calmStore } from '../helpers/engine-model/calm-store.ts';
 import { schedulePipeline, T0 } from '../helpers/engine-model/scenario.ts';
 import { scheduleRecord } from '../helpers/engine-model/schedule-record.ts';
@@ -53,7 +57,7 @@ const batchOf = (shardId: string, from: number) =>
 describe('RowCache', () => {
   it('keeps the most recently used rows up to its size', () => {
     // Prepare: room for two rows.
-    const cache = new RowCache(2 * bytesOf(row('a', 1n)));
+    const cache = new RowCache({ maxBytes: 2 * bytesOf(row('a', 1n)) });
     cache.remember(row('a', 1n));
     cache.remember(row('b', 1n));
 
@@ -70,7 +74,7 @@ describe('RowCache', () => {
 
   it('counts a sketch by its bytes: a row larger than the whole cache is not kept', () => {
     // Prepare
-    const cache = new RowCache(4096);
+    const cache = new RowCache({ maxBytes: 4096 });
     cache.remember(row('a', 1n));
 
     // Act
@@ -82,9 +86,21 @@ describe('RowCache', () => {
     expect(cache.size).toBe(1);
   });
 
+  it('keeps its own copy of bytes that are a view of a larger buffer (a pooled read)', () => {
+    // Prepare: 16 bytes of accumulator in an 8 KiB pool.
+    const pool = new Uint8Array(8192);
+    const cache = new RowCache({ maxBytes: 1 << 20 });
+
+    // Act
+    cache.remember({ ...row('a', 1n), acc: pool.subarray(100, 116) });
+
+    // Assess
+    expect(cache.get(row('a', 0n))?.acc.buffer.byteLength).toBe(16);
+  });
+
   it('does not keep a final row, and drops what it had of it', () => {
     // Prepare
-    const cache = new RowCache();
+    const cache = new RowCache({ maxBytes: 1 << 20 });
     cache.remember(row('a', 3n));
 
     // Act
@@ -93,10 +109,64 @@ describe('RowCache', () => {
     // Assess
     expect(cache.get(row('a', 0n))).toBeUndefined();
   });
+
+  it('does not remember again a row whose remembered version lost', () => {
+    // Prepare
+    const cache = new RowCache({ maxBytes: 1 << 20 });
+    cache.remember(row('a', 3n));
+
+    // Act
+    cache.contended(row('a', 0n));
+    cache.remember(row('a', 5n));
+
+    // Assess
+    expect(cache.get(row('a', 0n))).toBeUndefined();
+  });
+
+  it("trusts a row for at most half its pipeline's retention", () => {
+    // Prepare: windows kept for a minute (the table's TTL).
+    let now = 0;
+    const kept = definePipeline({
+      name: 'kept',
+      source: { stream: 's' },
+      key: 'k',
+      time: 'ts',
+      windows: [tumbling('10s')],
+      aggregates: { n: count() },
+      retention: '1m',
+    });
+    const cache = rowCacheFor(kept, 1 << 20, () => now);
+    cache.remember(row('a', 1n));
+    cache.remember(row('b', 1n));
+
+    // Act
+    now = 29_000;
+    const early = cache.get(row('a', 0n));
+    now = 31_000;
+    const late = cache.get(row('b', 0n));
+
+    // Assess
+    expect(early?.version).toBe(1n);
+    expect(late).toBeUndefined();
+  });
+
+  it("takes a sixteenth of the function's memory", () => {
+    expect(rowCacheBytes({ AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '128' })).toBe(8 * 1024 * 1024);
+    expect(rowCacheBytes({})).toBe(64 * 1024 * 1024);
+  });
 });
 
 describe.each(['cassandra', 'keyspaces'] as const)('remembered rows on %s', (mode) => {
   const pipeline = schedulePipeline();
+
+  /** This container writes the rows, then another container (its own memory) writes them. */
+  async function staleMemory() {
+    const { ports: mine, settings, store } = calmStore(mode);
+    const other: EnginePorts = { ...mine, rowCache: new RowCache({ maxBytes: 1 << 20 }) };
+    await processBatch(pipeline, batchOf('s', 1), mine, settings);
+    await processBatch(pipeline, batchOf('t', 1), other, settings);
+    return { mine, settings, store };
+  }
 
   it('updates the rows its last batch wrote without reading them', async () => {
     // Prepare: the first batch creates the rows.
@@ -115,11 +185,8 @@ describe.each(['cassandra', 'keyspaces'] as const)('remembered rows on %s', (mod
   });
 
   it('loses the compare-and-set on a row another container wrote since, reads it, and counts once', async () => {
-    // Prepare: this container writes the rows, then another (its own memory) writes them again.
-    const { ports: mine, settings, store } = calmStore(mode);
-    const other: EnginePorts = { ...mine, rowCache: new RowCache() };
-    await processBatch(pipeline, batchOf('s', 1), mine, settings);
-    await processBatch(pipeline, batchOf('t', 1), other, settings);
+    // Prepare
+    const { mine, settings, store } = await staleMemory();
     const { ports, reads } = countingReads(mine);
 
     // Act: this container's memory of the rows is stale.
@@ -130,5 +197,19 @@ describe.each(['cassandra', 'keyspaces'] as const)('remembered rows on %s', (mod
     expect(reads.rows).toBeGreaterThan(0);
     const tumbling = [...store.rows.values()].filter((r) => r.window === pipeline.windows[0]?.name);
     expect(tumbling.map((r) => [r.key, r.events])).toEqual(KEYS.map((k) => [k, 3n]));
+  });
+
+  it('reads a row whose remembered version lost before, from then on', async () => {
+    // Prepare: as above, this container's memory of the rows goes stale and loses once.
+    const { mine, settings } = await staleMemory();
+    await processBatch(pipeline, batchOf('s', 10), mine, settings);
+    const { ports, reads } = countingReads(mine);
+
+    // Act: nobody else wrote since; the rows are still read, not taken from memory.
+    const result = await processBatch(pipeline, batchOf('s', 20), ports, settings);
+
+    // Assess
+    expect(reads.rows).toBeGreaterThan(0);
+    expect(result.casRetries).toBe(0);
   });
 });

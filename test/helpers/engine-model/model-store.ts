@@ -64,15 +64,26 @@ export class ModelStore {
   }
 
   /**
-   * Rows remembered between batches, shared by every invocation (zombies too) and small, so that
-   * stale and evicted rows are common: a stale one must lose its compare-and-set.
+   * Rows remembered between batches: a container per shard (its zombies and retries too) and one
+   * for the tick, each small, so that stale and evicted rows are common: a stale one must lose its
+   * compare-and-set.
    */
-  readonly rowCache = new RowCache(MODEL_CACHE_BYTES);
+  readonly #caches = new Map<string, RowCache>();
+
+  rowCacheOf(caller: Caller): RowCache {
+    const owner = caller.owner ?? 'tick';
+    let cache = this.#caches.get(owner);
+    if (!cache) {
+      cache = new RowCache({ maxBytes: MODEL_CACHE_BYTES, now: () => this.faults.now });
+      this.#caches.set(owner, cache);
+    }
+    return cache;
+  }
 
   /** The ports as one invocation (or the tick) sees them. */
   portsFor(caller: Caller): EnginePorts {
     return {
-      rowCache: this.rowCache,
+      rowCache: this.rowCacheOf(caller),
       rows: modelRowsPort(this, caller),
       index: modelIndexPort(this, caller),
       watermarks: modelWatermarksPort(this, caller),
