@@ -5,6 +5,7 @@ import { withCompareAndSet } from './compare-and-set.ts';
 import { aboveFences } from './fences.ts';
 import type { LateEvent, RowPlan } from './plan-batch.ts';
 import type { EnginePorts, EngineSettings } from './ports.ts';
+import { writeThrough } from './row-cache.ts';
 import { mayLackIndex, openedWindows } from './row-groups.ts';
 
 /**
@@ -106,17 +107,14 @@ async function applyChunk(
       return { done: true, value: late };
     }
     written = writing;
-    // Forgotten until the batch is confirmed: a timed-out one may land or not.
-    for (const w of writes) cache?.forget({ ...partition, start: w.start });
-    if (!(await ports.rows.writePartition(partition, writes))) {
-      // A remembered version may be what lost: those rows are read from now on.
-      for (const w of writes) {
-        if (fromMemory.has(w.start)) cache?.contended({ ...partition, start: w.start });
-      }
-      return { done: false };
-    }
-    for (const w of writes) cache?.remember({ ...partition, start: w.start, ...w.state });
-    return { done: true, value: late };
+    const rows = writes.map((w) => ({
+      id: { ...partition, start: w.start },
+      state: w.state,
+      fromMemory: fromMemory.has(w.start),
+    }));
+    return (await writeThrough(cache, rows, () => ports.rows.writePartition(partition, writes)))
+      ? { done: true, value: late }
+      : { done: false };
   }, settings.retry);
   if (tooLarge) {
     // Sketches too large to batch: each row on its own.

@@ -16,6 +16,7 @@ import {
   mergeRows,
   rowResults,
 } from './row-accumulator.ts';
+import { writeThrough } from './row-cache.ts';
 import { mayLackIndex, openedWindows } from './row-groups.ts';
 
 export type RowOutcome = {
@@ -165,29 +166,28 @@ export async function applyWindowRow(
       await ports.index.addOpen(openedWindows(pipeline, [plan]));
       indexed = true;
     }
-    // Forgotten until the write is confirmed: a timed-out one may land or not.
-    cache?.forget(id);
+    const written = [{ id, state, fromMemory: remembered }];
+    remembered = false;
     if (stored) {
-      if (!(await ports.rows.update(id, state, stored.version))) {
-        if (remembered) cache?.contended(id);
-        remembered = false;
-        return { done: false };
-      }
-      cache?.remember({ ...id, ...state });
-      return { done: true, value: [] };
+      const version = stored.version;
+      return (await writeThrough(cache, written, () => ports.rows.update(id, state, version)))
+        ? { done: true, value: [] }
+        : { done: false };
     }
     if (!indexed) {
       await ports.index.addOpen(openedWindows(pipeline, [plan]));
       indexed = true;
     }
-    const created = await ports.rows.create(id, state);
-    if (created.created) {
-      cache?.remember({ ...id, ...state });
-      return { done: true, value: [] };
-    }
+    let existing: StoredWindowRow | undefined;
+    const create = async () => {
+      const outcome = await ports.rows.create(id, state);
+      if (!outcome.created) existing = outcome.existing;
+      return outcome.created;
+    };
+    if (await writeThrough(cache, written, create)) return { done: true, value: [] };
     // Lost to a row that exists: the next try starts from it, without reading it again.
-    if (created.existing) {
-      stored = created.existing;
+    if (existing) {
+      stored = existing;
       known = true;
     }
     return { done: false };

@@ -7,6 +7,7 @@ import { aboveFences, raiseFences } from './fences.ts';
 import type { LateEvent, RowPlan } from './plan-batch.ts';
 import type { EnginePorts, EngineSettings } from './ports.ts';
 import { addToRow, initRow, mergeRows } from './row-accumulator.ts';
+import { writeThrough } from './row-cache.ts';
 import { decodeSessionState, encodeSessionState, type SessionValue } from './session-state.ts';
 
 function earliestClose(pipeline: Pipeline, sessions: readonly { end: number }[]): number {
@@ -72,16 +73,12 @@ export async function applySessionRow(
       await ports.index.addOpen([{ closeAt, key: ref.key, window: ref.window, start: ref.start }]);
     }
     wrote = true;
-    cache?.forget(id);
-    const applied = stored
-      ? await ports.rows.update(id, next, stored.version)
-      : (await ports.rows.create(id, next)).created;
-    if (!applied) {
-      if (fromMemory) cache?.contended(id);
-      return { done: false };
-    }
-    cache?.remember({ ...id, ...next });
-    return { done: true, value: [] };
+    const applied = await writeThrough(cache, [{ id, state: next, fromMemory }], async () =>
+      stored
+        ? ports.rows.update(id, next, stored.version)
+        : (await ports.rows.create(id, next)).created,
+    );
+    return applied ? { done: true, value: [] } : { done: false };
   }, settings.retry);
   return outcome.applied
     ? { plan, applied: true, wrote, casRetries: outcome.retries, late: outcome.value }

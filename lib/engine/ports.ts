@@ -11,7 +11,7 @@ export type EnginePorts = {
   index: WindowIndex;
   watermarks: WatermarkStore;
   sideOutputs: SideOutputs;
-  /** The rows this container last read or wrote, so steady-state updates skip the read. */
+  /** The rows this container's compare-and-sets wrote, so steady-state updates skip the read. */
   rowCache?: RowCache;
 };
 

@@ -1,5 +1,5 @@
 import type { Pipeline } from '../pipeline/spec.ts';
-import type { StoredWindowRow, WindowRowId } from '../store/window-rows.ts';
+import type { StoredWindowRow, WindowRowId, WindowRowState } from '../store/window-rows.ts';
 
 /** How long a remembered row is trusted without a retention TTL that says less. */
 export const ROW_CACHE_MAX_AGE_MS = 15 * 60_000;
@@ -111,6 +111,29 @@ export class RowCache {
     this.#rows.delete(key);
     this.#bytes -= entry.bytes;
   }
+}
+
+/** A row a conditional write sets: its id, its new state, and whether its base came from memory. */
+export type RowWriteThrough = { id: WindowRowId; state: WindowRowState; fromMemory: boolean };
+
+/**
+ * Makes `write` (one conditional write of these rows: all apply or none) with the cache kept
+ * true: the rows are forgotten while it is in flight (a write that times out may land or not),
+ * remembered as written if it applied, and marked contended where a remembered base lost.
+ * Returns whether it applied.
+ */
+export async function writeThrough(
+  cache: RowCache | undefined,
+  rows: readonly RowWriteThrough[],
+  write: () => Promise<boolean>,
+): Promise<boolean> {
+  for (const row of rows) cache?.forget(row.id);
+  const applied = await write();
+  for (const { id, state, fromMemory } of rows) {
+    if (applied) cache?.remember({ ...id, ...state });
+    else if (fromMemory) cache?.contended(id);
+  }
+  return applied;
 }
 
 /** A container's row cache for `pipeline`: trusted for at most half its tables' TTL. */
