@@ -93,11 +93,12 @@ export async function runCassflowOnce(
   store: BenchStore,
   pipeline: Pipeline,
   event: KinesisStreamEvent,
+  rowCacheBytes?: number,
 ): Promise<CassflowRun> {
   const tables = pipelineTables(pipeline);
   await store.createTables([...CORE_TABLES, ...tables]);
   try {
-    return await timeOneCall(store, pipeline, event);
+    return await timeOneCall(store, pipeline, event, rowCacheBytes);
   } finally {
     await store.dropTables(tables);
   }
@@ -111,6 +112,7 @@ export async function timeOneCall(
   store: BenchStore,
   pipeline: Pipeline,
   event: KinesisStreamEvent,
+  rowCacheBytes?: number,
 ): Promise<CassflowRun> {
   const session = new CountingSession(store.session, `${pipeline.name}_`);
   const calls = new Map<string, MethodCalls>();
@@ -121,6 +123,7 @@ export async function timeOneCall(
     metrics: new Metrics({ namespace: 'cassflow-bench', serviceName: pipeline.name }),
     wrapPorts: (ports) => timePorts(ports, calls),
     onBatch: (result) => batches.push(result),
+    ...(rowCacheBytes === undefined ? {} : { rowCacheBytes }),
   });
 
   const start = performance.now();

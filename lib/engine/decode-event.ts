@@ -126,16 +126,15 @@ export function decodeEvent(pipeline: Pipeline, record: InputRecord): Decoded {
     );
   }
 
-  const inputs: unknown[] = [];
-  for (const { name, aggregate, path } of pipeline.aggregates) {
-    if (aggregate.input === 'none' || !path) {
-      inputs.push(undefined);
-      continue;
-    }
+  // Sized up front: one array per event is kept until the batch's rows are written.
+  const inputs: unknown[] = new Array(pipeline.aggregates.length);
+  for (let i = 0; i < pipeline.aggregates.length; i++) {
+    const { name, aggregate, path } = pipeline.aggregates[i] as (typeof pipeline.aggregates)[0];
+    if (aggregate.input === 'none' || !path) continue;
     const value = readPath(event, path);
     const problem = inputProblem(aggregate.input, value);
     if (problem) return reject(record, path.join('.'), `${problem} (aggregate ${name})`);
-    inputs.push(value);
+    inputs[i] = value;
   }
   return {
     ok: true,

@@ -8,14 +8,15 @@ export type ParsedRecord =
   | { ok: true; event: EventRecord }
   | { ok: false; rejected: RejectedRecord };
 
+function refuse(record: InputRecord, reason: string): ParsedRecord {
+  return { ok: false, rejected: { record, field: '(record)', reason } };
+}
+
 /** A record's bytes as a JSON object, or why not: too large, not UTF-8 JSON, not an object. */
 export function parseRecord(record: InputRecord, maxEventBytes: number): ParsedRecord {
-  const reject = (reason: string): ParsedRecord => ({
-    ok: false,
-    rejected: { record, field: '(record)', reason },
-  });
   if (record.data.byteLength > maxEventBytes) {
-    return reject(
+    return refuse(
+      record,
       `is ${record.data.byteLength} bytes, over the limit of ${maxEventBytes} (maxEventBytes)`,
     );
   }
@@ -23,9 +24,10 @@ export function parseRecord(record: InputRecord, maxEventBytes: number): ParsedR
   try {
     parsed = JSON.parse(utf8.decode(record.data));
   } catch (error) {
-    return reject(`is not valid UTF-8 JSON: ${(error as Error).message}`);
+    return refuse(record, `is not valid UTF-8 JSON: ${(error as Error).message}`);
   }
-  if (typeName(parsed) !== 'object')
-    return reject(`must be a JSON object, got ${typeName(parsed)}`);
+  if (typeName(parsed) !== 'object') {
+    return refuse(record, `must be a JSON object, got ${typeName(parsed)}`);
+  }
   return { ok: true, event: parsed as EventRecord };
 }

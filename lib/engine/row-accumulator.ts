@@ -1,3 +1,4 @@
+import { ByteWriter } from '../aggregates/byte-writer.ts';
 import type { NamedAggregate } from '../pipeline/spec.ts';
 
 /** The accumulators of one row, one per aggregate of the pipeline, in declaration order. */
@@ -41,21 +42,22 @@ export function rowResults(aggregates: readonly NamedAggregate[], acc: RowAcc): 
   return aggregates.map((a, i) => a.aggregate.result(acc[i]));
 }
 
-/** [format][count u16] then per aggregate [length u32][bytes]. */
+const writer = new ByteWriter();
+
+/** [format][count u16] then per aggregate [length u32][bytes], big-endian. */
 export function encodeRow(aggregates: readonly NamedAggregate[], acc: RowAcc): Uint8Array {
-  const parts = aggregates.map((a, i) => a.aggregate.encode(acc[i]));
-  const size = 3 + parts.reduce((n, p) => n + 4 + p.byteLength, 0);
-  const out = new Uint8Array(size);
-  const view = new DataView(out.buffer);
-  out[0] = FORMAT;
-  view.setUint16(1, parts.length);
-  let offset = 3;
-  for (const part of parts) {
-    view.setUint32(offset, part.byteLength);
-    out.set(part, offset + 4);
-    offset += 4 + part.byteLength;
+  writer.reset();
+  writer.u8(FORMAT);
+  writer.u16(aggregates.length);
+  for (let i = 0; i < aggregates.length; i++) {
+    const { aggregate } = aggregates[i] as NamedAggregate;
+    const at = writer.length;
+    writer.u32(0);
+    if (aggregate.encodeTo) aggregate.encodeTo(acc[i], writer);
+    else writer.bytes(aggregate.encode(acc[i]));
+    writer.u32At(at, writer.length - at - 4);
   }
-  return out;
+  return writer.take();
 }
 
 export function decodeRow(aggregates: readonly NamedAggregate[], bytes: Uint8Array): RowAcc {

@@ -212,3 +212,47 @@ describe('sums past the largest double', () => {
     }
   });
 });
+
+describe('the stored formats of count, sum and avg', () => {
+  const f64 = (...values: number[]) => {
+    const bytes = new Uint8Array(1 + values.length * 8);
+    const view = new DataView(bytes.buffer);
+    bytes[0] = 1;
+    values.forEach((v, i) => {
+      view.setFloat64(1 + i * 8, v);
+    });
+    return bytes;
+  };
+
+  it('GIVEN any count THEN it is stored as its decimal digits in ASCII, and read back exactly', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), (n) => {
+        const c = count();
+        const bytes = c.encode(c.merge(c.init(), n));
+        expect(new TextDecoder().decode(bytes)).toBe(String(n));
+        expect(c.result(c.decode(bytes))).toBe(BigInt(n));
+      }),
+    );
+  });
+
+  it('GIVEN bytes that are not a count THEN decoding refuses them instead of reading a wrong count', () => {
+    const c = count();
+    for (const text of ['', '-1', '1.5', 'abc', '9007199254740993']) {
+      expect(() => c.decode(new TextEncoder().encode(text)), text).toThrow(/count/);
+    }
+  });
+
+  it('GIVEN sums and averages THEN they are stored as big-endian doubles behind a format byte', () => {
+    fc.assert(
+      fc.property(fc.array(moderateNumber, { minLength: 1, maxLength: 20 }), (values) => {
+        const s = sum('x');
+        const a = avg('x');
+        const folded = values.reduce((acc, v) => s.add(acc, v), s.init());
+        const mean = values.reduce((acc, v) => a.add(acc, v), a.init());
+        expect(s.encode(folded)).toEqual(f64(folded.sum, folded.c));
+        expect(a.encode(mean)).toEqual(f64(mean.sum, mean.c, values.length));
+        expect(a.result(a.decode(f64(mean.sum, mean.c, values.length)))).toBe(a.result(mean));
+      }),
+    );
+  });
+});
