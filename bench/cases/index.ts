@@ -6,6 +6,7 @@ import { hotKeyCase } from './hot-key.ts';
 import { inMemoryCase } from './in-memory.ts';
 import { keyspacesUnitsCase } from './keyspaces-units.ts';
 import { memoryCase } from './memory.ts';
+import { singleWriterCase } from './single-writer.ts';
 import { syncCase } from './sync.ts';
 
 /** The cases in the order `npm run bench` runs and prints them (the issue's order). */
@@ -17,5 +18,6 @@ export const BENCH_CASES: readonly BenchCase[] = [
   syncCase,
   endToEndCase,
   memoryCase,
+  singleWriterCase,
   keyspacesUnitsCase,
 ];
