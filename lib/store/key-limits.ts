@@ -17,12 +17,22 @@ const WINDOW_SUFFIX_BYTES = '#panes'.length;
 
 const limits = new WeakMap<Pipeline, number>();
 
+let last: { pipeline: Pipeline; limit: number } | undefined;
+
 /**
  * The longest key, in UTF-8 bytes, whose rows fit Keyspaces' quotas in every table of the
  * pipeline: the window index's clustering columns (close_at, key, window, window_start) and
  * the windows table's partition key (key, window, bucket), with the longest window name.
  */
 export function maxKeyBytes(pipeline: Pipeline): number {
+  // Asked once per record: the pipeline of the last call answers without a WeakMap lookup.
+  if (last?.pipeline === pipeline) return last.limit;
+  const limit = limitOf(pipeline);
+  last = { pipeline, limit };
+  return limit;
+}
+
+function limitOf(pipeline: Pipeline): number {
   const known = limits.get(pipeline);
   if (known !== undefined) return known;
   const window =
