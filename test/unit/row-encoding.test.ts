@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { avg, count, distinct, max, min, quantile, sum } from '#lib/aggregates/index';
 import { ByteWriter } from '#lib/aggregates/byte-writer';
+import { avg, count, distinct, max, min, quantile, sum } from '#lib/aggregates/index';
 import { decodeRow, encodeRow, initRow } from '#lib/engine/row-accumulator';
 import type { NamedAggregate } from '#lib/pipeline/spec';
 
