@@ -29,16 +29,21 @@ export class ByteWriter {
     return at;
   }
 
+  // Each write reserves first and only then touches #bytes or #view: reserving may replace them,
+  // and `this.#bytes[this.#reserve(1)] = v` would write to the array it replaced.
   u8(value: number): void {
-    this.#bytes[this.#reserve(1)] = value;
+    const at = this.#reserve(1);
+    this.#bytes[at] = value;
   }
 
   u16(value: number): void {
-    this.#view.setUint16(this.#reserve(2), value);
+    const at = this.#reserve(2);
+    this.#view.setUint16(at, value);
   }
 
   u32(value: number): void {
-    this.#view.setUint32(this.#reserve(4), value);
+    const at = this.#reserve(4);
+    this.#view.setUint32(at, value);
   }
 
   /** Writes a u32 at `at`, over bytes already reserved (a length known only afterwards). */
@@ -47,7 +52,8 @@ export class ByteWriter {
   }
 
   f64(value: number): void {
-    this.#view.setFloat64(this.#reserve(8), value);
+    const at = this.#reserve(8);
+    this.#view.setFloat64(at, value);
   }
 
   /** Text of code units below 128 (digits, say), one byte each. */
@@ -57,7 +63,8 @@ export class ByteWriter {
   }
 
   bytes(value: Uint8Array): void {
-    this.#bytes.set(value, this.#reserve(value.byteLength));
+    const at = this.#reserve(value.byteLength);
+    this.#bytes.set(value, at);
   }
 
   /** A copy of what was written since the last reset. */

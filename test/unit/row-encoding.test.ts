@@ -71,16 +71,97 @@ describe('a row of accumulators, encoded', () => {
     }
   });
 
-  it('GIVEN more bytes than the writer started with THEN it grows and keeps what it had', () => {
+  it('GIVEN writes of every kind that outgrow the writer THEN every byte lands where it was written', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.record({
+              kind: fc.constant('u8' as const),
+              value: fc.integer({ min: 1, max: 255 }),
+            }),
+            fc.record({
+              kind: fc.constant('u16' as const),
+              value: fc.integer({ min: 1, max: 0xffff }),
+            }),
+            fc.record({
+              kind: fc.constant('u32' as const),
+              value: fc.integer({ min: 1, max: 0xffffffff }),
+            }),
+            fc.record({ kind: fc.constant('f64' as const), value: fc.double({ noNaN: true }) }),
+            fc.record({
+              kind: fc.constant('ascii' as const),
+              value: fc.string({
+                unit: fc.integer({ min: 48, max: 57 }).map((c) => String.fromCharCode(c)),
+                maxLength: 40,
+              }),
+            }),
+            fc.record({
+              kind: fc.constant('bytes' as const),
+              value: fc.uint8Array({ maxLength: 700 }),
+            }),
+          ),
+          { minLength: 50, maxLength: 400 },
+        ),
+        (writes) => {
+          const writer = new ByteWriter();
+          const expected: number[] = [];
+          const scratch = new DataView(new ArrayBuffer(8));
+          const big = (n: number) => Array.from(new Uint8Array(scratch.buffer, 0, n));
+          for (const w of writes) {
+            if (w.kind === 'u8') {
+              writer.u8(w.value);
+              expected.push(w.value);
+            } else if (w.kind === 'u16') {
+              writer.u16(w.value);
+              scratch.setUint16(0, w.value);
+              expected.push(...big(2));
+            } else if (w.kind === 'u32') {
+              writer.u32(w.value);
+              scratch.setUint32(0, w.value);
+              expected.push(...big(4));
+            } else if (w.kind === 'f64') {
+              writer.f64(w.value);
+              scratch.setFloat64(0, w.value);
+              expected.push(...big(8));
+            } else if (w.kind === 'ascii') {
+              writer.ascii(w.value);
+              expected.push(...[...w.value].map((c) => c.charCodeAt(0)));
+            } else {
+              writer.bytes(w.value);
+              expected.push(...w.value);
+            }
+          }
+          expect([...writer.take()]).toEqual(expected);
+          expect(writer.length).toBe(expected.length);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('GIVEN a length patched in after the bytes it counts THEN it is written in place', () => {
     const writer = new ByteWriter();
-    const expected: number[] = [];
-    for (let i = 0; i < 5000; i++) {
-      writer.u8(i & 0xff);
-      expected.push(i & 0xff);
+    writer.u32(0);
+    for (let i = 0; i < 1000; i++) writer.u8((i % 251) + 1);
+    writer.u32At(0, 1000);
+    const bytes = writer.take();
+    expect(new DataView(bytes.buffer).getUint32(0)).toBe(1000);
+    expect(bytes[4]).toBe(1);
+    expect(bytes[1003]).toBe((999 % 251) + 1);
+  });
+
+  it('GIVEN a row whose sketch outgrows the writer THEN the row holds the whole sketch', () => {
+    const acc = initRow(aggregates);
+    for (let v = 0; v < 3000; v++) {
+      aggregates.forEach(({ aggregate }, i) => {
+        acc[i] = aggregate.add(acc[i], v * 1.5);
+      });
     }
-    writer.u32At(0, 0x01020304);
-    expected.splice(0, 4, 1, 2, 3, 4);
-    expect([...writer.take()]).toEqual(expected);
-    expect(writer.length).toBe(5000);
+    for (let round = 0; round < 2; round++) {
+      const bytes = encodeRow(aggregates, acc);
+      expect(bytes.byteLength).toBeGreaterThan(4096);
+      expect(bytes).toEqual(layout(aggregates, acc));
+    }
   });
 });
