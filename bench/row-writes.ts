@@ -12,7 +12,7 @@ import type { BenchStore } from './store.ts';
 export type RowWritesRun = { rows: number; records: number; wallMs: number; eventsPerSec: number };
 
 /** A planned row's identity and state, as the window table's bound values take them. */
-function rowValues(pipeline: Pipeline, row: RowPlan) {
+export function rowValues(pipeline: Pipeline, row: RowPlan) {
   return {
     id: [row.ref.key, row.ref.window, BigInt(row.ref.bucket), new Date(row.ref.start)],
     state: [
@@ -76,9 +76,14 @@ async function timedWrites(
   await mapWithConcurrency(rows, concurrency, async (params) => {
     check((await store.session.execute(cql, params)).wasApplied());
   });
+  return runSince(start, rows.length, event);
+}
+
+/** A timed run of `rows` row writes for `event`'s records, started at `start`. */
+export function runSince(start: number, rows: number, event: KinesisStreamEvent): RowWritesRun {
   const wallMs = performance.now() - start;
   return {
-    rows: rows.length,
+    rows,
     records: event.Records.length,
     wallMs,
     eventsPerSec: (event.Records.length / wallMs) * 1000,

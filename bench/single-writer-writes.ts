@@ -1,11 +1,9 @@
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { mapWithConcurrency } from '#lib/engine/concurrency';
-import { raiseFences } from '#lib/engine/fences';
 import { planBatch } from '#lib/engine/plan-batch';
-import { encodeRow, rowResults } from '#lib/engine/row-accumulator';
 import type { Pipeline } from '#lib/pipeline/spec';
 import { decodeBatch } from './records.ts';
-import type { RowWritesRun } from './row-writes.ts';
+import { type RowWritesRun, rowValues, runSince } from './row-writes.ts';
 import type { BenchStore } from './store.ts';
 
 /** Where the prototype keeps a shard's fence: a row of the window table no event key can have. */
@@ -46,17 +44,7 @@ export async function timeSingleWriterBatch(
   const table = store.session.table(pipeline.tables.windows);
   const columns = pipeline.aggregates.map((a) => a.name);
   const plan = planBatch(pipeline, decodeBatch(pipeline, event));
-  const rows = plan.rows.map((row) => ({
-    id: [row.ref.key, row.ref.window, BigInt(row.ref.bucket), new Date(row.ref.start)],
-    state: [
-      new Date(row.ref.end),
-      false,
-      BigInt(row.events.length),
-      ...rowResults(pipeline.aggregates, row.combined),
-      Buffer.from(encodeRow(pipeline.aggregates, row.combined)),
-    ],
-    fences: Object.fromEntries(raiseFences(undefined, row.events)),
-  }));
+  const rows = plan.rows.map((row) => rowValues(pipeline, row));
   const write = options.exists
     ? `UPDATE ${table} USING TIMESTAMP ? SET window_end = ?, final = ?, events = ?, ` +
       `${columns.map((c) => `${c} = ?`).join(', ')}, acc = ?, version = ?, fences = ?, updated_at = ? ` +
@@ -85,11 +73,5 @@ export async function timeSingleWriterBatch(
       : [...id, ...state, 1n, fences, new Date(), claimed];
     await store.session.execute(write, params);
   });
-  const wallMs = performance.now() - start;
-  return {
-    rows: rows.length,
-    records: event.Records.length,
-    wallMs,
-    eventsPerSec: (event.Records.length / wallMs) * 1000,
-  };
+  return runSince(start, rows.length, event);
 }
