@@ -1,5 +1,3 @@
-import type { ByteWriter } from './byte-writer.ts';
-
 /** The CQL type of the plain column that holds an aggregate's result. */
 export type ResultColumnType = 'bigint' | 'double' | 'text';
 
@@ -33,7 +31,5 @@ export interface Aggregate<Acc = unknown, Result = number | bigint | string | nu
   /** The value for the result column; null when there is none yet (e.g. min of nothing). */
   result(acc: Acc): Result | null;
   encode(acc: Acc): Uint8Array;
-  /** Optional: appends exactly the bytes `encode` returns, without allocating them. */
-  encodeTo?(acc: Acc, to: ByteWriter): void;
   decode(bytes: Uint8Array): Acc;
 }

@@ -1,5 +1,5 @@
 import type { Aggregate } from './aggregate.ts';
-import { ByteWriter } from './byte-writer.ts';
+import { type ByteWriter, encoderFrom } from './byte-writer.ts';
 
 /** Compensated (Neumaier) sum: merging partial sums in any order agrees to ~1e-15 relative. */
 type Sum = { sum: number; c: number };
@@ -16,16 +16,6 @@ function addSum(a: Sum, x: number): Sum {
   a.c += Math.abs(a.sum) >= Math.abs(x) ? a.sum - t + x : x - t + a.sum;
   a.sum = t;
   return a;
-}
-
-/** Encodes with the aggregate's encodeTo, so the two cannot disagree. */
-const writer = new ByteWriter();
-function encodedBy<Acc>(encodeTo: (acc: Acc, to: ByteWriter) => void): (acc: Acc) => Uint8Array {
-  return (acc) => {
-    writer.reset();
-    encodeTo(acc, writer);
-    return writer.take();
-  };
 }
 
 /** [format 1] then each double, big-endian. */
@@ -69,8 +59,7 @@ export function count(): Aggregate<number, bigint> {
     add: (acc) => acc + 1,
     merge: (a, b) => a + b,
     result: (acc) => BigInt(acc),
-    encode: encodedBy(digits),
-    encodeTo: digits,
+    encode: encoderFrom(digits),
     decode: (bytes) => {
       const text = utf8.decode(bytes);
       const n = Number(text);
@@ -92,8 +81,7 @@ export function sum(field: string): Aggregate<Sum, number> {
     add: (acc, value) => addSum(acc, value as number),
     merge: (a, b) => addSum(addSum(a, b.sum), b.c),
     result: (acc) => acc.sum + acc.c,
-    encode: encodedBy(encodeSum),
-    encodeTo: encodeSum,
+    encode: encoderFrom(encodeSum),
     decode: (bytes) => {
       const [s, c] = readF64s(bytes, 2, 'sum');
       return { sum: s as number, c: c as number };
@@ -113,8 +101,7 @@ function extreme(kind: 'min' | 'max', field: string): Aggregate<number, number> 
     add: (acc, value) => pick(acc, value as number),
     merge: (a, b) => pick(a, b),
     result: (acc) => (acc === empty ? null : acc),
-    encode: encodedBy(encodeExtreme),
-    encodeTo: encodeExtreme,
+    encode: encoderFrom(encodeExtreme),
     decode: (bytes) => readF64s(bytes, 1, kind)[0] as number,
   };
 }
@@ -140,10 +127,12 @@ export function avg(field: string): Aggregate<Avg, number> {
       return a;
     },
     result: (acc) => (acc.n === 0 ? null : (acc.sum + acc.c) / acc.n),
-    encode: encodedBy(encodeAvg),
-    encodeTo: encodeAvg,
+    encode: encoderFrom(encodeAvg),
     decode: (bytes) => {
       const [s, c, n] = readF64s(bytes, 3, 'avg');
+      if (!Number.isSafeInteger(n) || (n as number) < 0) {
+        throw new Error(`avg: accumulator holds a count of ${n}, not a count`);
+      }
       return { sum: s as number, c: c as number, n: n as number };
     },
   };

@@ -72,3 +72,29 @@ export class ByteWriter {
     return this.#bytes.slice(0, this.#length);
   }
 }
+
+/** Appends an accumulator's encoding to a writer. */
+export type AppendEncoding<Acc> = (acc: Acc, to: ByteWriter) => void;
+
+const appenders = new WeakMap<(acc: never) => Uint8Array, AppendEncoding<never>>();
+const own = new ByteWriter();
+
+/**
+ * An aggregate's `encode` made from `append`, remembered so that encodeRow can append instead
+ * (one buffer per row, not one per aggregate). Keyed by the encode function itself: an aggregate
+ * that replaces `encode` (say `{ ...sum('x'), encode, decode }`) is encoded by its own.
+ */
+export function encoderFrom<Acc>(append: AppendEncoding<Acc>): (acc: Acc) => Uint8Array {
+  const encode = (acc: Acc) => {
+    own.reset();
+    append(acc, own);
+    return own.take();
+  };
+  appenders.set(encode, append as AppendEncoding<never>);
+  return encode;
+}
+
+/** The appending form of `encode`, when it was made by encoderFrom. */
+export function appenderOf<Acc>(encode: (acc: Acc) => Uint8Array): AppendEncoding<Acc> | undefined {
+  return appenders.get(encode) as AppendEncoding<Acc> | undefined;
+}

@@ -1,4 +1,4 @@
-import { ByteWriter } from '../aggregates/byte-writer.ts';
+import { appenderOf, ByteWriter } from '../aggregates/byte-writer.ts';
 import type { NamedAggregate } from '../pipeline/spec.ts';
 
 /** The accumulators of one row, one per aggregate of the pipeline, in declaration order. */
@@ -53,7 +53,8 @@ export function encodeRow(aggregates: readonly NamedAggregate[], acc: RowAcc): U
     const { aggregate } = aggregates[i] as NamedAggregate;
     const at = writer.length;
     writer.u32(0);
-    if (aggregate.encodeTo) aggregate.encodeTo(acc[i], writer);
+    const append = appenderOf(aggregate.encode);
+    if (append) append(acc[i], writer);
     else writer.bytes(aggregate.encode(acc[i]));
     writer.u32At(at, writer.length - at - 4);
   }

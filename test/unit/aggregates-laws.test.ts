@@ -235,6 +235,12 @@ describe('the stored formats of count, sum and avg', () => {
     );
   });
 
+  it('GIVEN an average whose stored count is not a count THEN decoding refuses it', () => {
+    for (const n of [Number.NaN, -1, 2.5, 2 ** 60]) {
+      expect(() => avg('x').decode(f64(1, 0, n)), String(n)).toThrow(/avg/);
+    }
+  });
+
   it('GIVEN bytes that are not a count THEN decoding refuses them instead of reading a wrong count', () => {
     const c = count();
     for (const text of ['', '-1', '1.5', 'abc', '9007199254740993']) {
@@ -250,6 +256,8 @@ describe('the stored formats of count, sum and avg', () => {
         const folded = values.reduce((acc, v) => s.add(acc, v), s.init());
         const mean = values.reduce((acc, v) => a.add(acc, v), a.init());
         expect(s.encode(folded)).toEqual(f64(folded.sum, folded.c));
+        expect(min('x').encode(Math.min(...values))).toEqual(f64(Math.min(...values)));
+        expect(max('x').encode(Math.max(...values))).toEqual(f64(Math.max(...values)));
         expect(a.encode(mean)).toEqual(f64(mean.sum, mean.c, values.length));
         expect(a.result(a.decode(f64(mean.sum, mean.c, values.length)))).toBe(a.result(mean));
       }),

@@ -59,16 +59,20 @@ describe('a row of accumulators, encoded', () => {
     );
   });
 
-  it('GIVEN aggregates with encodeTo THEN it appends exactly what encode returns', () => {
-    const writer = new ByteWriter();
-    for (const { aggregate } of aggregates) {
-      if (!aggregate.encodeTo) continue;
-      const acc = aggregate.add(aggregate.add(aggregate.init(), 3.25), 1e300);
-      writer.reset();
-      writer.u8(0xff);
-      aggregate.encodeTo(acc, writer);
-      expect(writer.take().subarray(1), aggregate.kind).toEqual(aggregate.encode(acc));
-    }
+  it('GIVEN a built-in whose encode is replaced THEN rows carry the replacement, not the built-in format', () => {
+    const total = sum('v');
+    const asText = {
+      ...total,
+      encode: (acc: { sum: number; c: number }) => new TextEncoder().encode(JSON.stringify(acc)),
+      decode: (bytes: Uint8Array) => JSON.parse(new TextDecoder().decode(bytes)),
+    };
+    const replaced = named({ n: count(), total: asText as NamedAggregate['aggregate'] });
+    const acc = initRow(replaced);
+    acc[0] = count().add(acc[0] as number, undefined);
+    acc[1] = total.add(total.add(acc[1] as { sum: number; c: number }, 2.5), 4);
+    const bytes = encodeRow(replaced, acc);
+    expect(bytes).toEqual(layout(replaced, acc));
+    expect(new TextDecoder().decode(bytes.subarray(3 + 4 + 1 + 4))).toBe('{"sum":6.5,"c":0}');
   });
 
   it('GIVEN writes of every kind that outgrow the writer THEN every byte lands where it was written', () => {
