@@ -15,7 +15,9 @@ const ROUNDS = 8;
  *
  * That entry is written by a closer, not by a batch, so nothing keeps another closer from having
  * claimed past it already and scanned beyond it: the closer reads the cursor after writing it,
- * and if the claim reached it, closes those sessions itself and goes round again.
+ * and if the claim reached it, closes those sessions itself and goes round again. A closer stopped
+ * before that check leaves its `entry` in the index, so another closer does the same work again;
+ * the entry the stopped one wrote is recorded in the row (`indexed`), and that closer drops it.
  */
 export async function closeSessions(
   pipeline: Pipeline,
@@ -27,14 +29,24 @@ export async function closeSessions(
 ): Promise<CloseResult> {
   const result: CloseResult = { finalized: 0, casRetries: 0 };
   let target = watermark;
-  let entered: IndexedWindow | undefined;
   for (let round = 1; round <= ROUNDS; round++) {
-    const next = await closeDue(pipeline, entry, name, target, ports, settings, result);
-    // The entry of the round before is behind the claim and was just handled: it goes.
-    if (entered) await ports.index.dropClosedPage([entered]);
-    if (next === undefined || !Number.isFinite(next)) return result;
-    entered = { ...entry, closeAt: next };
-    await ports.index.addOpen([entered]);
+    const { next, replaced } = await closeDue(
+      pipeline,
+      entry,
+      name,
+      target,
+      ports,
+      settings,
+      result,
+    );
+    // Entries this row no longer needs: `next` (now in the index) comes first of its sessions.
+    // One entry per call: a page of several is one range deletion on Cassandra.
+    for (const closeAt of new Set(replaced)) {
+      if (closeAt !== next && closeAt !== entry.closeAt) {
+        await ports.index.dropClosedPage([{ ...entry, closeAt }]);
+      }
+    }
+    if (next === undefined) return result;
     const claimed = (await ports.watermarks.readCursor())?.claimed ?? Number.NEGATIVE_INFINITY;
     if (claimed < next) return result;
     target = claimed;
@@ -42,7 +54,10 @@ export async function closeSessions(
   throw new Error(`could not close the sessions of ${entry.key} in ${name}: the claim kept moving`);
 }
 
-/** One round: the sessions due at `watermark`, closed; returns the next close time, if any. */
+/** One round's outcome: the row's next close time (entered in the index), and entries it replaced. */
+type Round = { next: number | undefined; replaced: number[] };
+
+/** One round: the sessions due at `watermark`, closed, and the row entered at its next close. */
 async function closeDue(
   pipeline: Pipeline,
   entry: IndexedWindow,
@@ -51,7 +66,7 @@ async function closeDue(
   ports: EnginePorts,
   settings: EngineSettings,
   result: CloseResult,
-): Promise<number | undefined> {
+): Promise<Round> {
   const allowed = pipeline.lateness.allowedMs;
   const id = { key: entry.key, window: entry.window, bucket: 0, start: 0 };
   // Step 1: move the sessions that are due from open to closing (they take no more events).
@@ -73,10 +88,12 @@ async function closeDue(
   result.casRetries += moved.retries;
   if (!moved.applied) throw new Error(`could not close sessions of ${entry.key} in ${name}`);
 
-  // Step 2: write each closing session as a final window row, then drop it from the state.
-  const done = await withCompareAndSet<number | undefined>(async () => {
+  // Step 2: write each closing session as a final window row, enter the row at its next close
+  // time, then record both in the row: the entry lands before any record of it can be read.
+  const entered: number[] = [];
+  const done = await withCompareAndSet<Round>(async () => {
     const row = await ports.rows.read(id);
-    if (!row) return { done: true, value: undefined };
+    if (!row) return { done: true, value: { next: undefined, replaced: entered } };
     const state = decodeSessionState(pipeline.aggregates, row.acc);
     for (const s of state.closing) {
       const created = await ports.rows.create(
@@ -89,19 +106,29 @@ async function closeDue(
         settings.now(),
       );
     }
-    const next = Math.min(...state.open.map((s) => s.end + allowed));
-    // Nothing was closing: the state stays as it is, no conditional write needed.
-    if (state.closing.length === 0) return { done: true, value: next };
+    const least = Math.min(...state.open.map((s) => s.end + allowed));
+    const next = Number.isFinite(least) ? least : undefined;
+    if (next !== undefined) {
+      await ports.index.addOpen([{ ...entry, closeAt: next }]);
+      entered.push(next);
+    }
+    const replaced = state.indexed === undefined ? entered : [...entered, state.indexed];
+    // Nothing closing and the entry already recorded: the row stays as it is.
+    if (state.closing.length === 0 && state.indexed === next) {
+      return { done: true, value: { next, replaced } };
+    }
     state.closing = [];
+    if (next === undefined) delete state.indexed;
+    else state.indexed = next;
     const applied = await ports.rows.update(
       id,
       { ...row, acc: encodeSessionState(pipeline.aggregates, state), version: row.version + 1n },
       row.version,
     );
-    return applied ? { done: true, value: next } : { done: false };
+    return applied ? { done: true, value: { next, replaced } } : { done: false };
   }, settings.retry);
   result.casRetries += done.retries;
-  if (!done.applied) {
+  if (!done.applied || !done.value) {
     throw new Error(`could not finish closing sessions of ${entry.key} in ${name}`);
   }
   return done.value;

@@ -10,31 +10,44 @@ import { decodeRow, encodeRow, type RowAcc, RowAccumulatorError } from './row-ac
 export type SessionState = {
   open: Session<SessionValue>[];
   closing: Session<SessionValue>[];
+  /**
+   * The close time at which a closer last entered the row in the open index (close-sessions.ts):
+   * the next closer drops that entry once it has entered its own, so an entry left by a closer
+   * stopped halfway is not left behind the claim for ever.
+   */
+  indexed?: number;
 };
 
 /** What a session holds: the fold of its events, and how many there were. */
 export type SessionValue = { acc: RowAcc; events: bigint };
 
-const FORMAT = 1;
+/** Format 1 had no `indexed`; it is still read. */
+const FORMAT = 2;
+const HEADER_BYTES = 17;
+const HEADER_OF_FORMAT: Record<number, number | undefined> = { 1: 9, 2: HEADER_BYTES };
 
 export function emptySessionState(): SessionState {
   return { open: [], closing: [] };
 }
 
-/** [format][open u32][closing u32], then per session [start f64][end f64][events f64][len u32][row]. */
+/**
+ * [format][open u32][closing u32][indexed f64, NaN for none], then per session
+ * [start f64][end f64][events f64][len u32][row].
+ */
 export function encodeSessionState(
   aggregates: readonly NamedAggregate[],
   state: SessionState,
 ): Uint8Array {
   const sessions = [...state.open, ...state.closing];
   const rows = sessions.map((s) => encodeRow(aggregates, s.value.acc));
-  const size = 9 + rows.reduce((n, r) => n + 28 + r.byteLength, 0);
+  const size = HEADER_BYTES + rows.reduce((n, r) => n + 28 + r.byteLength, 0);
   const out = new Uint8Array(size);
   const view = new DataView(out.buffer);
   out[0] = FORMAT;
   view.setUint32(1, state.open.length);
   view.setUint32(5, state.closing.length);
-  let offset = 9;
+  view.setFloat64(9, state.indexed ?? Number.NaN);
+  let offset = HEADER_BYTES;
   sessions.forEach((s, i) => {
     const row = rows[i] as Uint8Array;
     view.setFloat64(offset, s.start);
@@ -52,14 +65,17 @@ export function decodeSessionState(
   bytes: Uint8Array,
 ): SessionState {
   if (bytes.byteLength === 0) return emptySessionState();
-  if (bytes.byteLength < 9 || bytes[0] !== FORMAT) {
+  const header = HEADER_OF_FORMAT[bytes[0] ?? 0];
+  if (header === undefined || bytes.byteLength < header) {
     throw new RowAccumulatorError(`unknown session state format ${bytes[0]}`);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const openCount = view.getUint32(1);
   const total = openCount + view.getUint32(5);
   const state = emptySessionState();
-  let offset = 9;
+  const indexed = header > 9 ? view.getFloat64(9) : Number.NaN;
+  if (!Number.isNaN(indexed)) state.indexed = indexed;
+  let offset = header;
   for (let i = 0; i < total; i++) {
     if (offset + 28 > bytes.byteLength) throw new RowAccumulatorError('session state truncated');
     const start = view.getFloat64(offset);
