@@ -27,6 +27,16 @@ const REQUIRE_SHIM =
   "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 /**
+ * V8's young generation for a function of this memory: a batch or a sync page keeps thousands of
+ * short-lived objects alive across awaits, and with the default 16 MB semi-space they are copied
+ * and promoted instead of dying young (a local sync pass spent about a third of its CPU in the
+ * collector). A sixteenth of the memory, 16 to 64 MB (64 at the default 1,024 MB).
+ */
+export function semiSpaceMegabytes(memorySize: number): number {
+  return Math.min(64, Math.max(16, Math.floor(memorySize / 16)));
+}
+
+/**
  * A cassflow Lambda: Node.js 22 on arm64 (Graviton, about 20% cheaper per GB-second), one ESM
  * bundle made by the local esbuild with source maps, JSON logs in a log group with a retention,
  * X-Ray tracing, and the store's connection settings and VPC placement.
@@ -51,6 +61,7 @@ export function cassflowFunction(scope: Construct, id: string, props: CassflowFu
       'Lambda needs it to manage the network interfaces of a function in a VPC; AWS maintains it',
     );
   }
+  const memorySize = props.memorySize ?? 1024;
   const fn = new NodejsFunction(scope, id, {
     role,
     entry: props.entry,
@@ -58,7 +69,7 @@ export function cassflowFunction(scope: Construct, id: string, props: CassflowFu
     description: props.description,
     runtime: Runtime.NODEJS_22_X,
     architecture: Architecture.ARM_64,
-    memorySize: props.memorySize ?? 1024,
+    memorySize,
     timeout: props.timeout,
     ...(props.reservedConcurrentExecutions
       ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions }
@@ -69,7 +80,7 @@ export function cassflowFunction(scope: Construct, id: string, props: CassflowFu
     loggingFormat: LoggingFormat.JSON,
     tracing: Tracing.ACTIVE,
     environment: {
-      NODE_OPTIONS: '--enable-source-maps',
+      NODE_OPTIONS: `--enable-source-maps --max-semi-space-size=${semiSpaceMegabytes(memorySize)}`,
       POWERTOOLS_METRICS_NAMESPACE: 'cassflow',
       ...props.store.environment,
       ...props.environment,

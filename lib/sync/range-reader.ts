@@ -46,8 +46,11 @@ export function tokenRangeReader(
     });
     const rows: SyncRow[] = [];
     const unreadable: RowReject[] = [];
-    for (const row of result.rows) {
-      const { values, problem } = rowValues(columns, (name) => row.get(name));
+    // One reader for the page, not a closure per row (a Row holds its values by column name).
+    let row: Record<string, unknown> = {};
+    const get = (name: string) => row[name];
+    for (row of result.rows) {
+      const { values, problem } = rowValues(columns, get);
       if (!keep(values)) continue;
       if (problem !== undefined) unreadable.push({ index: rows.length, reason: problem });
       rows.push(values);

@@ -1,5 +1,6 @@
 import cassandra from 'cassandra-driver';
 import type { ColumnType, ScalarType } from './column-type.ts';
+import { isoTimeOf } from './iso-time.ts';
 
 /**
  * A column value in a form every target can write without losing anything: integers beyond
@@ -27,10 +28,13 @@ export type SyncValueOf = (value: DriverValue) => SyncValue;
 export function syncValueOf(type: ColumnType): SyncValueOf {
   if (type.kind === 'list' || type.kind === 'set') {
     const element = syncValueOf(type.element);
-    return (value) =>
-      value === null || value === undefined
-        ? null
-        : Array.from(value as Iterable<DriverValue>, element);
+    // The driver's own array when its elements are already what a target takes (text, numbers).
+    const same = type.element.kind === 'scalar' && keptAsIs(type.element.name);
+    return (value) => {
+      if (value === null || value === undefined) return null;
+      if (same && Array.isArray(value)) return value as SyncValue[];
+      return Array.from(value as Iterable<DriverValue>, element);
+    };
   }
   if (type.kind === 'map') {
     const key = syncValueOf(type.key);
@@ -43,8 +47,7 @@ export function syncValueOf(type: ColumnType): SyncValueOf {
       return out;
     };
   }
-  const scalar = scalarOf(type.name);
-  return (value) => (value === null || value === undefined ? null : scalar(value));
+  return scalarOf(type.name);
 }
 
 /** A driver value of the given column type as a SyncValue (null stays null). */
@@ -56,34 +59,51 @@ export function toSyncValue(type: ColumnType, value: DriverValue): SyncValue {
 export const OUT_OF_DATES =
   'timestamp outside the dates JavaScript can hold (271821 BC to 275760 AD), so its value is lost';
 
-function scalarOf(name: ScalarType): (value: DriverValue) => SyncValue {
+/** Types the driver already hands over as a target takes them (a string, a number, a boolean). */
+function keptAsIs(name: ScalarType): boolean {
+  return ['text', 'ascii', 'varchar', 'int', 'smallint', 'tinyint', 'float', 'double'].includes(
+    name,
+  );
+}
+
+/** The converter of one scalar type; null (and undefined) stay null. */
+function scalarOf(name: ScalarType): SyncValueOf {
   switch (name) {
     case 'int':
     case 'smallint':
     case 'tinyint':
     case 'float':
     case 'double':
-      return Number;
+      return (value) => (value === null || value === undefined ? null : Number(value));
     case 'boolean':
-      return Boolean;
+      return (value) => (value === null || value === undefined ? null : Boolean(value));
     case 'decimal':
-      return (value) => decimalText(value as cassandra.types.BigDecimal);
-    case 'bigint':
-    case 'counter':
-    case 'varint':
-    case 'time':
-      // Exact digits: a Long, BigInt or LocalTime prints its full value.
-      return String;
-    case 'timestamp':
+      return (value) =>
+        value === null || value === undefined
+          ? null
+          : decimalText(value as cassandra.types.BigDecimal);
+    case 'timestamp': {
+      const isoTime = isoTimeOf();
       return (value) => {
+        if (value === null || value === undefined) return null;
         // The driver makes a Date of the stored int64 ms, an invalid one past ±8.64e15 ms.
-        if (Number.isNaN((value as Date).getTime())) throw new RangeError(OUT_OF_DATES);
-        return (value as Date).toISOString();
+        const ms = (value as Date).getTime();
+        if (Number.isNaN(ms)) throw new RangeError(OUT_OF_DATES);
+        return isoTime(ms);
       };
+    }
     case 'blob':
-      return (value) => new Uint8Array(value as Buffer);
+      // A view of the driver's bytes, not a copy (and not a Buffer: its toJSON would win over
+      // a JSON target's replacer).
+      return (value) => {
+        if (value === null || value === undefined) return null;
+        const bytes = value as Buffer;
+        return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      };
     default:
-      return String; // text, ascii, varchar, uuid, timeuuid, inet; date: LocalDate prints YYYY-MM-DD
+      // Exact text: a Long or BigInt prints every digit (bigint, counter, varint), a LocalTime
+      // or LocalDate its value (time, date); text, uuid, timeuuid and inet print as themselves.
+      return (value) => (value === null || value === undefined ? null : String(value));
   }
 }
 
@@ -95,13 +115,23 @@ function scalarOf(name: ScalarType): (value: DriverValue) => SyncValue {
 export function decimalText(value: cassandra.types.BigDecimal): string {
   const bytes = cassandra.types.BigDecimal.toBuffer(value);
   const scale = bytes.readInt32BE(0);
-  const digits = bytes.subarray(4);
-  let unscaled = digits.length === 0 ? 0n : BigInt(`0x${digits.toString('hex')}`);
-  if (digits.length > 0 && (digits[0] as number) & 0x80)
-    unscaled -= 1n << BigInt(digits.length * 8);
-  const sign = unscaled < 0n ? '-' : '';
-  const text = (unscaled < 0n ? -unscaled : unscaled).toString();
-  if (scale <= 0) return unscaled === 0n ? '0' : `${sign}${text}${'0'.repeat(-scale)}`;
+  const length = bytes.length - 4;
+  let negative: boolean;
+  let text: string;
+  if (length <= 6) {
+    // Up to 48 bits: exact as a double, no BigInt needed (most decimals are this small).
+    const unscaled = length === 0 ? 0 : bytes.readIntBE(4, length);
+    negative = unscaled < 0;
+    text = String(negative ? -unscaled : unscaled);
+  } else {
+    const digits = bytes.subarray(4);
+    let unscaled = BigInt(`0x${digits.toString('hex')}`);
+    if ((digits[0] as number) & 0x80) unscaled -= 1n << BigInt(length * 8);
+    negative = unscaled < 0n;
+    text = (negative ? -unscaled : unscaled).toString();
+  }
+  const sign = negative ? '-' : '';
+  if (scale <= 0) return text === '0' ? '0' : `${sign}${text}${'0'.repeat(-scale)}`;
   const padded = text.padStart(scale + 1, '0');
   return `${sign}${padded.slice(0, -scale)}.${padded.slice(-scale)}`;
 }

@@ -28,15 +28,18 @@ export async function writePage(
     const reason = reasons.has(index) ? undefined : target.reject?.(row);
     if (reason !== undefined) reasons.set(index, reason);
   });
-  const kept = page.rows.flatMap((row, index) => (reasons.has(index) ? [] : [{ row, index }]));
+  const kept = () =>
+    page.rows.flatMap((row, index) => (reasons.has(index) ? [] : [{ row, index }]));
   let written = 0;
   try {
     // The page goes out even when nothing is left of it: S3 must replace what a replay wrote.
-    written = await target.write({ ...page, rows: kept.map((k) => k.row) });
+    written = await target.write(
+      reasons.size === 0 ? page : { ...page, rows: kept().map((k) => k.row) },
+    );
   } catch (error) {
     if (rowFault(error) === undefined) throw error;
     written = 0;
-    await inChunks(SINGLES_IN_FLIGHT, kept, async ({ row, index }) => {
+    await inChunks(SINGLES_IN_FLIGHT, kept(), async ({ row, index }) => {
       try {
         const one = await target.write({ ...page, rows: [row] });
         written += one; // after the await: `written += await` would add to a stale sum

@@ -58,7 +58,7 @@ describe('CassflowStack on Amazon Keyspaces (the example pipelines)', () => {
     template.resourceCountIs('Custom::CassflowSchema', 1);
   });
 
-  it('GIVEN the functions THEN they run Node.js 22 on arm64 with source maps, JSON logs and tracing', () => {
+  it('GIVEN the functions THEN they run Node.js 22 on arm64 with source maps, a young generation sized to their memory, JSON logs and tracing', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
     expect(functions).toHaveLength(5);
     for (const fn of functions) {
@@ -69,8 +69,10 @@ describe('CassflowStack on Amazon Keyspaces (the example pipelines)', () => {
         TracingConfig: { Mode: 'Active' },
         LoggingConfig: { LogFormat: 'JSON' },
       });
+      // A young generation of a sixteenth of the memory, 16 to 64 MB (64 at 1,024 MB).
+      const semiSpace = Math.min(64, Math.max(16, Math.floor(fn.Properties.MemorySize / 16)));
       expect(fn.Properties.Environment.Variables).toMatchObject({
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: `--enable-source-maps --max-semi-space-size=${semiSpace}`,
         CASSFLOW_STORE: 'keyspaces',
         CASSANDRA_KEYSPACE: 'analytics',
       });
@@ -78,7 +80,13 @@ describe('CassflowStack on Amazon Keyspaces (the example pipelines)', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ CASSFLOW_PIPELINE: 'page_views' }) },
       Timeout: 60,
+      MemorySize: 1024,
     });
+    expect(
+      functions
+        .filter((fn) => fn.Properties.MemorySize === 1024)
+        .map((fn) => fn.Properties.Environment.Variables.NODE_OPTIONS),
+    ).toContain('--enable-source-maps --max-semi-space-size=64');
   });
 
   it('GIVEN the aggregation THEN it may write exactly its own tables and the dead letters, and read only those it reads', () => {

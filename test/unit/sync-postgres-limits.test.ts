@@ -84,6 +84,7 @@ describe('PostgreSQL row limits', () => {
       { numRuns: 5000 },
     );
     expect(timestampProblem(new Date(POSTGRES_MIN_TIMESTAMP_MS).toISOString())).toBeUndefined();
+    expect(timestampProblem('2026-99-01T00:00:00.000Z')).toMatch(/is not a time/);
     expect(timestampProblem(new Date(POSTGRES_MIN_TIMESTAMP_MS - 1).toISOString())).toMatch(
       /before 4714-11-24 BC/,
     );

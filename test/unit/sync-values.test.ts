@@ -52,6 +52,17 @@ describe('values on their way to targets', () => {
       '2026-01-02T00:00:00.000Z',
     );
     expect(toSyncValue(t('blob'), Buffer.from([1, 2]))).toEqual(new Uint8Array([1, 2]));
+    // A plain view of the driver's bytes: a Buffer's toJSON would win over a JSON replacer.
+    const page = Buffer.from([9, 1, 2, 9]);
+    const blob = toSyncValue(t('blob'), page.subarray(1, 3)) as Uint8Array;
+    expect(Buffer.isBuffer(blob)).toBe(false);
+    expect(jsonLine({ b: blob })).toBe('{"b":"AQI="}');
+    expect(toSyncValue(t('set<bigint>'), [1n, 2n])).toEqual(['1', '2']);
+    expect(toSyncValue(t('list<int>'), [1, 2])).toEqual([1, 2]);
+    expect(toSyncValue(t('decimal'), cassandra.types.BigDecimal.fromString('0.000'))).toBe('0.000');
+    expect(
+      toSyncValue(t('decimal'), cassandra.types.BigDecimal.fromString('-140737488355328')),
+    ).toBe('-140737488355328');
     expect(toSyncValue(t('map<text, int>'), new Map([['a', 1]]))).toEqual({ a: 1 });
     expect(toSyncValue(t('set<text>'), ['x', 'y'])).toEqual(['x', 'y']);
     expect(toSyncValue(t('int'), null)).toBeNull();
