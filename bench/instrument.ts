@@ -22,7 +22,13 @@ export class CountingSession extends CassandraSession {
   readonly #kinds = new Map<string, string>();
 
   constructor(base: CassandraSession, tablePrefix: string) {
-    super(base.client, base.keyspace);
+    // The base's behaviour too: in Keyspaces mode no conditional batches, range deletes or
+    // serial reads, as the session the handler would have had.
+    super(base.client, base.keyspace, {
+      conditionalBatches: base.conditionalBatches,
+      rangeDeletes: base.rangeDeletes,
+      serialReads: base.serialReads,
+    });
     this.#tablePrefix = tablePrefix;
   }
 
