@@ -4,7 +4,7 @@
  * Prints a table per case with each figure beside a baseline measured in the same run, and
  * writes the whole report as JSON.
  *
- *   npm run bench                               # all cases, about 12 minutes on 2 cores
+ *   npm run bench                               # all cases, about 40 minutes on 2 cores
  *   npm run bench -- --only handler,hot-key     # some of them
  *   npm run bench -- --out report.json          # default bench/results/latest.json
  *   npm run bench -- --only end-to-end --long   # end to end 10 minutes per shard count
