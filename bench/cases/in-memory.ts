@@ -16,6 +16,7 @@ import { addToSessions, session, sliding, tumbling } from '#lib/windows/index';
 import { kinesisEvent } from '../../test/helpers/kinesis-events.ts';
 import type { BenchCase, BenchContext } from '../harness.ts';
 import { benchEvents, decodeBatch, shardRecords } from '../records.ts';
+import { settleQuietly } from '../settle-quietly.ts';
 import { formatSpread, type Spread, spread, textTable } from '../stats.ts';
 
 const RECORDS = 10_000;
@@ -80,6 +81,8 @@ export const inMemoryCase: BenchCase = {
   name: 'in-memory',
   async run(ctx: BenchContext) {
     const event = kinesisEvent(shardRecords(benchEvents(RECORDS, KEYS)));
+    // Each measurement on calm CPUs: this case runs first, often while Cassandra is starting.
+    await settleQuietly(ctx.progress);
     ctx.progress('decode only (the floor)');
     const decodeOnly = eventsPerSecond(() => {
       for (const raw of event.Records) parseRecord(fromKinesisEventRecord(raw), 1 << 20);
@@ -87,6 +90,7 @@ export const inMemoryCase: BenchCase = {
     const cells: { window: string; aggregates: string; rate: Spread }[] = [];
     for (const [windowName, window] of Object.entries(WINDOWS)) {
       for (const [aggName, aggregates] of Object.entries(AGGREGATES)) {
+        await settleQuietly(ctx.progress);
         ctx.progress(`${windowName} with ${aggName}`);
         const pipeline = definePipeline({
           name: 'bench_fold',
