@@ -1,4 +1,5 @@
 import type { Pipeline } from '../pipeline/spec.ts';
+import { applyClaimedRows } from './apply-claimed-rows.ts';
 import { applyPartitionRows } from './apply-partition-rows.ts';
 import { applyWindowRow, type RowOutcome } from './apply-row.ts';
 import { applySessionRow } from './apply-session-row.ts';
@@ -14,7 +15,8 @@ const INDEX_AHEAD_GROUPS = 1000;
  * Writes every row of the plan, `settings.concurrency` groups at a time. Windows are indexed
  * before their rows exist, so the closer can never miss one that exists: the rows believed new
  * (they start after everything the shard had seen) a chunk ahead of writing them, the others
- * when found missing.
+ * when found missing. With a claim `timestamp` (single-writer pipelines), rows are written
+ * plainly at it (apply-claimed-rows.ts); without, each group with a compare-and-set.
  */
 export async function applyRows(
   pipeline: Pipeline,
@@ -22,16 +24,20 @@ export async function applyRows(
   seenUpTo: number,
   ports: EnginePorts,
   settings: EngineSettings,
+  timestamp?: bigint,
 ): Promise<RowOutcome[]> {
   const likelyNew = (row: RowPlan) => row.ref.start > seenUpTo;
   const outcomes = await mapWithPreparedChunks(
-    rowGroups(plan.rows, ports.rows.partitionWrites),
+    rowGroups(plan.rows, ports.rows.partitionWrites || timestamp !== undefined),
     settings.concurrency,
     INDEX_AHEAD_GROUPS,
     (groups) => ports.index.addOpen(openedWindows(pipeline, groups.flat().filter(likelyNew))),
     async (group): Promise<RowOutcome[]> => {
       const [row] = group;
       if (!row) return [];
+      if (timestamp !== undefined) {
+        return applyClaimedRows(pipeline, group, ports, settings, likelyNew, timestamp);
+      }
       if (row.ref.kind === 'sessions') {
         return [await applySessionRow(pipeline, row, ports, settings)];
       }

@@ -18,6 +18,13 @@ export function cqlPorts(
   pipeline: Pipeline,
   rowCacheBytes = ROW_CACHE_BYTES,
 ): EnginePorts {
+  if (pipeline.singleWriter && !session.clientTimestamps) {
+    throw new Error(
+      `pipeline ${pipeline.name}: singleWriter needs write timestamps, which cassflow uses on ` +
+        'Apache Cassandra only (on Amazon Keyspaces they need client-side timestamps on the ' +
+        'table, and conditional writes cost no more there): remove singleWriter for Keyspaces',
+    );
+  }
   return {
     rows: new CqlWindowRows(session, pipeline),
     index: new CqlWindowIndex(session, pipeline),

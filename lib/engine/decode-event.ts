@@ -23,6 +23,8 @@ export type DecodedEvent = {
 
 type Decoded = { ok: true; event: DecodedEvent } | { ok: false; rejected: RejectedRecord };
 
+const clip = (text: string) => (text.length > 64 ? `${text.slice(0, 64)}…` : text);
+
 function reject(record: InputRecord, field: string, reason: string): Decoded {
   return { ok: false, rejected: { record, field, reason } };
 }
@@ -76,6 +78,16 @@ export function decodeEvent(pipeline: Pipeline, record: InputRecord): Decoded {
       record,
       pipeline.keyField,
       `key must be a string or a number, got ${typeName(key)}`,
+    );
+  }
+  if (pipeline.singleWriter && key !== record.partitionKey) {
+    // Another shard may hold this key's other records: its rows would have two writers.
+    return reject(
+      record,
+      pipeline.keyField,
+      `key ${JSON.stringify(clip(key))} is not the record's partition key ` +
+        `${JSON.stringify(clip(record.partitionKey))}: a singleWriter pipeline needs producers ` +
+        'to send each event with its key as the partition key',
     );
   }
   if (!isWellFormed(key)) {

@@ -2,6 +2,7 @@ import type { Pipeline } from '../pipeline/spec.ts';
 import { advanceShardWatermarks } from './advance-watermarks.ts';
 import { applyRows } from './apply-rows.ts';
 import { closeAfterBatch } from './batch-closer.ts';
+import { claimShards } from './claim-shards.ts';
 import type { CloserRun } from './closer.ts';
 import { type DecodedEvent, decodeEvent } from './decode-event.ts';
 import type { InputRecord, RejectedRecord } from './input-record.ts';
@@ -21,6 +22,8 @@ export type BatchResult = {
   rows: number;
   /** Conditional writes made (one per distinct row, plus retries after a lost compare-and-set). */
   conditionalWrites: number;
+  /** Single-writer pipelines: rows written plainly at the batch's claim timestamp instead. */
+  plainWrites?: number;
   casRetries: number;
   rowsFailed: number;
   /** The lowest record whose row was not applied: where Lambda must resume. */
@@ -92,7 +95,13 @@ export async function processBatch(
   settings: EngineSettings,
 ): Promise<BatchResult> {
   const shardIds = [...new Set(records.map((r) => r.shardId))];
-  const { shards, cursor } = await readWithShardsCounted(shardIds, ports, settings);
+  const view = await readWithShardsCounted(shardIds, ports, settings);
+  const { cursor } = view;
+  // Single-writer: this attempt's write timestamp, claimed on its shards' rows.
+  const claim = pipeline.singleWriter
+    ? await claimShards(shardIds, view.shards, ports, settings)
+    : undefined;
+  const shards = claim?.shards ?? view.shards;
   const todo = notYetDone(records, shards);
   const events: DecodedEvent[] = [];
   const rejected: RejectedRecord[] = [];
@@ -107,7 +116,14 @@ export async function processBatch(
   const newest = new Map(shards.map((s) => [s.shardId, s.maxEventTime]));
   setEventCuts(events, newest, claimed, pipeline.lateness.outOfOrderMs);
   const plan = planBatch(pipeline, events);
-  const outcomes = await applyRows(pipeline, plan, shardsSeenUpTo(shards, todo), ports, settings);
+  const outcomes = await applyRows(
+    pipeline,
+    plan,
+    shardsSeenUpTo(shards, todo),
+    ports,
+    settings,
+    claim?.timestamp,
+  );
   const late: LateEvent[] = [...plan.late, ...outcomes.flatMap((o) => o.late)];
   await ports.sideOutputs.lateEvents(
     late.map(({ event, window }) => ({
@@ -120,13 +136,15 @@ export async function processBatch(
   );
 
   const failed = outcomes.filter((o) => !o.applied);
+  const writes = outcomes.reduce((n, o) => n + (o.wrote ? 1 + o.casRetries : 0), 0);
   const result: BatchResult = {
     records: records.length,
     skipped: records.length - todo.length,
     deadLettered: rejected.length,
     late: late.length,
     rows: plan.rows.length,
-    conditionalWrites: outcomes.reduce((n, o) => n + (o.wrote ? 1 + o.casRetries : 0), 0),
+    conditionalWrites: claim ? 0 : writes,
+    ...(claim ? { plainWrites: writes } : {}),
     casRetries: outcomes.reduce((n, o) => n + o.casRetries, 0),
     rowsFailed: failed.length,
     watermark: pipelineWatermark(shards),

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Pipeline } from '../pipeline/spec.ts';
 import type { StoredWindowRow, WindowRowId, WindowRowState } from '../store/window-rows.ts';
 
@@ -17,6 +18,8 @@ export type RowCacheOptions = {
   /** How long after its write a row is trusted: less than the table's TTL (half of it). */
   maxAgeMs?: number;
   now?: () => number;
+  /** Names this container in single-writer claims (random by default). */
+  id?: string;
 };
 
 type Entry = { row: StoredWindowRow; at: number; bytes: number };
@@ -39,8 +42,12 @@ type Entry = { row: StoredWindowRow; at: number; bytes: number };
  * dropped past `maxBytes`.
  */
 export class RowCache {
+  /** This container, as single-writer claims name it (docs/single-writer.md). */
+  readonly id: string;
   readonly #rows = new Map<string, Entry>();
   readonly #contended = new Set<string>();
+  /** Per shard, the last claim this container made and saw acknowledged (single-writer). */
+  readonly #claims = new Map<string, bigint>();
   readonly #maxBytes: number;
   readonly #maxAgeMs: number;
   readonly #now: () => number;
@@ -50,6 +57,7 @@ export class RowCache {
     this.#maxBytes = options.maxBytes;
     this.#maxAgeMs = options.maxAgeMs ?? ROW_CACHE_MAX_AGE_MS;
     this.#now = options.now ?? Date.now;
+    this.id = options.id ?? randomUUID();
   }
 
   get(id: WindowRowId): StoredWindowRow | undefined {
@@ -94,6 +102,21 @@ export class RowCache {
       if (this.#contended.size <= CONTENDED_ROWS) break;
       this.#contended.delete(oldest);
     }
+  }
+
+  /** Forgets every row: another container may have written any of them since. */
+  clear(): void {
+    this.#rows.clear();
+    this.#bytes = 0;
+  }
+
+  /** The last claim on `shardId` this container made and saw acknowledged. */
+  lastClaim(shardId: string): bigint | undefined {
+    return this.#claims.get(shardId);
+  }
+
+  claimed(shardId: string, timestamp: bigint): void {
+    this.#claims.set(shardId, timestamp);
   }
 
   get size(): number {

@@ -23,7 +23,8 @@ export type TickResult = {
  *    is left to read after its last finished batch. Two steps, so no batch can run unseen: first
  *    the shard is marked `probing` (a batch that starts after that makes it active again, which
  *    makes the tick's last step fail), then Kinesis is asked, then `idle` on the probing version.
- * 3. Retires shards that ended, were read to their end and whose children are registered.
+ * 3. Retires shards that ended, were read to their end and whose children are registered (and,
+ *    single-writer, have claimed).
  * 4. Closes due windows, so closing never waits for more input.
  */
 export async function runTick(
@@ -51,7 +52,12 @@ export async function runTick(
     if (outcome === 'idle') idled.push(shard.shardId);
     if (outcome === 'behind') behind.push(shard.shardId);
   }
-  const retired = await retire(listed, await ports.watermarks.readShards(), ports);
+  const retired = await retire(
+    listed,
+    await ports.watermarks.readShards(),
+    ports,
+    pipeline.singleWriter === true,
+  );
   const closer = await closeDueWindows(pipeline, ports, settings);
   return { registered, idled, behind, retired, closer };
 }
@@ -74,13 +80,20 @@ async function probe(
   return 'behind';
 }
 
-/** Shards that ended, are idle (read to their end) and whose children all have rows. */
+/**
+ * Shards that ended, are idle (read to their end) and whose children all have rows; on a
+ * single-writer pipeline, rows with a claim: a child's first claim must see its parent's last
+ * one, to claim above it (claim-shards.ts).
+ */
 async function retire(
   listed: readonly StreamShard[],
   rows: readonly ShardWatermark[],
   ports: EnginePorts,
+  claimsNeeded: boolean,
 ): Promise<string[]> {
-  const registered = new Set(rows.map((r) => r.shardId));
+  const registered = new Set(
+    rows.filter((r) => !claimsNeeded || r.claim !== undefined).map((r) => r.shardId),
+  );
   const ended = new Set(listed.filter((s) => s.ended).map((s) => s.shardId));
   const children = (id: string) => listed.filter((s) => s.parentIds.includes(id));
   const done = rows.filter(

@@ -17,7 +17,12 @@ export type ShardWatermark = {
   position?: bigint;
   state: ShardState;
   version: bigint;
+  /** Single-writer pipelines: the write timestamp (µs) of the shard's last claim, and who made it. */
+  claim?: ShardClaim;
 };
+
+/** A batch's claim on its shard (docs/single-writer.md): its write timestamp and its container. */
+export type ShardClaim = { timestamp: bigint; claimer: string };
 
 /** No shard has reported: nothing is final yet. */
 export const NO_WATERMARK = Number.NEGATIVE_INFINITY;

@@ -85,6 +85,7 @@ const definitionSchema = z.object({
   deadLetters: deadLettersSetting,
   sync: z.array(syncEntrySchema).optional(),
   tick: z.string().optional(),
+  singleWriter: z.boolean().optional(),
 });
 
 /** How far behind its arrival an event may be, unless the definition says (lateness.maxPast). */
@@ -201,6 +202,14 @@ export function definePipeline(definition: PipelineDefinition): Pipeline {
     issues,
   );
   const deadLetters = resolveDeadLetters(spec.deadLetters, issues);
+  if (spec.singleWriter) {
+    for (const w of windows.filter((w) => w.spec.kind === 'session')) {
+      issues.push(
+        `singleWriter: ${w.name} is a session window, which the single-writer path does not ` +
+          'take yet (the closer also writes open sessions): drop singleWriter or the session window',
+      );
+    }
+  }
   if (issues.length > 0) throw new PipelineSpecError(spec.name, issues);
 
   const [key, keyField] = resolveExtractor(spec.key, 'key');
@@ -222,6 +231,7 @@ export function definePipeline(definition: PipelineDefinition): Pipeline {
     tick,
     ...(spec.keyspace ? { keyspace: spec.keyspace } : {}),
     ...(retentionSeconds ? { retentionSeconds } : {}),
+    ...(spec.singleWriter ? { singleWriter: true } : {}),
     tables: {
       windows: `${spec.name}_windows`,
       openWindows: `${spec.name}_open_windows`,

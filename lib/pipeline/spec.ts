@@ -59,6 +59,12 @@ export type PipelineDefinition = {
   retention?: Duration;
   /** Table names, when the defaults `<name>_windows`, `<name>_late_events`, ... will not do. */
   tables?: Partial<PipelineTables>;
+  /**
+   * One compare-and-set per batch instead of one per row (docs/single-writer.md): only when every
+   * producer uses the key as the Kinesis partition key (records whose key differs are dead
+   * letters) and sets no ExplicitHashKey. Apache Cassandra only; tumbling and sliding windows.
+   */
+  singleWriter?: boolean;
 };
 
 /** One window of a pipeline, with the stable name used in rows and queries. */
@@ -104,4 +110,6 @@ export type Pipeline = {
   /** The TTL of the windows, closed-windows and late-events tables, when retention is set. */
   retentionSeconds?: number;
   tables: PipelineTables;
+  /** Rows are written plainly at the batch's claim timestamp (docs/single-writer.md). */
+  singleWriter?: boolean;
 };

@@ -79,6 +79,9 @@ export function pipelineTables(pipeline: Pipeline): TableSpec[] {
         { name: 'version', type: 'bigint' },
         { name: 'position', type: 'varint' },
         { name: 'state', type: 'text' },
+        // Single-writer pipelines: the shard's last claim (docs/single-writer.md).
+        { name: 'claim_ts', type: 'bigint' },
+        { name: 'claimer', type: 'text' },
       ],
       comment: `cassflow ${pipeline.name}: per-shard watermarks and the closer's position`,
     },

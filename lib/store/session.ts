@@ -32,12 +32,18 @@ export type SessionOptions = {
   conditionalBatches?: boolean;
   rangeDeletes?: boolean;
   serialReads?: boolean;
+  clientTimestamps?: boolean;
 };
 
 /** What a session may do on the configured store (Keyspaces, or a node that behaves as it). */
 export function sessionOptions(config: CassandraConfig): SessionOptions {
   const cassandra = config.kind === 'cassandra' && config.flavor === 'cassandra';
-  return { conditionalBatches: cassandra, rangeDeletes: cassandra, serialReads: cassandra };
+  return {
+    conditionalBatches: cassandra,
+    rangeDeletes: cassandra,
+    serialReads: cassandra,
+    clientTimestamps: cassandra,
+  };
 }
 
 const CONNECTION_ERROR_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED']);
@@ -79,6 +85,11 @@ export class CassandraSession {
   readonly rangeDeletes: boolean;
   /** SERIAL reads exist (Apache Cassandra): see ExecuteOptions.settled. */
   readonly serialReads: boolean;
+  /**
+   * Writes may carry `USING TIMESTAMP` (single-writer pipelines): Apache Cassandra. Amazon
+   * Keyspaces takes it only on tables with client-side timestamps, which cassflow leaves off.
+   */
+  readonly clientTimestamps: boolean;
   readonly #reconnectDelayMs: number;
 
   constructor(client: CqlClient, keyspace: string, options: SessionOptions = {}) {
@@ -87,6 +98,7 @@ export class CassandraSession {
     this.conditionalBatches = options.conditionalBatches ?? true;
     this.rangeDeletes = options.rangeDeletes ?? true;
     this.serialReads = options.serialReads ?? true;
+    this.clientTimestamps = options.clientTimestamps ?? true;
     this.#reconnectDelayMs = options.reconnectDelayMs ?? 250;
   }
 

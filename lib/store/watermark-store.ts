@@ -1,4 +1,4 @@
-import type { ShardState, ShardWatermark } from '../engine/watermark.ts';
+import type { ShardClaim, ShardState, ShardWatermark } from '../engine/watermark.ts';
 import type { Pipeline } from '../pipeline/spec.ts';
 import type { CassandraSession } from './session.ts';
 import { fromTimeColumn, toTimeColumn } from './time-column.ts';
@@ -33,6 +33,8 @@ export interface WatermarkStore {
   registerShard(shardId: string, now: number): Promise<boolean>;
   /** Moves the shard to `state` if it is still at `previous` (lastSeen too, when given). */
   setShardState(previous: ShardWatermark, state: ShardState, lastSeen?: number): Promise<boolean>;
+  /** Records a batch's claim on the shard if it is still at `previous` (docs/single-writer.md). */
+  claimShard(previous: ShardWatermark, claim: ShardClaim): Promise<boolean>;
   /** Drops the row of a shard that ended and was read to its end. */
   removeShard(shardId: string): Promise<void>;
   readCursor(): Promise<CloserCursor | undefined>;
@@ -44,7 +46,8 @@ export interface WatermarkStore {
   bumpCursor(previous?: CloserCursor): Promise<boolean>;
 }
 
-const SHARD_COLUMNS = 'shard_id, watermark, max_event_time, last_seen, position, state, version';
+const SHARD_COLUMNS =
+  'shard_id, watermark, max_event_time, last_seen, position, state, version, claim_ts, claimer';
 
 export class CqlWatermarks implements WatermarkStore {
   readonly #session: CassandraSession;
@@ -110,6 +113,21 @@ export class CqlWatermarks implements WatermarkStore {
     return result.wasApplied();
   }
 
+  async claimShard(previous: ShardWatermark, claim: ShardClaim): Promise<boolean> {
+    const result = await this.#session.execute(
+      `UPDATE ${this.#table} SET claim_ts = ?, claimer = ?, version = ? WHERE scope = ? AND shard_id = ? IF version = ?`,
+      [
+        claim.timestamp,
+        claim.claimer,
+        previous.version + 1n,
+        SHARDS,
+        previous.shardId,
+        previous.version,
+      ],
+    );
+    return result.wasApplied();
+  }
+
   async removeShard(shardId: string): Promise<void> {
     await this.#session.execute(
       `DELETE FROM ${this.#table} WHERE scope = ? AND shard_id = ?`,
@@ -161,6 +179,7 @@ export class CqlWatermarks implements WatermarkStore {
 
 function shardOf(row: { get(name: string): unknown }): ShardWatermark {
   const position = row.get('position');
+  const claimTs = row.get('claim_ts');
   return {
     shardId: String(row.get('shard_id')),
     watermark: fromTimeColumn(row.get('watermark')),
@@ -171,6 +190,9 @@ function shardOf(row: { get(name: string): unknown }): ShardWatermark {
       : { position: BigInt(position as bigint) }),
     state: stateOf(row.get('state')),
     version: BigInt(row.get('version') as bigint),
+    ...(claimTs === null || claimTs === undefined
+      ? {}
+      : { claim: { timestamp: BigInt(claimTs as bigint), claimer: String(row.get('claimer')) } }),
   };
 }
 

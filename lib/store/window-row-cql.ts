@@ -28,8 +28,14 @@ export function windowRowCql(table: string, columns: readonly string[]) {
       `UPDATE ${table} SET window_end = ?, final = ?, events = ?, ${sets}, acc = ?, version = ?, ` +
       `fences = ?, updated_at = ?, partials = partials + ? WHERE ${partition} AND window_start = ? ` +
       'IF version = ? AND final = false',
+    // Single-writer pipelines: every state column but `final`, at the batch's claim timestamp.
+    writeAt:
+      `UPDATE ${table} USING TIMESTAMP ? SET window_end = ?, events = ?, ${sets}, acc = ?, ` +
+      `version = ?, fences = ?, partials = ?, updated_at = ? WHERE ${partition} AND window_start = ?`,
     markFinal: `UPDATE ${table} SET final = true, updated_at = ? WHERE ${partition} AND window_start = ?`,
     finalize: `UPDATE ${table} SET final = true, updated_at = ? WHERE ${partition} AND window_start = ? IF final = false`,
+    // A row written only at client timestamps has no `final` cell (null) until it is closed.
+    finalizeNotFinal: `UPDATE ${table} SET final = true, updated_at = ? WHERE ${partition} AND window_start = ? IF final != true`,
     finalizeUnwritten: `INSERT INTO ${table} (key, window, bucket, window_start, final, updated_at) VALUES (?, ?, ?, ?, true, ?) IF NOT EXISTS`,
   };
 }
@@ -60,6 +66,16 @@ export function updateOf(
       expectedVersion,
     ],
   };
+}
+
+/** A single-writer row write: the state without `final`, the whole partials map (or unset). */
+export function writeAtParams(
+  id: WindowRowId,
+  state: WindowRowState,
+  timestamp: bigint,
+): unknown[] {
+  const [end, , events, ...rest] = stateParams(state);
+  return [timestamp, end, events, ...rest, partialsParam(state), new Date(), ...idParams(id)];
 }
 
 /**

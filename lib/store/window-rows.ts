@@ -8,6 +8,7 @@ import {
   isUnwritten,
   updateOf,
   windowRowCql,
+  writeAtParams,
 } from './window-row-cql.ts';
 
 /** The identity of a window-table row. */
@@ -72,6 +73,12 @@ export interface WindowRowStore {
    * `expectedVersion`) or replaced if still at its version and not final. All apply or none.
    */
   writePartition(partition: PartitionId, writes: readonly RowWrite[]): Promise<boolean>;
+  /**
+   * Single-writer pipelines (docs/single-writer.md): writes rows of one partition with no
+   * condition, every state column but `final`, at write timestamp `timestamp` (µs). Of two
+   * writes of a row, the one with the higher timestamp wins every cell, whatever lands last.
+   */
+  writeAt(partition: PartitionId, writes: readonly RowWrite[], timestamp: bigint): Promise<void>;
 }
 
 /** A partition of the window table: one key's rows of one window over a span of starts. */
@@ -90,7 +97,9 @@ export class CqlWindowRows implements WindowRowStore {
   constructor(session: CassandraSession, pipeline: Pipeline) {
     this.#session = session;
     this.#columns = pipeline.aggregates.map((a) => a.name);
-    this.#cql = windowRowCql(session.table(pipeline.tables.windows), this.#columns);
+    const cql = windowRowCql(session.table(pipeline.tables.windows), this.#columns);
+    // Rows written at client timestamps have `final` null, not false, until they are closed.
+    this.#cql = pipeline.singleWriter ? { ...cql, finalize: cql.finalizeNotFinal } : cql;
     this.partitionWrites = session.conditionalBatches;
   }
 
@@ -189,6 +198,25 @@ export class CqlWindowRows implements WindowRowStore {
       }),
     );
     return result.wasApplied();
+  }
+
+  async writeAt(
+    partition: PartitionId,
+    writes: readonly RowWrite[],
+    timestamp: bigint,
+  ): Promise<void> {
+    // Rewriting the same cells at the same timestamp changes nothing: safe to send again.
+    const statements = writes.map(({ start, state }) => ({
+      query: this.#cql.writeAt,
+      params: writeAtParams({ ...partition, start }, state, timestamp),
+    }));
+    const [one] = statements;
+    if (!one) return;
+    if (statements.length === 1) {
+      await this.#session.execute(one.query, one.params, { idempotent: true });
+    } else {
+      await this.#session.batch(statements, { idempotent: true });
+    }
   }
 
   finalize(ids: readonly WindowRowId[]): Promise<void> {

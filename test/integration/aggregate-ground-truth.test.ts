@@ -253,6 +253,9 @@ describe('ground truth: 100,000 events over 1,000 keys and 4 shards', () => {
           writePartition: guarded((partition, writes) =>
             ports.rows.writePartition(partition, writes),
           ),
+          writeAt: guarded((partition, writes, timestamp) =>
+            ports.rows.writeAt(partition, writes, timestamp),
+          ),
         },
       };
     };

@@ -36,6 +36,7 @@ function staleWatermarks(ports: EnginePorts): EnginePorts {
     advanceShard: (next, previous) => w.advanceShard(next, previous),
     registerShard: (id, now) => w.registerShard(id, now),
     setShardState: (previous, state, lastSeen) => w.setShardState(previous, state, lastSeen),
+    claimShard: (previous, claim) => w.claimShard(previous, claim),
     removeShard: (id) => w.removeShard(id),
     readCursor: () => w.readCursor(),
     moveCursor: (next, previous) => w.moveCursor(next, previous),

@@ -13,6 +13,13 @@ import { runSchedule } from '../helpers/engine-model/run-schedule.ts';
  */
 const FOUND = [1048473604, 500926726, 1130484505, 1090656119, 47708008, 287297517, 669976024];
 
+/**
+ * Single-writer schedules found wrong: a container trusting the rows it remembered because the
+ * shard's last claim was its own, when that claim's answer had been lost and another container
+ * had claimed and written before it (1173422018).
+ */
+const FOUND_SINGLE_WRITER = [1173422018];
+
 describe('schedules that once found a defect', () => {
   for (const mode of ['cassandra', 'keyspaces'] as const) {
     it(`stay exact and closed on the ${mode} model`, async () => {
@@ -25,4 +32,13 @@ describe('schedules that once found a defect', () => {
       }
     });
   }
+  it('stay exact and closed with a single-writer pipeline', async () => {
+    for (const seed of FOUND_SINGLE_WRITER) {
+      const run = await runSchedule(seed, 'cassandra', true);
+      expect(
+        outcomeProblems(run.pipeline, await run.snapshot(), run.stream),
+        `seed ${seed}`,
+      ).toEqual([]);
+    }
+  });
 });

@@ -103,7 +103,7 @@ describe('CASSANDRA_TLS_CA_FILE', () => {
 });
 
 describe('sessionOptions', () => {
-  it('batches conditions, deletes ranges and reads serially on Cassandra, never on Keyspaces', () => {
+  it('batches conditions, deletes ranges, reads serially and takes write timestamps on Cassandra, never on Keyspaces', () => {
     // Prepare
     const cassandraConfig = resolveConfig({}).cassandra;
     const keyspaces = resolveConfig({ CASSFLOW_STORE: 'keyspaces', AWS_REGION: 'eu-west-1' });
@@ -113,11 +113,13 @@ describe('sessionOptions', () => {
       conditionalBatches: true,
       rangeDeletes: true,
       serialReads: true,
+      clientTimestamps: true,
     });
     expect(sessionOptions(keyspaces.cassandra)).toEqual({
       conditionalBatches: false,
       rangeDeletes: false,
       serialReads: false,
+      clientTimestamps: false,
     });
   });
 });

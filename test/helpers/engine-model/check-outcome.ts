@@ -28,7 +28,7 @@ export function outcomeProblems(
   store: StoreSnapshot,
   stream: ModelStream,
 ): string[] {
-  const problems: string[] = [];
+  const problems: string[] = [...(store.violations ?? [])];
   const good: DecodedEvent[] = [];
   const bad = new Set<string>();
   for (const shard of stream.shards.values()) {

@@ -33,26 +33,58 @@ export async function cqlWorld(
   }
   const random = seededRandom(seed);
   const faults = new FaultPlan(random, { timeout: random() < 0.5 ? 0.03 : 0, maxYields: 3 }, base);
-  const ports = cqlPorts(session, pipeline);
+  if (pipeline.singleWriter) faults.rates.lateWrites = random() < 0.7 ? 0.1 : 0;
+  // One container's memory shared by every invocation (stale rows are the protocol's to catch);
+  // single-writer: one per container the schedule names, as its claims tell them apart.
+  const containers = new Map<string, EnginePorts>();
+  const portsOf = (container = 'shared') => {
+    let ports = containers.get(container);
+    if (!ports) {
+      ports = cqlPorts(session, pipeline);
+      containers.set(container, ports);
+    }
+    return ports;
+  };
+  const landing: Promise<unknown>[] = [];
   const prefix = `s${seed}-`;
   return {
     faults,
     pipeline,
     prefix,
-    portsFor: (caller: Caller) => faulty(ports, faults, caller),
+    portsFor: (caller: Caller) => faulty(portsOf(caller.container), faults, caller, landing),
     pause: () => new Promise((resolve) => setTimeout(resolve, 1)),
-    snapshot: (stream) => snapshot(session, pipeline, stream, prefix, base),
+    snapshot: async (stream) => {
+      await Promise.allSettled(landing);
+      return snapshot(session, pipeline, stream, prefix, base);
+    },
   };
 }
 
-/** The ports with the fault plan's turns, stops and timeouts around every call. */
-function faulty(ports: EnginePorts, faults: FaultPlan, caller: Caller): EnginePorts {
+/**
+ * The ports with the fault plan's turns, stops and timeouts around every call; a call that lands
+ * late (fault `late`) is sent up to 200 ms later, into `landing`.
+ */
+function faulty(
+  ports: EnginePorts,
+  faults: FaultPlan,
+  caller: Caller,
+  landing: Promise<unknown>[],
+): EnginePorts {
   const call = async <T>(op: string, run: () => Promise<T>): Promise<T> => {
     await faults.yieldTurns();
     if (caller.killed) throw new Killed();
     const fault: CallFault = faults.faultOf(false, caller.owner, op);
     let result: T | undefined;
-    if (fault !== 'lost') result = await run();
+    if (fault === 'late') {
+      // Real time, not turns: the retry that must win over it takes real round trips.
+      const delayMs = 5 + Math.floor(faults.random() * 200);
+      landing.push(
+        (async () => {
+          await new Promise((resolve) => setTimeout(resolve, delayMs));
+          await run();
+        })().catch(() => {}), // a late write that fails in the end is a lost one
+      );
+    } else if (fault !== 'lost') result = await run();
     await faults.yieldTurns();
     if (caller.killed) throw new Killed();
     if (fault !== 'none') throw new StoreTimeout(op, fault);
@@ -82,7 +114,6 @@ function faulty(ports: EnginePorts, faults: FaultPlan, caller: Caller): EnginePo
     index: wrap('index', ports.index),
     watermarks: wrap('watermarks', ports.watermarks),
     sideOutputs: wrap('sideOutputs', ports.sideOutputs),
-    // One container's memory shared by every invocation: stale rows are the protocol's to catch.
     ...(ports.rowCache ? { rowCache: ports.rowCache } : {}),
   };
 }
@@ -116,12 +147,19 @@ async function snapshot(
     for (const n of names)
       for (const bucket of new Set(n.buckets)) partitions.push({ window: n.window, bucket });
   }
-  for (const k of [0, 1, 2]) {
+  const keys = new Set<string>();
+  for (const shard of stream.shards.values()) {
+    for (const record of shard.records) {
+      const { k } = JSON.parse(new TextDecoder().decode(record.data)) as { k?: unknown };
+      if (typeof k === 'string' && k.startsWith(prefix)) keys.add(k);
+    }
+  }
+  for (const key of keys) {
     for (const p of partitions) {
       // Every page: a store that behaves as Keyspaces cuts pages short.
       const result = session.rows(
         `${cql.selectAll} WHERE key = ? AND window = ? AND bucket = ?`,
-        [`${prefix}k${k}`, p.window, BigInt(p.bucket)],
+        [key, p.window, BigInt(p.bucket)],
         { fetchSize: 5000 },
       );
       for await (const row of result) {

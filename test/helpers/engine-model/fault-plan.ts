@@ -6,9 +6,13 @@
  * - `lost`: it times out and nothing happened;
  * - `applied`: it times out, but it happened;
  * - `pending` (conditional writes on Cassandra only): Paxos accepted the write but did not
- *   commit it; the next round on that partition completes it or supersedes it for ever.
+ *   commit it; the next round on that partition completes it or supersedes it for ever;
+ * - `late` (plain writes at a client timestamp only): it times out and lands some turns later.
  */
-export type CallFault = 'none' | 'lost' | 'applied' | 'pending';
+export type CallFault = 'none' | 'lost' | 'applied' | 'pending' | 'late';
+
+/** Calls that may land after they timed out: a single-writer row write (ModelStore.writeAt). */
+export const LATE_LANDING_OPS = new Set(['writeAt', 'rows.writeAt']);
 
 export class StoreTimeout extends Error {
   constructor(op: string, fault: CallFault) {
@@ -30,6 +34,8 @@ export type FaultRates = {
   timeout: number;
   /** Most turns a call yields before and after it runs. */
   maxYields: number;
+  /** Chance that a call that may land late does (LATE_LANDING_OPS), besides `timeout`. */
+  lateWrites?: number;
 };
 
 export class FaultPlan {
@@ -71,8 +77,19 @@ export class FaultPlan {
     const forced = i >= 0 ? this.forced.splice(i, 1)[0] : undefined;
     if (forced) return forced.fault === 'pending' && !conditional ? 'lost' : forced.fault;
     if (owner !== undefined && this.failing.has(owner)) return 'lost';
+    if (
+      this.rates.lateWrites &&
+      LATE_LANDING_OPS.has(op) &&
+      this.#random() < this.rates.lateWrites
+    ) {
+      return 'late';
+    }
     if (this.#random() >= this.rates.timeout) return 'none';
-    const choices: CallFault[] = conditional ? ['lost', 'applied', 'pending'] : ['lost', 'applied'];
+    const choices: CallFault[] = conditional
+      ? ['lost', 'applied', 'pending']
+      : LATE_LANDING_OPS.has(op)
+        ? ['lost', 'applied', 'late']
+        : ['lost', 'applied'];
     return choices[Math.floor(this.#random() * choices.length)] ?? 'lost';
   }
 }

@@ -83,6 +83,25 @@ export function modelRowsPort(store: ModelStore, caller: Caller): EnginePorts['r
           result: applies,
         };
       }),
+    // Cassandra's rule for cells: the higher write timestamp wins, whatever lands last.
+    writeAt: (p, writes, timestamp) =>
+      store.plain(caller, 'writeAt', () => {
+        for (const w of writes) {
+          const id = { ...p, start: w.start };
+          const row = store.rows.get(rowKeyOf(id));
+          if (row?.writeTs === timestamp && !sameState(row, w.state)) {
+            store.violations.push(`two writes of ${rowKeyOf(id)} at timestamp ${timestamp}`);
+          }
+          if (row?.writeTs !== undefined && row.writeTs >= timestamp) continue;
+          const { final: _, ...state } = w.state;
+          store.rows.set(rowKeyOf(id), {
+            ...id,
+            ...state,
+            final: row?.final ?? false,
+            writeTs: timestamp,
+          });
+        }
+      }),
     finalize: async (ids) => {
       const byPartition = new Map<string, WindowRowId[]>();
       for (const id of ids)
@@ -123,3 +142,13 @@ const EMPTY_FINAL: WindowRowState = {
   version: 0n,
   fences: new Map(),
 };
+
+function sameState(row: Row, state: WindowRowState): boolean {
+  const fences = (f: ReadonlyMap<string, bigint>) => [...f].map(([k, v]) => `${k}=${v}`).join();
+  return (
+    row.events === state.events &&
+    row.version === state.version &&
+    fences(row.fences) === fences(state.fences) &&
+    Buffer.from(row.acc).equals(Buffer.from(state.acc))
+  );
+}

@@ -18,10 +18,14 @@ const MODEL_CACHE_BYTES = 12 * 1024;
 /** Which store the model behaves as: Paxos with conditional batches, or Keyspaces. */
 export type StoreMode = 'cassandra' | 'keyspaces';
 
-/** Who makes a call: a shard's invocation (its owner) or the tick; stopped when `killed`. */
-export type Caller = { owner?: string; killed: boolean };
+/**
+ * Who makes a call: a shard's invocation (its owner) or the tick; stopped when `killed`. Its
+ * container (the row cache it shares with other invocations) is its owner's unless named.
+ */
+export type Caller = { owner?: string; killed: boolean; container?: string };
 
-export type Row = StoredWindowRow & { unwritten?: boolean };
+/** A row, with the client timestamp of its last plain write (single-writer pipelines). */
+export type Row = StoredWindowRow & { unwritten?: boolean; writeTs?: bigint };
 
 /** A conditional write's decision, made when its round reads: applied (with what) or not. */
 type Proposal<T> = { applies: boolean; commit: () => void; result: T };
@@ -57,6 +61,10 @@ export class ModelStore {
   readonly late = new Map<string, LateRecord>();
   /** Paxos proposals accepted and not committed, by partition. */
   readonly #pending = new Map<string, (() => void)[]>();
+  /** Plain writes that timed out and have not landed yet (fault `late`). */
+  #late: (() => void)[] = [];
+  /** What must never happen, seen as it happened: two different writes at one timestamp. */
+  readonly violations: string[] = [];
 
   constructor(mode: StoreMode, faults: FaultPlan) {
     this.mode = mode;
@@ -71,11 +79,15 @@ export class ModelStore {
   readonly #caches = new Map<string, RowCache>();
 
   rowCacheOf(caller: Caller): RowCache {
-    const owner = caller.owner ?? 'tick';
-    let cache = this.#caches.get(owner);
+    const container = caller.container ?? caller.owner ?? 'tick';
+    let cache = this.#caches.get(container);
     if (!cache) {
-      cache = new RowCache({ maxBytes: MODEL_CACHE_BYTES, now: () => this.faults.now });
-      this.#caches.set(owner, cache);
+      cache = new RowCache({
+        maxBytes: MODEL_CACHE_BYTES,
+        now: () => this.faults.now,
+        id: container,
+      });
+      this.#caches.set(container, cache);
     }
     return cache;
   }
@@ -131,11 +143,17 @@ export class ModelStore {
     decide: () => Proposal<T>,
   ): Promise<T> {
     await this.faults.yieldTurns();
+    this.#landLateWrites(0.03);
     if (caller.killed) throw new Killed();
     const paxos = partition !== undefined && this.mode === 'cassandra';
     const fault = this.faults.faultOf(paxos, caller.owner, op);
     let result: T | undefined;
-    if (fault !== 'lost') {
+    if (fault === 'late') {
+      this.#late.push(() => {
+        const proposal = decide();
+        if (proposal.applies) proposal.commit();
+      });
+    } else if (fault !== 'lost') {
       const proposal = decide();
       result = proposal.result;
       if (fault === 'pending' && partition !== undefined) {
@@ -170,11 +188,24 @@ export class ModelStore {
       ),
       open: [...this.open.values()],
       shards: [...this.shards.values()],
+      violations: [...this.violations],
     };
   }
 
   /** Settles every partition: what the world looks like once every round is over. */
   settleAll(): void {
     for (const partition of [...this.#pending.keys()]) this.settle(partition);
+    this.#landLateWrites(1);
+  }
+
+  /** Lands each late write with this chance (drawing only when some are waiting). */
+  #landLateWrites(chance: number): void {
+    if (this.#late.length === 0) return;
+    const waiting = this.#late;
+    this.#late = [];
+    for (const land of waiting) {
+      if (chance >= 1 || this.faults.random() < chance) land();
+      else this.#late.push(land);
+    }
   }
 }

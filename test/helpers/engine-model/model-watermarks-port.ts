@@ -34,7 +34,9 @@ export function modelWatermarksPort(store: ModelStore, caller: Caller): EnginePo
     readShards: () =>
       store.plain(caller, 'readShards', () => [...store.shards.values()].map((s) => ({ ...s }))),
     advanceShard: (next: ShardAdvance, previous) =>
+      // An UPDATE of its columns: the claim stays as it was.
       shardCas('advanceShard', next.shardId, previous.version, () => ({
+        ...(store.shards.get(next.shardId) as ShardWatermark),
         ...next,
         state: 'active',
         version: previous.version + 1n,
@@ -58,6 +60,12 @@ export function modelWatermarksPort(store: ModelStore, caller: Caller): EnginePo
           version: previous.version + 1n,
         };
       }),
+    claimShard: (previous, claim) =>
+      shardCas('claimShard', previous.shardId, previous.version, () => ({
+        ...(store.shards.get(previous.shardId) as ShardWatermark),
+        claim,
+        version: previous.version + 1n,
+      })),
     removeShard: (shardId) =>
       store.plain(caller, 'removeShard', () => {
         store.shards.delete(shardId);

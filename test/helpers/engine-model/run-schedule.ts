@@ -35,20 +35,29 @@ export type ScheduleRun = {
 
 const MAX_TURNS = 200_000;
 
-/** A schedule on the model of `mode`. */
-export function runSchedule(seed: number, mode: StoreMode): Promise<ScheduleRun> {
+/**
+ * A schedule on the model of `mode`; `singleWriter`: of a single-writer pipeline, each key on one
+ * line of shards and its records' partition key.
+ */
+export function runSchedule(
+  seed: number,
+  mode: StoreMode,
+  singleWriter = false,
+): Promise<ScheduleRun> {
   const random = seededRandom(seed);
   const faults = new FaultPlan(random, { timeout: random() < 0.5 ? 0.04 : 0, maxYields: 3 }, T0);
+  // Single-writer: row writes that time out and land much later, in most schedules.
+  if (singleWriter) faults.rates.lateWrites = random() < 0.7 ? 0.1 : 0;
   const store = new ModelStore(mode, faults);
   return runScheduleIn(
     {
       faults,
-      pipeline: schedulePipeline(),
+      pipeline: schedulePipeline('model', singleWriter),
       portsFor: (caller) => store.portsFor(caller),
       snapshot: async () => store.snapshot(),
     },
     seed,
-    { base: T0, prefix: '', scale: 1 },
+    { base: T0, prefix: '', scale: 1, keysByShard: singleWriter },
   );
 }
 
@@ -105,12 +114,27 @@ export async function runScheduleIn(
     }
   };
 
+  // Single-writer: Lambda sends a shard's next batch to another of its containers now and then
+  // (and back), whose remembered rows must then not be trusted (claim-shards.ts). Each container's
+  // clock is off by up to 1.5 s: claims must not depend on clocks agreeing.
+  const containers = new Map<string, number>();
+  const skews = new Map<string, number>();
+  const containerOf = (owner: string) => {
+    if (random() < 0.2) containers.set(owner, Math.floor(random() * 3));
+    const container = `${owner}@${containers.get(owner) ?? 0}`;
+    if (!skews.has(container)) skews.set(container, Math.floor((random() - 0.5) * 3000));
+    return container;
+  };
   const invoke = async (
     records: InputRecord[],
     owner: string,
   ): Promise<'ok' | bigint | 'failed'> => {
     run.invocations += 1;
-    const caller: Caller = { owner, killed: false };
+    const caller: Caller = {
+      owner,
+      killed: false,
+      ...(pipeline.singleWriter ? { container: containerOf(owner) } : {}),
+    };
     const killAfter = random() < scenario.killRate ? Math.floor(random() * 30) : undefined;
     const stopped = new Promise<'failed'>((resolve) => {
       if (killAfter === undefined) return;
@@ -120,7 +144,9 @@ export async function runScheduleIn(
         resolve('failed');
       })();
     });
-    const working = processBatch(pipeline, records, world.portsFor(caller), settings).then(
+    const skew = caller.container === undefined ? 0 : (skews.get(caller.container) ?? 0);
+    const clock = skew === 0 ? settings : { ...settings, now: () => faults.now + skew };
+    const working = processBatch(pipeline, records, world.portsFor(caller), clock).then(
       (result) => (result.failedAt ? result.failedAt.sequenceNumber : ('ok' as const)),
       () => 'failed' as const,
     );
@@ -172,18 +198,21 @@ export async function runScheduleIn(
     doneShards.add(shardId);
   };
 
-  const tick = async () => {
+  /** One tick; true when its closer stopped at its limit (more is due than a run may close). */
+  const tick = async (): Promise<boolean> => {
     run.ticks += 1;
     const caller: Caller = { killed: false };
     try {
-      await runTick(
+      const result = await runTick(
         pipeline,
         world.portsFor(caller),
         stream.source(() => faults.yieldTurns()),
         settings,
       );
+      return !result.closer.complete;
     } catch {
       // A failed tick changes nothing the next one does not redo.
+      return false;
     }
   };
   let polling = true;
@@ -206,6 +235,8 @@ export async function runScheduleIn(
     faults.now += pipeline.lateness.idleTimeoutMs + 1000;
     await tick();
   }
+  // Then as many more as the closer's limit per run needs (many keys, a small limit).
+  for (let i = 0; i < 1000 && (await tick()); i++) faults.now += 1000;
   return run;
 }
 

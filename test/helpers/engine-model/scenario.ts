@@ -5,16 +5,22 @@ import type { Pipeline } from '#lib/pipeline/spec';
 import { session, sliding, tumbling } from '#lib/windows/index';
 import type { ModelShard } from './model-stream.ts';
 
-/** The pipeline every schedule runs: all three window kinds, an exact count and sum. */
-export function schedulePipeline(name = 'model'): Pipeline {
+/**
+ * The pipeline every schedule runs: all three window kinds, an exact count and sum. Single-writer
+ * schedules leave out the session window, which that path refuses.
+ */
+export function schedulePipeline(name = 'model', singleWriter = false): Pipeline {
   return definePipeline({
     name,
     source: { stream: name },
     key: 'k',
     time: 'ts',
-    windows: [tumbling('10s'), sliding('30s', '10s'), session('5s')],
+    windows: singleWriter
+      ? [tumbling('10s'), sliding('30s', '10s')]
+      : [tumbling('10s'), sliding('30s', '10s'), session('5s')],
     aggregates: { n: count(), total: sum('v') },
     lateness: { outOfOrder: '2s', allowed: '1s', idleTimeout: '3s', maxFuture: '1d' },
+    ...(singleWriter ? { singleWriter } : {}),
   });
 }
 
@@ -24,7 +30,17 @@ export const T0 = Date.UTC(2026, 0, 1);
  * Where a schedule's events sit: event times from `base`, keys prefixed with `prefix` (so
  * schedules sharing a store never meet), and `scale` times the usual number of records.
  */
-export type ScenarioShape = { base: number; prefix: string; scale: number };
+export type ScenarioShape = {
+  base: number;
+  prefix: string;
+  scale: number;
+  /**
+   * Single-writer schedules: each key lives on one line of shards (a parent, then one of its
+   * children) and is the record's partition key, except for a few records whose partition key
+   * differs (`misrouted`), which must be dead letters.
+   */
+  keysByShard?: boolean;
+};
 
 /** What a schedule is made of, drawn from its seed. */
 export type Scenario = {
@@ -35,6 +51,8 @@ export type Scenario = {
   failingShard?: { shardId: string; fromCall: number; calls: number };
   /** Chance that an invocation is stopped at its timeout somewhere along the way. */
   killRate: number;
+  /** keysByShard: the records sent with a partition key other than their key. */
+  misrouted: Set<string>;
 };
 
 const encoder = new TextEncoder();
@@ -53,6 +71,14 @@ export function scenarioOf(random: () => number, shape: ScenarioShape): Scenario
   // Some shards go quiet for longer than the idle timeout now and then, and then deliver what
   // was held up all at once: they wake up behind the others (an idle shard counting again).
   const pauseEvery = random() < 0.4 ? 6 + Math.floor(random() * 10) : 0;
+  const misrouted = new Set<string>();
+  // keysByShard: a shard's keys are its root's, and each child of a split takes half of them.
+  const keyOf = (shardId: string, drawn: number) => {
+    if (!shape.keysByShard) return `${prefix}k${drawn}`;
+    const [root, child] = shardId.split('-').slice(1);
+    const slot = child === undefined ? drawn : (drawn % 2) + (child === 'a' ? 0 : 2);
+    return `${prefix}s${root}k${slot}`;
+  };
   const recordsFor = (shardId: string, n: number, startIndex: number): InputRecord[] =>
     Array.from({ length: n }, (_, i) => {
       const step = startIndex + i;
@@ -63,16 +89,20 @@ export function scenarioOf(random: () => number, shape: ScenarioShape): Scenario
       const late = random() < 0.08 ? -Math.floor(random() * 25_000) : 0;
       const ts = base + step * 300 + Math.floor(random() * 1500) - 750 + late;
       const bad = random() < 0.03;
+      const key = keyOf(shardId, bad ? 0 : Math.floor(random() * 3));
       const body = bad
-        ? `{"k": "${prefix}a", "ts": "not a time"}`
-        : JSON.stringify({ k: `${prefix}k${Math.floor(random() * 3)}`, ts, v: value++ });
-      return {
-        shardId,
-        sequenceNumber: BigInt(1_000_000 + step),
-        partitionKey: 'p',
-        data: encoder.encode(body),
-        arrivedAt,
-      };
+        ? `{"k": "${shape.keysByShard ? key : `${prefix}a`}", "ts": "not a time"}`
+        : JSON.stringify({ k: key, ts, v: value++ });
+      const sequenceNumber = BigInt(1_000_000 + step);
+      let partitionKey = 'p';
+      if (shape.keysByShard) {
+        partitionKey = key;
+        if (random() < 0.03) {
+          partitionKey = `${key}-elsewhere`;
+          misrouted.add(`${shardId}|${sequenceNumber}`);
+        }
+      }
+      return { shardId, sequenceNumber, partitionKey, data: encoder.encode(body), arrivedAt };
     });
   for (let s = 0; s < shardCount; s++) {
     const id = `shard-${s}`;
@@ -116,5 +146,6 @@ export function scenarioOf(random: () => number, shape: ScenarioShape): Scenario
         }
       : {}),
     killRate: random() < 0.5 ? 0.15 : 0,
+    misrouted,
   };
 }

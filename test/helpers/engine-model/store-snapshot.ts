@@ -16,4 +16,6 @@ export type StoreSnapshot = {
   /** The open index's entries. */
   open: IndexedWindow[];
   shards: ShardWatermark[];
+  /** What the model saw happen that never may (two different writes at one timestamp). */
+  violations?: readonly string[];
 };
