@@ -17,7 +17,7 @@ import { type BenchStore, sumColumn } from './store.ts';
  * The benchmarked pipeline: one tumbling window, the four basic aggregates; the out-of-order
  * bound covers the batch's jitter (records.ts), so no event is late.
  */
-export function benchPipeline(name: string): Pipeline {
+export function benchPipeline(name: string, singleWriter = false): Pipeline {
   return definePipeline({
     name,
     source: { stream: 'bench' },
@@ -26,6 +26,8 @@ export function benchPipeline(name: string): Pipeline {
     windows: [tumbling('1m')],
     aggregates: { n: count(), total: sum('v'), mean: avg('v'), hi: max('v') },
     lateness: { outOfOrder: '2s' },
+    // The bench's records carry their key as the partition key (records.ts).
+    ...(singleWriter ? { singleWriter } : {}),
   });
 }
 
@@ -68,7 +70,14 @@ function phasesOf(calls: Map<string, MethodCalls>, start: number, end: number): 
   const first = (names: string[], fallback: number) =>
     Math.min(...names.map((n) => calls.get(n)?.firstAt ?? Number.POSITIVE_INFINITY), fallback);
   const rowsStart = first(
-    ['rows.read', 'rows.readMany', 'rows.create', 'rows.update', 'rows.writePartition'],
+    [
+      'rows.read',
+      'rows.readMany',
+      'rows.create',
+      'rows.update',
+      'rows.writePartition',
+      'rows.writeAt',
+    ],
     end,
   );
   const indexStart = first(['index.addOpen'], rowsStart);

@@ -1,6 +1,9 @@
 import { DEFAULT_ENGINE_SETTINGS } from '#lib/engine/cql-ports';
+import { pipelineTables } from '#lib/store/pipeline-tables';
+import type { TableSpec } from '#lib/store/schema/table-spec';
 import { kinesisEvent } from '../../test/helpers/kinesis-events.ts';
-import { benchPipeline } from '../cassflow-run.ts';
+import { benchPipeline, type Phases, timeOneCall } from '../cassflow-run.ts';
+import { timeSteadyCalls } from '../cassflow-steady.ts';
 import type { BenchCase, BenchContext } from '../harness.ts';
 import { benchEvents, shardRecords } from '../records.ts';
 import { rowWritesTable, timeRowUpdates, timeRowWrites } from '../row-writes.ts';
@@ -20,17 +23,53 @@ type Rates = {
   ceilingSteady: number[];
   singleSteady: number[];
   singleSteadyRead: number[];
+  /** The real handler, singleWriter on (and off, the default path), on the same batches. */
+  handlerFirst: number[];
+  defaultFirst: number[];
+  handlerSteady: number[];
+  defaultSteady: number[];
 };
+
+/** Where the handlers' first-write calls spent their time, by phase (cassflow-run.ts). */
+type FirstPhases = { singleWriter: Phases[]; default: Phases[] };
+
+type Run = [keyof Rates, (name: string) => Promise<number>, tables?: (name: string) => TableSpec[]];
 
 const perSecond = (runs: { records: number; wallMs: number }[]) =>
   (runs.reduce((n, r) => n + r.records, 0) / runs.reduce((n, r) => n + r.wallMs, 0)) * 1000;
 
 /** One repetition: fresh tables for each of the five runs, which take turns going first. */
-async function repetition(ctx: BenchContext, rep: number, rates: Rates): Promise<void> {
+async function repetition(
+  ctx: BenchContext,
+  rep: number,
+  rates: Rates,
+  phases: FirstPhases,
+): Promise<void> {
   const firstWrite = kinesisEvent(shardRecords(benchEvents(RECORDS, KEYS, 42 + rep)));
   const steady = steadyBatches(KEYS, RECORDS, BATCHES, 7 + rep);
   const conditional = { conditional: true, concurrency: CONCURRENCY };
-  const runs: [keyof Rates, (name: string) => Promise<number>][] = [
+  const handlerTables = (singleWriter: boolean) => (name: string) =>
+    pipelineTables(benchPipeline(name, singleWriter));
+  const handlerRuns = [true, false].flatMap((singleWriter): Run[] => [
+    [
+      singleWriter ? 'handlerFirst' : 'defaultFirst',
+      async (name) => {
+        const run = await timeOneCall(ctx.store, benchPipeline(name, singleWriter), firstWrite);
+        phases[singleWriter ? 'singleWriter' : 'default'].push(run.phases);
+        return run.eventsPerSec;
+      },
+      handlerTables(singleWriter),
+    ],
+    [
+      singleWriter ? 'handlerSteady' : 'defaultSteady',
+      async (name) =>
+        (await timeSteadyCalls(ctx.store, benchPipeline(name, singleWriter), steady, true))
+          .eventsPerSec,
+      handlerTables(singleWriter),
+    ],
+  ]);
+  const runs: Run[] = [
+    ...handlerRuns,
     [
       'ceilingFirst',
       async (name) =>
@@ -61,7 +100,7 @@ async function repetition(ctx: BenchContext, rep: number, rates: Rates): Promise
       },
     ],
     ...(['known', 'read'] as const).map(
-      (base): [keyof Rates, (name: string) => Promise<number>] => [
+      (base): Run => [
         base === 'known' ? 'singleSteady' : 'singleSteadyRead',
         async (name) => {
           const pipeline = benchPipeline(name);
@@ -79,24 +118,23 @@ async function repetition(ctx: BenchContext, rep: number, rates: Rates): Promise
     ),
   ];
   for (let i = 0; i < runs.length; i++) {
-    const [what, run] = runs[(i + rep - 1) % runs.length] as (typeof runs)[0];
+    const [what, run, tablesOf] = runs[(i + rep - 1) % runs.length] as Run;
     const name = `bench_${ctx.runId}_sw${(i + rep - 1) % runs.length}_r${rep}`;
-    const table = rowWritesTable(benchPipeline(name));
-    await ctx.store.createTables([table]);
+    const tables = tablesOf ? tablesOf(name) : [rowWritesTable(benchPipeline(name))];
+    await ctx.store.createTables(tables);
     try {
       await settleQuietly(ctx.progress);
       rates[what].push(await run(name));
     } finally {
-      await ctx.store.dropTables([table]);
+      await ctx.store.dropTables(tables);
     }
   }
 }
 
 /**
- * Step 4 of issue 19, the write pattern of a single-writer path (docs/single-writer.md) beside
- * the conditional-write ceiling, at 100,000 keys, first writes and steady state: one
- * compare-and-set per batch on the shard's fence, then plain writes with client timestamps. A
- * prototype of the writes only: it says what the path could reach, not what an engine does.
+ * Step 4 of issue 19 (docs/single-writer.md): the real handler with `singleWriter` on and off,
+ * and the path's write pattern alone, beside the conditional-write ceiling, at 100,000 keys, first
+ * writes and steady state.
  */
 export const singleWriterCase: BenchCase = {
   name: 'single-writer',
@@ -107,18 +145,38 @@ export const singleWriterCase: BenchCase = {
       ceilingSteady: [],
       singleSteady: [],
       singleSteadyRead: [],
+      handlerFirst: [],
+      defaultFirst: [],
+      handlerSteady: [],
+      defaultSteady: [],
     };
+    const phases: FirstPhases = { singleWriter: [], default: [] };
     const repeats = Math.max(4, ctx.repeats);
     for (let rep = 1; rep <= repeats; rep++) {
-      await repetition(ctx, rep, rates);
+      await repetition(ctx, rep, rates, phases);
       ctx.progress(
-        `single writer ${rep}/${repeats}: first ${rates.singleFirst.at(-1)?.toFixed(0)} vs ceiling ` +
+        `single writer ${rep}/${repeats}: handler first ${rates.handlerFirst.at(-1)?.toFixed(0)} ` +
+          `(default ${rates.defaultFirst.at(-1)?.toFixed(0)}), steady ` +
+          `${rates.handlerSteady.at(-1)?.toFixed(0)} (default ${rates.defaultSteady.at(-1)?.toFixed(0)}); ` +
+          `writes first ${rates.singleFirst.at(-1)?.toFixed(0)} vs ceiling ` +
           `${rates.ceilingFirst.at(-1)?.toFixed(0)}, steady ${rates.singleSteady.at(-1)?.toFixed(0)} ` +
           `(reading ${rates.singleSteadyRead.at(-1)?.toFixed(0)}) vs ceiling ` +
           `${rates.ceilingSteady.at(-1)?.toFixed(0)} ev/s`,
       );
     }
     const ratio = (a: number[], b: number[]) => median(a) / median(b);
+    const phaseMs = (of: Phases[], name: keyof Phases) => median(of.map((p) => p[name]));
+    const phaseNames: (keyof Phases)[] = ['decodeAndPlan', 'index', 'rows', 'watermark', 'closer'];
+    const byPhase = phaseNames
+      .map(
+        (name) =>
+          `${name} ${phaseMs(phases.singleWriter, name).toFixed(0)} / ` +
+          `${phaseMs(phases.default, name).toFixed(0)}`,
+      )
+      .join(', ');
+    // The rows phase alone, as events per second: what the ceiling's writes compare with (the
+    // handler's first call also closes the batch's due windows, which the ceiling does not).
+    const rowsRate = (of: Phases[]) => of.map((p) => (RECORDS / p.rows) * 1000);
     const row = (what: string, single: number[], ceiling: number[]) => [
       what,
       formatSpread(spread(single)),
@@ -126,36 +184,67 @@ export const singleWriterCase: BenchCase = {
       `${ratio(single, ceiling).toFixed(2)}x`,
     ];
     return {
-      title: `7. Single-writer write pattern (prototype): ${RECORDS.toLocaleString('en-US')}-record batches at ${KEYS.toLocaleString('en-US')} keys`,
+      title: `7. Single-writer path: ${RECORDS.toLocaleString('en-US')}-record batches at ${KEYS.toLocaleString('en-US')} keys`,
       table: textTable(
-        ['batch', 'one CAS per batch ev/s', 'one CAS per row ev/s', 'vs ceiling'],
+        ['batch', 'ev/s', 'ceiling ev/s', 'vs ceiling'],
         [
-          row('first writes (new rows)', rates.singleFirst, rates.ceilingFirst),
-          row('steady, rows remembered', rates.singleSteady, rates.ceilingSteady),
-          row('steady, each row read first', rates.singleSteadyRead, rates.ceilingSteady),
+          row('handler, singleWriter: first writes', rates.handlerFirst, rates.ceilingFirst),
+          row('handler, default path: first writes', rates.defaultFirst, rates.ceilingFirst),
+          row(
+            '  rows phase alone, singleWriter',
+            rowsRate(phases.singleWriter),
+            rates.ceilingFirst,
+          ),
+          row('  rows phase alone, default path', rowsRate(phases.default), rates.ceilingFirst),
+          row('handler, singleWriter: steady', rates.handlerSteady, rates.ceilingSteady),
+          row('handler, default path: steady', rates.defaultSteady, rates.ceilingSteady),
+          row('writes only: first writes (new rows)', rates.singleFirst, rates.ceilingFirst),
+          row('writes only: steady, rows remembered', rates.singleSteady, rates.ceilingSteady),
+          row('writes only: steady, each row read', rates.singleSteadyRead, rates.ceilingSteady),
         ],
       ),
       notes:
-        `ev/s: median (min–max) of ${repeats} repetitions on fresh tables. One CAS per batch: a ` +
-        "compare-and-set on the shard's fence row, then cassflow's rows for the batch as plain " +
-        'writes USING TIMESTAMP (no engine code). One CAS per row: the ceiling of the default path ' +
-        '(IF NOT EXISTS for new rows, IF version = ? AND final = false for existing ones). Steady: ' +
-        `${BATCHES} batches over rows a first (untimed) batch wrote.`,
-      figures: { records: RECORDS, keys: KEYS, concurrency: CONCURRENCY, rates },
+        `ev/s: median (min–max) of ${repeats} repetitions on fresh tables, the runs taking turns ` +
+        'going first. Handler: the real Lambda handler (one container), with singleWriter on ' +
+        "(one compare-and-set per batch on the shard's row, rows written USING TIMESTAMP) and " +
+        'off. Writes only: the write pattern without engine code (the 2026-12-07 prototype). ' +
+        'Ceiling: one conditional write per row straight from the driver (IF NOT EXISTS for new ' +
+        `rows, IF version = ? AND final = false for existing ones). Steady: ${BATCHES} batches ` +
+        'over rows a first (untimed) batch wrote; the handler remembers them (trusted: its own ' +
+        'claims), the default path skips the read the same way. First-write calls by phase, ' +
+        `median ms, singleWriter / default: ${byPhase} (the closer makes the batch's 4 due ` +
+        'windows final for every key).',
+      figures: { records: RECORDS, keys: KEYS, concurrency: CONCURRENCY, rates, phases },
       ratios: [
         {
-          name: 'single-writer writes / ceiling, first writes at 100,000 keys',
+          name: 'singleWriter handler / ceiling, first writes at 100,000 keys',
+          value: ratio(rates.handlerFirst, rates.ceilingFirst),
+          target: 3,
+        },
+        {
+          name: 'singleWriter handler / ceiling, steady at 100,000 keys',
+          value: ratio(rates.handlerSteady, rates.ceilingSteady),
+          target: 3,
+        },
+        {
+          name: "singleWriter handler's rows phase / ceiling, first writes",
+          value: ratio(rowsRate(phases.singleWriter), rates.ceilingFirst),
+        },
+        {
+          name: 'singleWriter handler / default handler, first writes',
+          value: ratio(rates.handlerFirst, rates.defaultFirst),
+        },
+        {
+          name: 'singleWriter handler / default handler, steady',
+          value: ratio(rates.handlerSteady, rates.defaultSteady),
+        },
+        {
+          name: 'single-writer writes only / ceiling, first writes',
           value: ratio(rates.singleFirst, rates.ceilingFirst),
-          target: 3,
         },
         {
-          name: 'single-writer writes / ceiling, steady at 100,000 keys',
+          name: 'single-writer writes only / ceiling, steady',
           value: ratio(rates.singleSteady, rates.ceilingSteady),
-          target: 3,
-        },
-        {
-          name: 'single-writer writes, rows read first / ceiling, steady',
-          value: ratio(rates.singleSteadyRead, rates.ceilingSteady),
         },
       ],
     };

@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { finalRowBucket } from '#lib/engine/row-ref';
 import type { Pipeline } from '#lib/pipeline/spec';
+import { CqlWindowRows } from '#lib/store/cql-window-rows';
 import type { CassandraSession } from '#lib/store/session';
-import { CqlWindowRows, type WindowRowId } from '#lib/store/window-rows';
+import type { WindowRowId } from '#lib/store/window-rows';
 import { tumblingWindowOf } from '#lib/windows/tumbling';
 import type { ProbeSent } from './load.ts';
 

@@ -8,15 +8,19 @@ import type { EnginePorts, EngineSettings } from './ports.ts';
 import { writeThrough } from './row-cache.ts';
 import { mayLackIndex, openedWindows } from './row-groups.ts';
 
+/** What a batch's claim gives its rows (claim-shards.ts). */
+export type RowClaim = { timestamp: bigint; seenUpTo: number };
+
 /** Rows per write and their accumulator bytes: Cassandra refuses batches over 50 KiB. */
 const MAX_ROWS = 10;
 const MAX_ACC_BYTES = 24_576;
 
 /**
  * Single-writer pipelines (docs/single-writer.md): folds a batch into rows of one partition with
- * plain writes at the claim's `timestamp`, no compare-and-set. A row's base is this container's
+ * plain writes at the claim's timestamp, no compare-and-set. A row's base is this container's
  * memory of it (kept only while the claims show no other container wrote the shard's keys since:
- * claim-shards.ts) or a read; events at or below the row's fence for their shard are skipped,
+ * claim-shards.ts), nothing when it starts after the claim's `seenUpTo`, or a read; events at or
+ * below the row's fence for their shard are skipped,
  * so a base that already holds an earlier attempt's write is not counted twice, and a write that
  * lands late loses every cell to the higher timestamp of any later attempt.
  */
@@ -26,12 +30,12 @@ export async function applyClaimedRows(
   ports: EnginePorts,
   settings: EngineSettings,
   indexedAhead: (plan: RowPlan) => boolean,
-  timestamp: bigint,
+  claim: RowClaim,
 ): Promise<RowOutcome[]> {
   const outcomes: RowOutcome[] = [];
   for (let i = 0; i < plans.length; i += MAX_ROWS) {
     const chunk = plans.slice(i, i + MAX_ROWS);
-    outcomes.push(...(await applyChunk(pipeline, chunk, ports, settings, indexedAhead, timestamp)));
+    outcomes.push(...(await applyChunk(pipeline, chunk, ports, settings, indexedAhead, claim)));
   }
   return outcomes;
 }
@@ -42,7 +46,7 @@ async function applyChunk(
   ports: EnginePorts,
   settings: EngineSettings,
   indexedAhead: (plan: RowPlan) => boolean,
-  timestamp: bigint,
+  claim: RowClaim,
 ): Promise<RowOutcome[]> {
   const first = plans[0];
   if (!first) return [];
@@ -55,7 +59,11 @@ async function applyChunk(
     if (row) stored.set(row.start, row);
   }
   const fromMemory = new Set(stored.keys());
-  const toRead = plans.map((p) => p.ref.start).filter((start) => !stored.has(start));
+  // A row starting after everything any shard had recorded has no writer but attempts at this
+  // batch's records, and this attempt holds all of them that fall in it: no read.
+  const toRead = plans
+    .map((p) => p.ref.start)
+    .filter((start) => !stored.has(start) && start <= claim.seenUpTo);
   if (toRead.length > 0) {
     const read = await retrying(() => readRows(ports, partition, toRead), settings);
     if (!read.applied) return plans.map((plan) => failed(plan, read));
@@ -105,7 +113,7 @@ async function applyChunk(
       }));
       // The same cells at the same timestamp: a write sent again after a timeout changes nothing.
       await writeThrough(cache, rows, async () => {
-        await ports.rows.writeAt(partition, part, timestamp);
+        await ports.rows.writeAt(partition, part, claim.timestamp);
         return true;
       });
     }

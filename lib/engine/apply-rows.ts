@@ -1,5 +1,5 @@
 import type { Pipeline } from '../pipeline/spec.ts';
-import { applyClaimedRows } from './apply-claimed-rows.ts';
+import { applyClaimedRows, type RowClaim } from './apply-claimed-rows.ts';
 import { applyPartitionRows } from './apply-partition-rows.ts';
 import { applyWindowRow, type RowOutcome } from './apply-row.ts';
 import { applySessionRow } from './apply-session-row.ts';
@@ -15,8 +15,8 @@ const INDEX_AHEAD_GROUPS = 1000;
  * Writes every row of the plan, `settings.concurrency` groups at a time. Windows are indexed
  * before their rows exist, so the closer can never miss one that exists: the rows believed new
  * (they start after everything the shard had seen) a chunk ahead of writing them, the others
- * when found missing. With a claim `timestamp` (single-writer pipelines), rows are written
- * plainly at it (apply-claimed-rows.ts); without, each group with a compare-and-set.
+ * when found missing. With a `claim` (single-writer pipelines), rows are written plainly at its
+ * timestamp (apply-claimed-rows.ts); without, each group with a compare-and-set.
  */
 export async function applyRows(
   pipeline: Pipeline,
@@ -24,20 +24,18 @@ export async function applyRows(
   seenUpTo: number,
   ports: EnginePorts,
   settings: EngineSettings,
-  timestamp?: bigint,
+  claim?: RowClaim,
 ): Promise<RowOutcome[]> {
   const likelyNew = (row: RowPlan) => row.ref.start > seenUpTo;
   const outcomes = await mapWithPreparedChunks(
-    rowGroups(plan.rows, ports.rows.partitionWrites || timestamp !== undefined),
+    rowGroups(plan.rows, ports.rows.partitionWrites || claim !== undefined),
     settings.concurrency,
     INDEX_AHEAD_GROUPS,
     (groups) => ports.index.addOpen(openedWindows(pipeline, groups.flat().filter(likelyNew))),
     async (group): Promise<RowOutcome[]> => {
       const [row] = group;
       if (!row) return [];
-      if (timestamp !== undefined) {
-        return applyClaimedRows(pipeline, group, ports, settings, likelyNew, timestamp);
-      }
+      if (claim) return applyClaimedRows(pipeline, group, ports, settings, likelyNew, claim);
       if (row.ref.kind === 'sessions') {
         return [await applySessionRow(pipeline, row, ports, settings)];
       }

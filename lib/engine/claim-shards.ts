@@ -13,6 +13,11 @@ export class ShardClaimError extends Error {
 export type BatchClaim = {
   /** The write timestamp (µs) of every row this attempt writes. */
   timestamp: bigint;
+  /**
+   * Rows starting after this event time have no writer but this batch's records (any attempt
+   * at them): written without a read, from this attempt's events alone.
+   */
+  seenUpTo: number;
   /** The pipeline's shards as the claim left them (its batch's end compares their versions). */
   shards: ShardWatermark[];
   /**
@@ -22,6 +27,16 @@ export type BatchClaim = {
    */
   trusted: boolean;
 };
+
+/**
+ * The newest event time any shard has recorded, or any claim carried: every event a batch on any
+ * line of shards finished is at or before it (a parent's row stays until its children claimed).
+ */
+export function seenByAllShards(shards: readonly ShardWatermark[]): number {
+  let seen = Number.NEGATIVE_INFINITY;
+  for (const s of shards) seen = Math.max(seen, s.maxEventTime, s.claim?.seenUpTo ?? seen);
+  return seen;
+}
 
 /** Above the clock, and above every claim on any of the pipeline's shards. */
 export function nextClaimTimestamp(shards: readonly ShardWatermark[], nowMs: number): bigint {
@@ -49,6 +64,7 @@ export async function claimShards(
   const claimer = ports.rowCache?.id ?? 'no-row-cache';
   let current = [...shards];
   let timestamp = 0n;
+  let seenUpTo = Number.NEGATIVE_INFINITY;
   let trusted = true;
   for (const shardId of shardIds) {
     let known: ShardWatermark[] | undefined = current;
@@ -58,7 +74,11 @@ export async function claimShards(
       known = undefined;
       const previous = rows.find((s) => s.shardId === shardId);
       if (!previous) throw new ShardClaimError(shardId, 'its row is gone');
-      const claim: ShardClaim = { timestamp: nextClaimTimestamp(rows, settings.now()), claimer };
+      const claim: ShardClaim = {
+        timestamp: nextClaimTimestamp(rows, settings.now()),
+        claimer,
+        seenUpTo: seenByAllShards(rows),
+      };
       if (!(await ports.watermarks.claimShard(previous, claim))) return { done: false };
       const claimed = { ...previous, claim, version: previous.version + 1n };
       return {
@@ -73,7 +93,9 @@ export async function claimShards(
       );
     }
     current = outcome.value.rows;
-    timestamp = current.find((s) => s.shardId === shardId)?.claim?.timestamp ?? timestamp;
+    const made = current.find((s) => s.shardId === shardId)?.claim;
+    timestamp = made?.timestamp ?? timestamp;
+    seenUpTo = Math.max(seenUpTo, made?.seenUpTo ?? seenUpTo);
     // Trusted only after the very claim this container last saw acknowledged: a claim of its own
     // whose answer was lost may have hidden another container's claim before it.
     const previous = outcome.value.previous.claim;
@@ -82,5 +104,5 @@ export async function claimShards(
     cache?.claimed(shardId, timestamp);
   }
   if (!trusted) ports.rowCache?.clear();
-  return { timestamp, shards: current, trusted };
+  return { timestamp, seenUpTo, shards: current, trusted };
 }

@@ -1,10 +1,10 @@
 import type { Pipeline } from '../pipeline/spec.ts';
+import { CqlWindowRows } from '../store/cql-window-rows.ts';
 import { lateEventsTable } from '../store/pipeline-tables.ts';
 import type { CassandraSession } from '../store/session.ts';
 import { CqlSideOutputs } from '../store/side-outputs.ts';
 import { CqlWatermarks } from '../store/watermark-store.ts';
 import { CqlWindowIndex } from '../store/window-index.ts';
-import { CqlWindowRows } from '../store/window-rows.ts';
 import { DEFAULT_RETRY } from './compare-and-set.ts';
 import type { EnginePorts, EngineSettings } from './ports.ts';
 import { ROW_CACHE_BYTES, rowCacheFor } from './row-cache.ts';

@@ -122,7 +122,7 @@ export async function processBatch(
     shardsSeenUpTo(shards, todo),
     ports,
     settings,
-    claim?.timestamp,
+    claim,
   );
   const late: LateEvent[] = [...plan.late, ...outcomes.flatMap((o) => o.late)];
   await ports.sideOutputs.lateEvents(

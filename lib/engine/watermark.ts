@@ -21,8 +21,12 @@ export type ShardWatermark = {
   claim?: ShardClaim;
 };
 
-/** A batch's claim on its shard (docs/single-writer.md): its write timestamp and its container. */
-export type ShardClaim = { timestamp: bigint; claimer: string };
+/**
+ * A batch's claim on its shard (docs/single-writer.md): its write timestamp, its container, and
+ * the newest event time any shard of the pipeline had recorded by then (carried from claim to
+ * claim, so it outlives a retired parent): a row starting after it has no writer yet.
+ */
+export type ShardClaim = { timestamp: bigint; claimer: string; seenUpTo: number };
 
 /** No shard has reported: nothing is final yet. */
 export const NO_WATERMARK = Number.NEGATIVE_INFINITY;

@@ -1,7 +1,8 @@
 import type { Pipeline } from '../pipeline/spec.ts';
+import { CqlWindowRows } from '../store/cql-window-rows.ts';
 import { inFlightLimit } from '../store/in-flight.ts';
 import type { CassandraSession } from '../store/session.ts';
-import { CqlWindowRows, type StoredWindowRow } from '../store/window-rows.ts';
+import type { StoredWindowRow } from '../store/window-rows.ts';
 import { assembleWindows } from './assemble-windows.ts';
 import { planPartitionReads } from './plan-partitions.ts';
 import { compareResults, type WindowFilter, type WindowResult } from './window-result.ts';

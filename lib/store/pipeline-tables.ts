@@ -82,6 +82,7 @@ export function pipelineTables(pipeline: Pipeline): TableSpec[] {
         // Single-writer pipelines: the shard's last claim (docs/single-writer.md).
         { name: 'claim_ts', type: 'bigint' },
         { name: 'claimer', type: 'text' },
+        { name: 'claim_seen', type: 'bigint' },
       ],
       comment: `cassflow ${pipeline.name}: per-shard watermarks and the closer's position`,
     },

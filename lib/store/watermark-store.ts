@@ -47,7 +47,7 @@ export interface WatermarkStore {
 }
 
 const SHARD_COLUMNS =
-  'shard_id, watermark, max_event_time, last_seen, position, state, version, claim_ts, claimer';
+  'shard_id, watermark, max_event_time, last_seen, position, state, version, claim_ts, claimer, claim_seen';
 
 export class CqlWatermarks implements WatermarkStore {
   readonly #session: CassandraSession;
@@ -115,10 +115,11 @@ export class CqlWatermarks implements WatermarkStore {
 
   async claimShard(previous: ShardWatermark, claim: ShardClaim): Promise<boolean> {
     const result = await this.#session.execute(
-      `UPDATE ${this.#table} SET claim_ts = ?, claimer = ?, version = ? WHERE scope = ? AND shard_id = ? IF version = ?`,
+      `UPDATE ${this.#table} SET claim_ts = ?, claimer = ?, claim_seen = ?, version = ? WHERE scope = ? AND shard_id = ? IF version = ?`,
       [
         claim.timestamp,
         claim.claimer,
+        toTimeColumn(claim.seenUpTo),
         previous.version + 1n,
         SHARDS,
         previous.shardId,
@@ -192,7 +193,13 @@ function shardOf(row: { get(name: string): unknown }): ShardWatermark {
     version: BigInt(row.get('version') as bigint),
     ...(claimTs === null || claimTs === undefined
       ? {}
-      : { claim: { timestamp: BigInt(claimTs as bigint), claimer: String(row.get('claimer')) } }),
+      : {
+          claim: {
+            timestamp: BigInt(claimTs as bigint),
+            claimer: String(row.get('claimer')),
+            seenUpTo: fromTimeColumn(row.get('claim_seen')),
+          },
+        }),
   };
 }
 

@@ -34,8 +34,6 @@ export function windowRowCql(table: string, columns: readonly string[]) {
       `version = ?, fences = ?, partials = ?, updated_at = ? WHERE ${partition} AND window_start = ?`,
     markFinal: `UPDATE ${table} SET final = true, updated_at = ? WHERE ${partition} AND window_start = ?`,
     finalize: `UPDATE ${table} SET final = true, updated_at = ? WHERE ${partition} AND window_start = ? IF final = false`,
-    // A row written only at client timestamps has no `final` cell (null) until it is closed.
-    finalizeNotFinal: `UPDATE ${table} SET final = true, updated_at = ? WHERE ${partition} AND window_start = ? IF final != true`,
     finalizeUnwritten: `INSERT INTO ${table} (key, window, bucket, window_start, final, updated_at) VALUES (?, ?, ?, ?, true, ?) IF NOT EXISTS`,
   };
 }

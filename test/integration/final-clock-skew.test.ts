@@ -3,11 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count } from '#lib/aggregates/basic';
 import { definePipeline } from '#lib/pipeline/define-pipeline';
 import { cassandraClientOptions } from '#lib/store/client';
+import { CqlWindowRows } from '#lib/store/cql-window-rows';
 import { pipelineTables } from '#lib/store/pipeline-tables';
 import { applySchema } from '#lib/store/schema/apply';
 import { schemaConnection } from '#lib/store/schema/connection';
 import { CassandraSession } from '#lib/store/session';
-import { CqlWindowRows, type WindowRowState } from '#lib/store/window-rows';
+import type { WindowRowState } from '#lib/store/window-rows';
 import { tumbling } from '#lib/windows/index';
 import { integrationConfig } from '../helpers/integration-config.ts';
 

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count } from '#lib/aggregates/basic';
 import { definePipeline } from '#lib/pipeline/define-pipeline';
+import { CqlWindowRows } from '#lib/store/cql-window-rows';
 import { pipelineTables } from '#lib/store/pipeline-tables';
 import { bigintKeyPart, routingKey, textKeyPart } from '#lib/store/replica-groups';
 import { applySchema } from '#lib/store/schema/apply';
 import { schemaConnection } from '#lib/store/schema/connection';
-import { CqlWindowRows, type WindowRowState } from '#lib/store/window-rows';
+import type { WindowRowState } from '#lib/store/window-rows';
 import { tumbling } from '#lib/windows/index';
 import { inKeyspacesMode, storeSession } from '../helpers/integration-config.ts';
 

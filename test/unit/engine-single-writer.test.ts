@@ -32,6 +32,7 @@ describe('single-writer pipelines (docs/single-writer.md)', () => {
 
   it('dead-letters a record whose key is not its partition key, and counts the others', async () => {
     const { store, settings, ports } = calmStore();
+    store.singleWriter = true;
     const stray = { ...rec('s', 2, 'k1', T0 + SECOND), partitionKey: 'other' };
     const result = await processBatch(pipeline, [rec('s', 1, 'k1', T0), stray], ports, settings);
 
@@ -53,7 +54,7 @@ describe('single-writer pipelines (docs/single-writer.md)', () => {
       lastSeen: 0,
       state: 'active' as const,
       version: 1n,
-      claim: { timestamp, claimer: 'c' },
+      claim: { timestamp, claimer: 'c', seenUpTo: 0 },
     });
     expect(nextClaimTimestamp([shard(5_000_000n)], 1)).toBe(5_000_001n);
     expect(nextClaimTimestamp([shard(5n)], 7)).toBe(7000n);
@@ -62,6 +63,7 @@ describe('single-writer pipelines (docs/single-writer.md)', () => {
   it('forgets remembered rows when another container claimed the shard since', async () => {
     // Prepare: container A writes k's window, then container B adds to it.
     const { store, settings } = calmStore();
+    store.singleWriter = true;
     const a = store.portsFor({ owner: 's', container: 'A', killed: false });
     const b = store.portsFor({ owner: 's', container: 'B', killed: false });
     await processBatch(pipeline, [rec('s', 1, 'k', T0)], a, settings);
@@ -79,6 +81,7 @@ describe('single-writer pipelines (docs/single-writer.md)', () => {
   it("keeps a parent's row until its children have claimed, so a child with a slow clock claims above it", async () => {
     // Prepare: parent p's container clock is 10 s ahead; p ended, read to its end.
     const { store, faults, settings } = calmStore();
+    store.singleWriter = true;
     const ahead = { ...settings, now: () => faults.now + 10 * SECOND };
     const parent = store.portsFor({ owner: 'p', container: 'P', killed: false });
     await processBatch(pipeline, [rec('p', 1, 'k', T0)], parent, ahead);
@@ -124,6 +127,46 @@ describe('single-writer pipelines (docs/single-writer.md)', () => {
     expect(store.shards.get('p-1')?.claim?.timestamp).toBeGreaterThan(parentClaim);
     expect(second.retired).toEqual(['p']);
     const row = [...store.rows.values()].find((r) => r.window === 'tumbling_10s');
+    expect(row?.events).toBe(2n);
+  });
+
+  it("writes without a read only rows no shard can have written, a retired parent's included", async () => {
+    // Prepare: parent p counted k at T0+15s (window T0+10s); its children claimed with earlier
+    // events, and the tick retired p.
+    const { store, faults, settings } = calmStore();
+    store.singleWriter = true;
+    const ports = store.portsFor({ owner: 'x', container: 'X', killed: false });
+    await processBatch(pipeline, [rec('p', 1, 'k', T0 + 15 * SECOND)], ports, settings);
+    const stream = new ModelStream();
+    const shard = (shardId: string, parentIds: string[], ended: boolean) => ({
+      shardId,
+      parentIds,
+      records: [],
+      arrived: 0,
+      ended,
+      visible: true,
+    });
+    stream.add(shard('p', [], true));
+    stream.add(shard('p-1', ['p'], false));
+    stream.add(shard('p-2', ['p'], false));
+    await processBatch(pipeline, [rec('p-1', 1, 'k', T0 + 5 * SECOND)], ports, settings);
+    await processBatch(pipeline, [rec('p-2', 1, 'j', T0 + 5 * SECOND)], ports, settings);
+    faults.now += pipeline.lateness.idleTimeoutMs + 1;
+    const tick = await runTick(
+      pipeline,
+      ports,
+      stream.source(async () => {}),
+      settings,
+    );
+
+    // Act: p-1 counts k at T0+12s, in the window p wrote, with p's row gone.
+    await processBatch(pipeline, [rec('p-1', 2, 'k', T0 + 12 * SECOND)], ports, settings);
+
+    // Assess: the window holds both events (read, not written over from this batch alone).
+    expect(tick.retired).toEqual(['p']);
+    const row = [...store.rows.values()].find(
+      (r) => r.key === 'k' && r.window === 'tumbling_10s' && r.start === T0 + 10 * SECOND,
+    );
     expect(row?.events).toBe(2n);
   });
 

@@ -42,11 +42,13 @@ export function modelRowsPort(store: ModelStore, caller: Caller): EnginePorts['r
       store.plain(caller, 'readMany', () => starts.flatMap((start) => read({ ...p, start }) ?? [])),
     readRange: (p, from, to) => store.plain(caller, 'readRange', () => range(p, from, to)),
     readSettled: (p, from, to) =>
-      store.paxos(caller, 'readSettled', partitionOf(p), () => ({
-        applies: false,
-        commit: () => {},
-        result: range(p, from, to),
-      })),
+      store.singleWriter
+        ? store.plain(caller, 'readRange', () => range(p, from, to))
+        : store.paxos(caller, 'readSettled', partitionOf(p), () => ({
+            applies: false,
+            commit: () => {},
+            result: range(p, from, to),
+          })),
     create: (id, state) =>
       store.paxos<CreateOutcome>(caller, 'create', partitionOf(id), () => {
         const existing = read(id);
@@ -118,7 +120,7 @@ export function modelRowsPort(store: ModelStore, caller: Caller): EnginePorts['r
             );
           }
         };
-        if (store.mode === 'cassandra') {
+        if (store.mode === 'cassandra' && !store.singleWriter) {
           // A conditional batch: settles the partition's half-done rounds, then applies.
           await store.paxos(caller, 'finalize', partition, () => ({
             applies: true,

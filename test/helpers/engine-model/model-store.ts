@@ -52,6 +52,8 @@ export function copyRow(row: Row): Row {
 export class ModelStore {
   readonly mode: StoreMode;
   readonly faults: FaultPlan;
+  /** Window rows of a single-writer pipeline: `final` and pane reads are plain (window-rows.ts). */
+  singleWriter = false;
   readonly rows = new Map<string, Row>();
   readonly open = new Map<string, IndexedWindow>();
   readonly closed = new Map<string, IndexedWindow & { closedAt: number }>();

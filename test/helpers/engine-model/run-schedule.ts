@@ -49,6 +49,7 @@ export function runSchedule(
   // Single-writer: row writes that time out and land much later, in most schedules.
   if (singleWriter) faults.rates.lateWrites = random() < 0.7 ? 0.1 : 0;
   const store = new ModelStore(mode, faults);
+  store.singleWriter = singleWriter;
   return runScheduleIn(
     {
       faults,
