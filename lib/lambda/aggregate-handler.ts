@@ -44,7 +44,8 @@ export type AggregateHandlerOptions = Observability & {
 
 function record(metrics: Metrics, result: BatchResult, now: number): void {
   metrics.addMetric('RecordsIn', MetricUnit.Count, result.records);
-  metrics.addMetric('RowsWritten', MetricUnit.Count, result.conditionalWrites - result.casRetries);
+  const writes = result.conditionalWrites + (result.plainWrites ?? 0);
+  metrics.addMetric('RowsWritten', MetricUnit.Count, writes - result.casRetries);
   metrics.addMetric('CasRetries', MetricUnit.Count, result.casRetries);
   metrics.addMetric('LateEvents', MetricUnit.Count, result.late);
   metrics.addMetric('DeadLettered', MetricUnit.Count, result.deadLettered);
