@@ -3,6 +3,7 @@ import type { PartitionId, RowWrite, StoredWindowRow } from '../store/window-row
 import { lateOnFinal, nextRowState, type RowOutcome } from './apply-row.ts';
 import { type CasOutcome, withCompareAndSet } from './compare-and-set.ts';
 import { aboveFences } from './fences.ts';
+import { inPartitionChunks, MAX_PARTITION_ACC_BYTES } from './partition-chunks.ts';
 import type { LateEvent, RowPlan } from './plan-batch.ts';
 import type { EnginePorts, EngineSettings } from './ports.ts';
 import { writeThrough } from './row-cache.ts';
@@ -11,18 +12,14 @@ import { mayLackIndex, openedWindows } from './row-groups.ts';
 /** What a batch's claim gives its rows (claim-shards.ts). */
 export type RowClaim = { timestamp: bigint; seenUpTo: number };
 
-/** Rows per write and their accumulator bytes: Cassandra refuses batches over 50 KiB. */
-const MAX_ROWS = 10;
-const MAX_ACC_BYTES = 24_576;
-
 /**
  * Single-writer pipelines (docs/single-writer.md): folds a batch into rows of one partition with
  * plain writes at the claim's timestamp, no compare-and-set. A row's base is this container's
  * memory of it (kept only while the claims show no other container wrote the shard's keys since:
  * claim-shards.ts), nothing when it starts after the claim's `seenUpTo`, or a read; events at or
- * below the row's fence for their shard are skipped,
- * so a base that already holds an earlier attempt's write is not counted twice, and a write that
- * lands late loses every cell to the higher timestamp of any later attempt.
+ * below the row's fence for their shard are skipped, so a base that already holds an earlier
+ * attempt's write is not counted twice, and a write that lands late loses every cell to the
+ * higher timestamp of any later attempt.
  */
 export async function applyClaimedRows(
   pipeline: Pipeline,
@@ -32,12 +29,9 @@ export async function applyClaimedRows(
   indexedAhead: (plan: RowPlan) => boolean,
   claim: RowClaim,
 ): Promise<RowOutcome[]> {
-  const outcomes: RowOutcome[] = [];
-  for (let i = 0; i < plans.length; i += MAX_ROWS) {
-    const chunk = plans.slice(i, i + MAX_ROWS);
-    outcomes.push(...(await applyChunk(pipeline, chunk, ports, settings, indexedAhead, claim)));
-  }
-  return outcomes;
+  return inPartitionChunks(plans, (chunk) =>
+    applyChunk(pipeline, chunk, ports, settings, indexedAhead, claim),
+  );
 }
 
 async function applyChunk(
@@ -104,7 +98,7 @@ async function applyChunk(
     if (unindexed.length > 0) await ports.index.addOpen(openedWindows(pipeline, unindexed));
     unindexed.length = 0;
     const bytes = writes.reduce((n, w) => n + w.state.acc.byteLength, 0);
-    const parts = bytes > MAX_ACC_BYTES ? writes.map((w) => [w]) : [writes];
+    const parts = bytes > MAX_PARTITION_ACC_BYTES ? writes.map((w) => [w]) : [writes];
     for (const part of parts) {
       const rows = part.map((w) => ({
         id: { ...partition, start: w.start },

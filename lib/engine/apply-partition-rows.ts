@@ -3,17 +3,11 @@ import type { RowWrite, StoredWindowRow } from '../store/window-rows.ts';
 import { applyWindowRow, lateOnFinal, nextRowState, type RowOutcome } from './apply-row.ts';
 import { withCompareAndSet } from './compare-and-set.ts';
 import { aboveFences } from './fences.ts';
+import { inPartitionChunks, MAX_PARTITION_ACC_BYTES } from './partition-chunks.ts';
 import type { LateEvent, RowPlan } from './plan-batch.ts';
 import type { EnginePorts, EngineSettings } from './ports.ts';
 import { writeThrough } from './row-cache.ts';
 import { mayLackIndex, openedWindows } from './row-groups.ts';
-
-/**
- * Rows per conditional batch, and accumulator bytes: Cassandra refuses batches over 50 KiB
- * (batch_size_fail_threshold) and warns over 5 KiB per statement on average.
- */
-const MAX_ROWS = 10;
-const MAX_ACC_BYTES = 24_576;
 
 /**
  * Folds a batch into several rows of one partition (one key's windows) with one compare-and-set
@@ -28,13 +22,9 @@ export async function applyPartitionRows(
   settings: EngineSettings,
   likelyNew: (plan: RowPlan) => boolean,
 ): Promise<RowOutcome[]> {
-  const outcomes: RowOutcome[] = [];
-  for (let i = 0; i < plans.length; i += MAX_ROWS) {
-    outcomes.push(
-      ...(await applyChunk(pipeline, plans.slice(i, i + MAX_ROWS), ports, settings, likelyNew)),
-    );
-  }
-  return outcomes;
+  return inPartitionChunks(plans, (chunk) =>
+    applyChunk(pipeline, chunk, ports, settings, likelyNew),
+  );
 }
 
 async function applyChunk(
@@ -102,7 +92,7 @@ async function applyChunk(
       await ports.index.addOpen(openedWindows(pipeline, unindexed));
       for (const p of unindexed) indexed.add(p);
     }
-    if (writes.reduce((n, w) => n + w.state.acc.byteLength, 0) > MAX_ACC_BYTES) {
+    if (writes.reduce((n, w) => n + w.state.acc.byteLength, 0) > MAX_PARTITION_ACC_BYTES) {
       tooLarge = true;
       return { done: true, value: late };
     }
