@@ -66,14 +66,20 @@ export function updateOf(
   };
 }
 
-/** A single-writer row write: the state without `final`, the whole partials map (or unset). */
+/**
+ * A single-writer row write: every state column but `final`, the partials map whole and null when
+ * there are none. Cassandra resolves each cell by its timestamp: a column this write left unset
+ * would keep an older write's value that lands after it (a late zombie's partials, counted again).
+ */
 export function writeAtParams(
   id: WindowRowId,
   state: WindowRowState,
   timestamp: bigint,
 ): unknown[] {
   const [end, , events, ...rest] = stateParams(state);
-  return [timestamp, end, events, ...rest, partialsParam(state), new Date(), ...idParams(id)];
+  const partials = partialsParam(state);
+  const whole = partials === cassandra.types.unset ? null : partials;
+  return [timestamp, end, events, ...rest, whole, new Date(), ...idParams(id)];
 }
 
 /**
