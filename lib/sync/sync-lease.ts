@@ -89,8 +89,9 @@ export async function withSyncLease<T>(
   const taken = await lease.take(job, owner, now() + leaseMs, now());
   if (taken !== true) return { heldBy: taken };
   let held = true;
+  let renewing: Promise<void> = Promise.resolve();
   const renewal = setInterval(() => {
-    lease.renew(job, owner, now() + leaseMs).then(
+    renewing = lease.renew(job, owner, now() + leaseMs).then(
       (kept) => {
         held &&= kept;
       },
@@ -104,6 +105,8 @@ export async function withSyncLease<T>(
     return await run(() => held);
   } finally {
     clearInterval(renewal);
+    // A renewal still on its way would otherwise land after the release and hold the lease on.
+    await renewing;
     await lease.release(job, owner).catch(() => {
       // It expires on its own, within LEASE_MS.
     });
