@@ -1,10 +1,10 @@
 import type { Pipeline } from '../pipeline/spec.ts';
-import type { PartitionId, RowWrite, StoredWindowRow } from '../store/window-rows.ts';
-import { lateOnFinal, nextRowState, type RowOutcome } from './apply-row.ts';
+import type { PartitionId, StoredWindowRow } from '../store/window-rows.ts';
+import type { RowOutcome } from './apply-row.ts';
 import { type CasOutcome, withCompareAndSet } from './compare-and-set.ts';
-import { aboveFences } from './fences.ts';
 import { inPartitionChunks, MAX_PARTITION_ACC_BYTES } from './partition-chunks.ts';
-import type { LateEvent, RowPlan } from './plan-batch.ts';
+import { partitionWrites } from './partition-writes.ts';
+import type { RowPlan } from './plan-batch.ts';
 import type { EnginePorts, EngineSettings } from './ports.ts';
 import { writeThrough } from './row-cache.ts';
 import { mayLackIndex, openedWindows } from './row-groups.ts';
@@ -64,20 +64,7 @@ async function applyChunk(
     for (const row of read.value) stored.set(row.start, row);
   }
 
-  const late: LateEvent[][] = plans.map(() => []);
-  const writes: RowWrite[] = [];
-  const writing = new Set<RowPlan>();
-  plans.forEach((plan, i) => {
-    const row = stored.get(plan.ref.start);
-    const fresh = aboveFences(plan.events, row?.fences);
-    if (fresh.length === 0) return;
-    if (row?.final) {
-      late[i] = lateOnFinal(pipeline, plan, fresh);
-      return;
-    }
-    writing.add(plan);
-    writes.push({ start: plan.ref.start, state: nextRowState(pipeline, plan, fresh, row) });
-  });
+  const { late, writes, writing } = partitionWrites(pipeline, plans, stored, false);
   if (writes.length === 0) {
     return plans.map((plan, i) => ({
       plan,
@@ -87,8 +74,8 @@ async function applyChunk(
       late: late[i] ?? [],
     }));
   }
-  const unindexed = plans.filter((p) => {
-    if (!writing.has(p) || indexedAhead(p)) return false;
+  const unindexed = plans.filter((p, i) => {
+    if (!writing.has(i) || indexedAhead(p)) return false;
     const row = stored.get(p.ref.start);
     return !row || mayLackIndex(p, row);
   });
@@ -117,11 +104,11 @@ async function applyChunk(
       ? {
           plan,
           applied: true,
-          wrote: writing.has(plan),
+          wrote: writing.has(i),
           casRetries: written.retries,
           late: late[i] ?? [],
         }
-      : { ...failed(plan, written), wrote: writing.has(plan) },
+      : { ...failed(plan, written), wrote: writing.has(i) },
   );
 }
 

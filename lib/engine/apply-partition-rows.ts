@@ -1,9 +1,9 @@
 import type { Pipeline } from '../pipeline/spec.ts';
-import type { RowWrite, StoredWindowRow } from '../store/window-rows.ts';
-import { applyWindowRow, lateOnFinal, nextRowState, type RowOutcome } from './apply-row.ts';
+import type { StoredWindowRow } from '../store/window-rows.ts';
+import { applyWindowRow, type RowOutcome } from './apply-row.ts';
 import { withCompareAndSet } from './compare-and-set.ts';
-import { aboveFences } from './fences.ts';
 import { inPartitionChunks, MAX_PARTITION_ACC_BYTES } from './partition-chunks.ts';
+import { partitionWrites } from './partition-writes.ts';
 import type { LateEvent, RowPlan } from './plan-batch.ts';
 import type { EnginePorts, EngineSettings } from './ports.ts';
 import { writeThrough } from './row-cache.ts';
@@ -65,24 +65,7 @@ async function applyChunk(
       for (const row of rows) stored.set(row.start, row);
     }
     toRead = [...plans];
-    const late: LateEvent[][] = plans.map(() => []);
-    const writes: RowWrite[] = [];
-    const writing = new Set<number>();
-    plans.forEach((plan, i) => {
-      const row = stored.get(plan.ref.start);
-      const fresh = aboveFences(plan.events, row?.fences);
-      if (fresh.length === 0) return;
-      if (row?.final) {
-        late[i] = lateOnFinal(pipeline, plan, fresh);
-        return;
-      }
-      writing.add(i);
-      writes.push({
-        start: plan.ref.start,
-        state: nextRowState(pipeline, plan, fresh, row),
-        ...(row ? { expectedVersion: row.version } : {}),
-      });
-    });
+    const { late, writes, writing } = partitionWrites(pipeline, plans, stored, true);
     if (writes.length === 0) return { done: true, value: late };
     const unindexed = plans.filter(
       (p) =>
