@@ -15,7 +15,7 @@ import os from 'node:os';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveConfig } from '#lib/config/config';
-import { localDown, localUp, startedServices } from '#lib/local/stack';
+import { localDown, localUp, startedServices } from '#lib/stack/stack';
 import { BENCH_CASES } from './cases/index.ts';
 import type { BenchContext, CaseResult } from './harness.ts';
 import { printResults } from './print-results.ts';

@@ -1,6 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { loadPipelineFile } from '#lib/pipelines/load-pipeline-file';
+import { loadPipelineFile } from '#lib/pipeline-file/load-pipeline-file';
 import { type AppSettings, readAppSettings } from './app-context.ts';
 import { CassflowStack, type StoreChoice } from './cassflow-stack.ts';
 import { suppressReviewedFindings } from './nag-suppressions.ts';

@@ -5,7 +5,7 @@ import type { IStream } from 'aws-cdk-lib/aws-kinesis';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { AnyPipeline } from '#lib/pipeline/any-pipeline';
-import { deploymentSchema } from '#lib/pipelines/deployment-schema';
+import { deploymentSchema } from '#lib/pipeline-file/deployment-schema';
 import { writeHandlerEntries } from './bundling/handler-entries.ts';
 import { CassandraStore, type CassandraStoreProps } from './constructs/cassandra-store.ts';
 import { KeyspacesStore } from './constructs/keyspaces-store.ts';

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { resolveConfig } from '#lib/config/config';
-import { localDown } from '#lib/local/stack';
+import { localDown } from '#lib/stack/stack';
 import type { Output } from './output.ts';
 
 const CASSFLOW = fileURLToPath(new URL('../bin/cassflow.js', import.meta.url));

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { parseIsoTime } from '#lib/engine/event-time';
-import { DurationError, parseDuration } from '#lib/pipeline/duration';
+import { DurationError, parseDuration } from '#lib/windows/duration';
 
 const ISO_WITH_ZONE =
   /^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2}))?$/;

@@ -7,17 +7,17 @@
 export * from './aggregates/index.ts';
 export { createAggregateHandler } from './lambda/aggregate-handler.ts';
 export { createSinkHandler } from './lambda/sink-handler.ts';
+export type { AnyPipeline } from './pipeline/any-pipeline.ts';
+export { definePipeline } from './pipeline/define-pipeline.ts';
 export {
   defineScheduledFunction,
   type ScheduledFunction,
-} from './local/scheduler/scheduled-function.ts';
-export type { AnyPipeline } from './pipeline/any-pipeline.ts';
-export { definePipeline } from './pipeline/define-pipeline.ts';
+} from './pipeline/define-scheduled-function.ts';
 export { defineSink } from './pipeline/define-sink.ts';
-export { DurationError, formatDuration, parseDuration } from './pipeline/duration.ts';
 export { PipelineSpecError } from './pipeline/errors.ts';
 export type { SinkDefinition, SinkPipeline } from './pipeline/sink-spec.ts';
 export type { Pipeline, PipelineDefinition } from './pipeline/spec.ts';
 export { QueryError, readWindows } from './query/read-windows.ts';
 export type { WindowFilter, WindowResult } from './query/window-result.ts';
+export { DurationError, formatDuration, parseDuration } from './windows/duration.ts';
 export { session, sliding, tumbling, WindowSpecError } from './windows/index.ts';

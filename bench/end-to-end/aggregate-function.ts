@@ -1,9 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { KinesisFunction } from '#lib/emulator/event-source/invoke';
 import { createAggregateHandler } from '#lib/lambda/aggregate-handler';
 import { kinesisShardSourceOf } from '#lib/lambda/kinesis-shard-source';
-import type { KinesisFunction } from '#lib/local/event-source/invoke';
 import type { Pipeline } from '#lib/pipeline/spec';
 import type { CassandraSession } from '#lib/store/session';
 

@@ -1,6 +1,6 @@
 import type { GetRecordsCommandOutput, KinesisClient } from '@aws-sdk/client-kinesis';
+import type { KinesisFunction } from '#lib/emulator/event-source/invoke';
 import type { PutRecordsCall } from '#lib/kinesis/put-records-call';
-import type { KinesisFunction } from '#lib/local/event-source/invoke';
 
 /**
  * One call (PutRecords, GetRecords, an invocation): when it started (ms after the phase began),

@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import type { KinesisConfig } from '#lib/config/config';
+import type { MappingStats } from '#lib/emulator/event-source/stats';
 import { createKinesisClient } from '#lib/kinesis/client';
-import type { MappingStats } from '#lib/local/event-source/stats';
 import type { CassandraSession } from '#lib/store/session';
 import {
   type CallTime,

@@ -1,5 +1,5 @@
 import type { OutgoingRecord } from '#lib/kinesis/outgoing-record';
-import { hashKeyOf, MAX_HASH_KEY } from '#lib/local/kinesis/engine/hash-keys';
+import { hashKeyOf, MAX_HASH_KEY } from '#lib/stack/kinesis/engine/hash-keys';
 
 /** Every event's JSON is this long: the "events of 200 B". */
 export const EVENT_BYTES = 200;

@@ -1,9 +1,9 @@
 import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { type RunningEventSource, startEventSource } from '#lib/emulator/event-source/event-source';
+import type { KinesisFunction } from '#lib/emulator/event-source/invoke';
+import { CassandraPositions } from '#lib/emulator/event-source/positions';
 import { deleteStream, ensureStream } from '#lib/kinesis/streams';
 import { CASSFLOW_EVENT_SOURCE } from '#lib/lambda/event-source-defaults';
-import { type RunningEventSource, startEventSource } from '#lib/local/event-source/event-source';
-import type { KinesisFunction } from '#lib/local/event-source/invoke';
-import { CassandraPositions } from '#lib/local/event-source/positions';
 import type { CassandraSession } from '#lib/store/session';
 
 /**

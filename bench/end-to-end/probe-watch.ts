@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { finalRowBucket } from '#lib/engine/row-ref';
 import type { Pipeline } from '#lib/pipeline/spec';
 import { CqlWindowRows } from '#lib/store/cql-window-rows';
+import { finalRowBucket } from '#lib/store/row-ref';
 import type { CassandraSession } from '#lib/store/session';
 import type { WindowRowId } from '#lib/store/window-rows';
 import { tumblingWindowOf } from '#lib/windows/tumbling';

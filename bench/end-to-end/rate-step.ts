@@ -1,7 +1,7 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { KinesisConfig } from '#lib/config/config';
+import type { MappingStats } from '#lib/emulator/event-source/stats';
 import { createKinesisClient } from '#lib/kinesis/client';
-import type { MappingStats } from '#lib/local/event-source/stats';
 import type { Pipeline } from '#lib/pipeline/spec';
 import { pipelineTables } from '#lib/store/pipeline-tables';
 import { CORE_TABLES } from '#lib/store/schema/core-tables';

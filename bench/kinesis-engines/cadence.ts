@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamEvent } from 'aws-lambda';
+import { startEventSource } from '#lib/emulator/event-source/event-source';
+import type { KinesisFunction } from '#lib/emulator/event-source/invoke';
+import { MemoryPositions } from '#lib/emulator/event-source/positions';
 import { putRecords } from '#lib/kinesis/producer';
 import { ensureStream } from '#lib/kinesis/streams';
-import { startEventSource } from '#lib/local/event-source/event-source';
-import type { KinesisFunction } from '#lib/local/event-source/invoke';
-import { MemoryPositions } from '#lib/local/event-source/positions';
 import { percentile } from '../end-to-end/percentile.ts';
 
 export type CadenceFigures = {

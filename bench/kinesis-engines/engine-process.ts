@@ -30,10 +30,10 @@ function freePort(): Promise<number> {
 }
 
 const ENGINE_MAIN = fileURLToPath(
-  new URL('../../lib/local/kinesis/engine/main.ts', import.meta.url),
+  new URL('../../lib/stack/kinesis/engine/main.ts', import.meta.url),
 );
 const BIND_LOOPBACK = fileURLToPath(
-  new URL('../../lib/local/kinesis/bind-loopback.cjs', import.meta.url),
+  new URL('../../lib/stack/kinesis/bind-loopback.cjs', import.meta.url),
 );
 
 async function spawnEngine(name: EngineName, port: number): Promise<ChildProcess> {

@@ -6,7 +6,7 @@ import {
   PutRecordsCommand,
   type PutRecordsRequestEntry,
 } from '@aws-sdk/client-kinesis';
-import { evenRange } from '#lib/local/kinesis/engine/hash-keys';
+import { evenRange } from '#lib/stack/kinesis/engine/hash-keys';
 import { percentile } from '../end-to-end/percentile.ts';
 
 export type LoadOptions = {

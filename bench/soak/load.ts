@@ -1,10 +1,10 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { avg, count, distinct } from '#lib/aggregates/index';
+import { seededRandom } from '#lib/demo/seeded-random';
 import { KinesisSender } from '#lib/kinesis/kinesis-sender';
 import type { OutgoingRecord } from '#lib/kinesis/outgoing-record';
 import { paced } from '#lib/kinesis/pace';
 import { putRecordsCall } from '#lib/kinesis/put-records-call';
-import { seededRandom } from '#lib/local/seeded-random';
 import { definePipeline } from '#lib/pipeline/define-pipeline';
 import type { Pipeline } from '#lib/pipeline/spec';
 import { session, sliding, tumbling } from '#lib/windows/index';

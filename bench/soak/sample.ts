@@ -1,7 +1,7 @@
 import type cassandra from 'cassandra-driver';
-import { pipelineWatermark } from '#lib/engine/watermark';
 import type { Pipeline } from '#lib/pipeline/spec';
 import type { CassandraSession } from '#lib/store/session';
+import { pipelineWatermark } from '#lib/store/watermark';
 import { CqlWatermarks } from '#lib/store/watermark-store';
 import { INDEX_BUCKET_MS, INDEX_SLOTS, indexBucketOf } from '#lib/store/window-index';
 import { type ReadCost, tracedRead } from './trace-reads.ts';

@@ -1,7 +1,7 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct, type IDependable } from 'constructs';
-import type { KeyspaceSchema } from '#lib/pipelines/deployment-schema';
+import type { KeyspaceSchema } from '#lib/pipeline-file/deployment-schema';
 import { acceptFinding, nagText } from '../nag.ts';
 import { KeyspacesSchema } from './keyspaces-schema.ts';
 import type { StateStore, TableAccess } from './state-store.ts';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { CustomResource, Duration } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import type { KeyspaceSchema } from '#lib/pipelines/deployment-schema';
+import type { KeyspaceSchema } from '#lib/pipeline-file/deployment-schema';
 import { cassflowFunction } from './cassflow-function.ts';
 import type { StateStore } from './state-store.ts';
 

@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { resolveConfig } from '#lib/config/config';
 import { createKinesisClient } from '#lib/kinesis/client';
 import type { AnyPipeline } from '#lib/pipeline/any-pipeline';
-import { loadPipeline } from '#lib/pipelines/load-pipeline';
+import { loadPipeline } from '#lib/pipeline-file/load-pipeline';
 import { replayDeadLetters } from '#lib/replay/replay-dead-letters';
 import { streamSender } from '#lib/replay/stream-sender';
 import { type DeadLetter, deadLetterAt, deadLettersBetween } from '#lib/store/dead-letter-rows';

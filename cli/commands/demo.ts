@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { resolveConfig } from '#lib/config/config';
-import { runDemo } from '#lib/local/demo/run-demo';
-import { localDown, localUp, startedServices } from '#lib/local/stack';
-import { loadAggregation } from '#lib/pipelines/load-pipeline';
+import { runDemo } from '#lib/demo/run-demo';
+import { loadAggregation } from '#lib/pipeline-file/load-pipeline';
+import { localDown, localUp, startedServices } from '#lib/stack/stack';
 import { EXAMPLE_PIPELINES } from '../../examples/index.ts';
 import { repeatDemo } from '../demo-repeat.ts';
 import { ExitStatus } from '../exit-status.ts';

@@ -1,11 +1,11 @@
 import { rmSync } from 'node:fs';
 import { Command } from 'commander';
 import { resolveConfig } from '#lib/config/config';
-import { CASSANDRA_VERSION, ensureCassandraJars } from '#lib/local/cassandra/jars';
-import { cassandraPaths } from '#lib/local/cassandra/node';
-import { postgresPaths } from '#lib/local/postgres/launch';
-import { s3Paths } from '#lib/local/s3/server';
-import type { ServiceReport } from '#lib/local/service';
+import { CASSANDRA_VERSION, ensureCassandraJars } from '#lib/stack/cassandra/jars';
+import { cassandraPaths } from '#lib/stack/cassandra/node';
+import { postgresPaths } from '#lib/stack/postgres/launch';
+import { s3Paths } from '#lib/stack/s3/server';
+import type { ServiceReport } from '#lib/stack/service';
 import {
   localDown,
   localStatus,
@@ -13,8 +13,8 @@ import {
   STACK_SERVICES,
   type StackReport,
   type StackService,
-} from '#lib/local/stack';
-import { requireJava } from '#lib/local/toolchain';
+} from '#lib/stack/stack';
+import { requireJava } from '#lib/stack/toolchain';
 import { ExitStatus } from '../exit-status.ts';
 import type { Output } from '../output.ts';
 

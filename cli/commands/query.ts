@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { resolveConfig } from '#lib/config/config';
-import { loadAggregation } from '#lib/pipelines/load-pipeline';
+import { loadAggregation } from '#lib/pipeline-file/load-pipeline';
 import { readWindows } from '#lib/query/read-windows';
 import type { WindowFilter } from '#lib/query/window-result';
 import { createSession, pipelineCassandra } from '#lib/store/session';

@@ -1,11 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { resolveConfig } from '#lib/config/config';
+import { startRuntime } from '#lib/emulator/runtime/runtime';
+import { statusLine } from '#lib/emulator/runtime/status-line';
 import { CASSFLOW_EVENT_SOURCE } from '#lib/lambda/event-source-defaults';
-import { startRuntime } from '#lib/local/runtime/runtime';
-import { statusLine } from '#lib/local/runtime/status-line';
-import { localDown, localUp, startedServices } from '#lib/local/stack';
-import { loadPipelineFile } from '#lib/pipelines/load-pipeline-file';
+import { loadPipelineFile } from '#lib/pipeline-file/load-pipeline-file';
+import { localDown, localUp, startedServices } from '#lib/stack/stack';
 import { wholeNumber } from '../option-values.ts';
 import type { Output } from '../output.ts';
 import { describeStack } from './local.ts';

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { resolveConfig } from '#lib/config/config';
-import { loadPipeline } from '#lib/pipelines/load-pipeline';
+import { loadPipeline } from '#lib/pipeline-file/load-pipeline';
 import { createCassandraClient } from '#lib/store/client';
 import { tablesOf } from '#lib/store/pipeline-tables';
 import { applySchema } from '#lib/store/schema/apply';

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { resolveConfig } from '#lib/config/config';
-import { runSmoke } from '#lib/local/smoke-run';
-import { localDown, localUp, startedServices } from '#lib/local/stack';
+import { runSmoke } from '#lib/demo/smoke-run';
+import { localDown, localUp, startedServices } from '#lib/stack/stack';
 import { wholeNumber } from '../option-values.ts';
 import type { Output } from '../output.ts';
 import { describeStack } from './local.ts';

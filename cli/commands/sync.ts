@@ -1,14 +1,14 @@
 import { Command, Option } from 'commander';
 import { type CassflowConfig, resolveConfig } from '#lib/config/config';
 import type { AnyPipeline } from '#lib/pipeline/any-pipeline';
-import { parseDuration } from '#lib/pipeline/duration';
-import { loadPipelineFile } from '#lib/pipelines/load-pipeline-file';
+import { loadPipelineFile } from '#lib/pipeline-file/load-pipeline-file';
 import { createSession, pipelineCassandra } from '#lib/store/session';
 import { readRejects } from '#lib/sync/read-rejects';
 import { runConfiguredSyncJob } from '#lib/sync/run-configured-job';
 import type { SyncProgress } from '#lib/sync/run-passes';
 import { findSyncJob, type SyncJob, syncJobsOf } from '#lib/sync/sync-jobs';
 import { SYNC_REJECTS } from '#lib/sync/sync-tables';
+import { parseDuration } from '#lib/windows/duration';
 import { EXAMPLE_PIPELINES } from '../../examples/index.ts';
 import { rejectLine } from '../format-rejects.ts';
 import { wholeNumber } from '../option-values.ts';

@@ -1,9 +1,9 @@
 import type { Pipeline } from '../pipeline/spec.ts';
+import type { InputRecord } from '../records/input-record.ts';
+import { type ShardWatermark, shardWatermark } from '../store/watermark.ts';
 import { withCompareAndSet } from './compare-and-set.ts';
 import type { DecodedEvent } from './decode-event.ts';
-import type { InputRecord } from './input-record.ts';
 import type { EnginePorts, EngineSettings } from './ports.ts';
-import { type ShardWatermark, shardWatermark } from './watermark.ts';
 
 export class WatermarkUpdateError extends Error {
   constructor(shardId: string) {

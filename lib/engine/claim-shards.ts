@@ -1,6 +1,6 @@
+import type { ShardClaim, ShardWatermark } from '../store/watermark.ts';
 import { withCompareAndSet } from './compare-and-set.ts';
 import type { EnginePorts, EngineSettings } from './ports.ts';
-import type { ShardClaim, ShardWatermark } from './watermark.ts';
 
 export class ShardClaimError extends Error {
   constructor(shardId: string, why: string) {

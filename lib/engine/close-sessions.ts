@@ -1,10 +1,10 @@
 import type { Pipeline } from '../pipeline/spec.ts';
+import { sessionBucketOf } from '../store/row-ref.ts';
 import type { IndexedWindow } from '../store/window-index.ts';
 import type { CloseResult } from './close-window.ts';
 import { withCompareAndSet } from './compare-and-set.ts';
 import { finalRowState } from './final-row.ts';
 import type { EnginePorts, EngineSettings } from './ports.ts';
-import { sessionBucketOf } from './row-ref.ts';
 import { decodeSessionState, encodeSessionState } from './session-state.ts';
 
 const ROUNDS = 8;

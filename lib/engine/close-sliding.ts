@@ -1,4 +1,5 @@
 import type { Pipeline } from '../pipeline/spec.ts';
+import { bucketOf, paneRowName } from '../store/row-ref.ts';
 import type { IndexedWindow } from '../store/window-index.ts';
 import { closeTime, paneLength, panesOfWindow } from '../windows/index.ts';
 import type { CloseResult } from './close-window.ts';
@@ -6,7 +7,6 @@ import { finalRowState } from './final-row.ts';
 import { paneShare } from './pane-share.ts';
 import type { EnginePorts } from './ports.ts';
 import { initRow, mergeRows } from './row-accumulator.ts';
-import { bucketOf, paneRowName } from './row-ref.ts';
 
 /**
  * Assembles a sliding window from its panes into its final row. No batch writes a pane for a

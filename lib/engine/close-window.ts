@@ -1,10 +1,10 @@
 import type { Pipeline } from '../pipeline/spec.ts';
+import { bucketOf } from '../store/row-ref.ts';
 import type { IndexedWindow } from '../store/window-index.ts';
 import { closeSessions } from './close-sessions.ts';
 import { closeSliding } from './close-sliding.ts';
 import { mapWithConcurrency } from './concurrency.ts';
 import type { EnginePorts, EngineSettings } from './ports.ts';
-import { bucketOf } from './row-ref.ts';
 
 /**
  * What closing made final: 0 when another closer got there first. `closed`: entries for the

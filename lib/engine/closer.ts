@@ -1,9 +1,9 @@
 import type { Pipeline } from '../pipeline/spec.ts';
+import { pipelineWatermark } from '../store/watermark.ts';
 import type { CloserCursor } from '../store/watermark-store.ts';
 import { type IndexedWindow, indexBucketOf } from '../store/window-index.ts';
 import { closeEntries } from './close-window.ts';
 import type { EnginePorts, EngineSettings } from './ports.ts';
-import { pipelineWatermark } from './watermark.ts';
 
 export type CloserRun = {
   /** The pipeline's watermark this run claimed up to (or found claimed already). */

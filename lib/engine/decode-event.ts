@@ -1,10 +1,10 @@
 import type { AggregateInput } from '../aggregates/aggregate.ts';
-import { formatDuration } from '../pipeline/duration.ts';
 import { readPath } from '../pipeline/field-path.ts';
 import type { Pipeline } from '../pipeline/spec.ts';
+import type { InputRecord, RejectedRecord } from '../records/input-record.ts';
 import { maxKeyBytes } from '../store/key-limits.ts';
+import { formatDuration } from '../windows/duration.ts';
 import { describeTime, parseEventTime, typeName } from './event-time.ts';
-import type { InputRecord, RejectedRecord } from './input-record.ts';
 import { parseRecord } from './parse-record.ts';
 import { isWellFormed } from './well-formed.ts';
 

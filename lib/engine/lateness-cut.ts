@@ -1,5 +1,5 @@
+import { shardWatermark } from '../store/watermark.ts';
 import type { DecodedEvent } from './decode-event.ts';
-import { shardWatermark } from './watermark.ts';
 
 /**
  * Sets each event's cut: windows closing at or before it are late for the event. The cut is the

@@ -1,6 +1,6 @@
+import type { ShardWatermark } from '../store/watermark.ts';
 import type { CloserCursor } from '../store/watermark-store.ts';
 import type { EnginePorts, EngineSettings } from './ports.ts';
-import type { ShardWatermark } from './watermark.ts';
 
 export class ShardStateError extends Error {
   constructor(shardId: string) {

@@ -1,6 +1,6 @@
 import type { EventRecord } from '../pipeline/spec.ts';
+import type { InputRecord, RejectedRecord } from '../records/input-record.ts';
 import { typeName } from './event-time.ts';
-import type { InputRecord, RejectedRecord } from './input-record.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 

@@ -1,10 +1,10 @@
 import type { Pipeline } from '../pipeline/spec.ts';
+import { bucketOf, paneRowName, type RowRef, rowId, sessionsRowName } from '../store/row-ref.ts';
 import { isLate, paneOf, slidingWindowsOf, tumblingWindowOf } from '../windows/index.ts';
 import type { TimeRange } from '../windows/window.ts';
 import type { DecodedEvent } from './decode-event.ts';
 import { lateLabel } from './late-label.ts';
 import { addToRow, initRow, type RowAcc } from './row-accumulator.ts';
-import { bucketOf, paneRowName, type RowRef, rowId, sessionsRowName } from './row-ref.ts';
 
 /** What one row gets from a batch: its events in sequence order, and their fold. */
 export type RowPlan = {

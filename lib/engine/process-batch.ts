@@ -1,16 +1,16 @@
 import type { Pipeline } from '../pipeline/spec.ts';
+import type { InputRecord, RejectedRecord } from '../records/input-record.ts';
+import { pipelineWatermark, type ShardWatermark, shardsSeenUpTo } from '../store/watermark.ts';
 import { advanceShardWatermarks } from './advance-watermarks.ts';
 import { applyRows } from './apply-rows.ts';
 import { closeAfterBatch } from './batch-closer.ts';
 import { claimShards } from './claim-shards.ts';
 import type { CloserRun } from './closer.ts';
 import { type DecodedEvent, decodeEvent } from './decode-event.ts';
-import type { InputRecord, RejectedRecord } from './input-record.ts';
 import { setEventCuts } from './lateness-cut.ts';
 import { readWithShardsCounted } from './own-shard.ts';
 import { type LateEvent, planBatch, type RowPlan } from './plan-batch.ts';
 import type { EnginePorts, EngineSettings } from './ports.ts';
-import { pipelineWatermark, type ShardWatermark, shardsSeenUpTo } from './watermark.ts';
 
 /** What one batch did: the figures the handler logs and reports as metrics. */
 export type BatchResult = {

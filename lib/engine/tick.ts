@@ -1,8 +1,8 @@
 import type { Pipeline } from '../pipeline/spec.ts';
+import type { ShardWatermark } from '../store/watermark.ts';
 import { type CloserRun, closeDueWindows } from './closer.ts';
 import { registerShards } from './own-shard.ts';
 import type { EnginePorts, EngineSettings, ShardSource, StreamShard } from './ports.ts';
-import type { ShardWatermark } from './watermark.ts';
 
 /** What one tick did. */
 export type TickResult = {

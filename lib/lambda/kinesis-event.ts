@@ -1,5 +1,5 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
-import type { InputRecord } from '../engine/input-record.ts';
+import type { InputRecord } from '../records/input-record.ts';
 
 /** eventID is `<shardId>:<sequenceNumber>`. */
 function shardOf(record: KinesisStreamRecord): string {

@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { resolveConfig } from '../config/config.ts';
 import type { Env } from '../config/env-values.ts';
 import type { AnyPipeline } from '../pipeline/any-pipeline.ts';
-import { deploymentSchema } from '../pipelines/deployment-schema.ts';
+import { deploymentSchema } from '../pipeline-file/deployment-schema.ts';
 import { createCassandraClient } from '../store/client.ts';
 import { applySchema } from '../store/schema/apply.ts';
 import { schemaConnection } from '../store/schema/connection.ts';

@@ -1,4 +1,4 @@
-import { parseDuration } from './duration.ts';
+import { parseDuration } from '../windows/duration.ts';
 import { MAX_TTL_SECONDS } from './retention.ts';
 
 /** How long dead letters are kept and how many of a record's raw bytes with them. */

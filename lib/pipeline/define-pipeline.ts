@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { Aggregate } from '../aggregates/aggregate.ts';
-import { parseScheduleExpression } from '../schedule/schedule-expression.ts';
+import { parseScheduleExpression } from '../schedule-expression/schedule-expression.ts';
+import { formatDuration, parseDuration } from '../windows/duration.ts';
 import { checkWindowSpec, WindowSpecError, windowName } from '../windows/index.ts';
 import type { WindowSpec } from '../windows/window.ts';
 import { cqlName, cqlNameProblem } from './cql-names.ts';
 import { resolveDeadLetters } from './dead-letter-policy.ts';
-import { formatDuration, parseDuration } from './duration.ts';
 import { PipelineSpecError } from './errors.ts';
 import { readPath, splitPath } from './field-path.ts';
 import { checkRetention } from './retention.ts';

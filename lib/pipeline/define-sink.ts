@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { parseDuration } from '../windows/duration.ts';
 import { cqlName, cqlNameProblem } from './cql-names.ts';
 import { resolveDeadLetters } from './dead-letter-policy.ts';
-import { parseDuration } from './duration.ts';
 import { PipelineSpecError } from './errors.ts';
 import { readPath, splitPath } from './field-path.ts';
 import { checkRetention } from './retention.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { parseScheduleExpression } from '../schedule/schedule-expression.ts';
-import { parseDuration } from './duration.ts';
+import { parseScheduleExpression } from '../schedule-expression/schedule-expression.ts';
+import { parseDuration } from '../windows/duration.ts';
 
 /** Where a sync job writes. */
 export type SyncTargetSpec =

@@ -1,5 +1,5 @@
-import { bucketOf, paneRowName, sessionBucketOf, sessionsRowName } from '../engine/row-ref.ts';
 import type { NamedWindow } from '../pipeline/spec.ts';
+import { bucketOf, paneRowName, sessionBucketOf, sessionsRowName } from '../store/row-ref.ts';
 import { paneLength } from '../windows/index.ts';
 
 /** One partition of the window table to read, and the start range of the rows wanted in it. */

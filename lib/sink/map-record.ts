@@ -1,6 +1,6 @@
-import type { InputRecord, RejectedRecord } from '../engine/input-record.ts';
 import { parseRecord } from '../engine/parse-record.ts';
 import type { SinkPipeline } from '../pipeline/sink-spec.ts';
+import type { InputRecord, RejectedRecord } from '../records/input-record.ts';
 import { convertValue } from './convert-value.ts';
 import { keyProblem } from './key-bounds.ts';
 

@@ -1,6 +1,6 @@
 import { mapWithConcurrency } from '../engine/concurrency.ts';
-import type { InputRecord, RejectedRecord } from '../engine/input-record.ts';
 import type { SinkPipeline } from '../pipeline/sink-spec.ts';
+import type { InputRecord, RejectedRecord } from '../records/input-record.ts';
 import { mapRecord, type SinkRow } from './map-record.ts';
 
 /** Where a sink writes: its table, and the dead-letter table. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { RejectedRecord } from '../engine/input-record.ts';
 import type { DeadLetterPolicy } from '../pipeline/dead-letter-policy.ts';
+import type { RejectedRecord } from '../records/input-record.ts';
 import { inChunks } from './in-chunks.ts';
 import { DEAD_LETTERS } from './schema/core-tables.ts';
 import type { CassandraSession } from './session.ts';

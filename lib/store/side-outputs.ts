@@ -1,5 +1,5 @@
-import type { InputRecord, RejectedRecord } from '../engine/input-record.ts';
 import type { DeadLetterPolicy } from '../pipeline/dead-letter-policy.ts';
+import type { InputRecord, RejectedRecord } from '../records/input-record.ts';
 import { CqlDeadLetters, keptRaw } from './dead-letters.ts';
 import { inChunks } from './in-chunks.ts';
 import type { CassandraSession } from './session.ts';

@@ -1,7 +1,7 @@
-import type { ShardClaim, ShardState, ShardWatermark } from '../engine/watermark.ts';
 import type { Pipeline } from '../pipeline/spec.ts';
 import type { CassandraSession } from './session.ts';
 import { fromTimeColumn, toTimeColumn } from './time-column.ts';
+import type { ShardClaim, ShardState, ShardWatermark } from './watermark.ts';
 
 const SHARDS = 'shard';
 const CLOSER = 'closer';

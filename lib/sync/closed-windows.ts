@@ -1,6 +1,6 @@
-import { finalRowBucket } from '../engine/row-ref.ts';
 import type { Pipeline } from '../pipeline/spec.ts';
 import { inFlightLimit } from '../store/in-flight.ts';
+import { finalRowBucket } from '../store/row-ref.ts';
 import type { CassandraSession } from '../store/session.ts';
 import { INDEX_BUCKET_MS, INDEX_SLOTS, indexBucketOf } from '../store/window-index.ts';
 import { type PageRead, type ReadPage, rowValues } from './range-reader.ts';

@@ -1,4 +1,4 @@
-import { formatDuration } from '../pipeline/duration.ts';
+import { formatDuration } from './duration.ts';
 import { WindowSpecError } from './errors.ts';
 import { MAX_PANES_PER_WINDOW, MAX_WINDOW_MS, MIN_WINDOW_MS, suggestSlide } from './limits.ts';
 import { paneLength } from './panes.ts';

@@ -1,5 +1,5 @@
-import { DurationError, parseDuration } from '../pipeline/duration.ts';
 import { assertWindowSpec } from './check-spec.ts';
+import { DurationError, parseDuration } from './duration.ts';
 import { WindowSpecError } from './errors.ts';
 import type { SessionSpec, SlidingSpec, TumblingSpec } from './window.ts';
 

@@ -1,4 +1,4 @@
-import { formatDuration } from '../pipeline/duration.ts';
+import { formatDuration } from './duration.ts';
 import type { WindowSpec } from './window.ts';
 
 /**

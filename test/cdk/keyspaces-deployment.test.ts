@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { CASSFLOW_EVENT_SOURCE } from '#lib/lambda/event-source-defaults';
-import { deploymentSchema } from '#lib/pipelines/deployment-schema';
+import { deploymentSchema } from '#lib/pipeline-file/deployment-schema';
 import { deploy, EXAMPLES, readNagReport, resourcesFor, statementsOf } from './deployment.ts';
 
 const KS = 'arn:<AWS::Partition>:cassandra:eu-west-1:123456789012:/keyspace';

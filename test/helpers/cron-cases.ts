@@ -1,7 +1,10 @@
 // Generated EventBridge cron expressions, with when they fire worked out by brute force over
 // Date (not by the scheduler's own arithmetic), for the property tests of nextFireTime.
 import fc from 'fast-check';
-import { type CronExpression, parseScheduleExpression } from '#lib/schedule/schedule-expression';
+import {
+  type CronExpression,
+  parseScheduleExpression,
+} from '#lib/schedule-expression/schedule-expression';
 
 export const MIN = 60_000;
 export const DAY = 24 * 60 * MIN;

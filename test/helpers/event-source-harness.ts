@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { CassandraPositions } from '#lib/emulator/event-source/positions';
 import { createKinesisClient } from '#lib/kinesis/client';
 import { putRecords } from '#lib/kinesis/producer';
 import { deleteStream, ensureStream } from '#lib/kinesis/streams';
-import { CassandraPositions } from '#lib/local/event-source/positions';
 import { createCassandraClient } from '#lib/store/client';
 import { applySchema } from '#lib/store/schema/apply';
 import { schemaConnection } from '#lib/store/schema/connection';

@@ -1,4 +1,4 @@
-import { seededRandom } from '#lib/local/seeded-random';
+import { seededRandom } from '#lib/demo/seeded-random';
 import { jsonRecord, type ShardRecord, sequenceNumber } from './kinesis-events.ts';
 
 export { seededRandom };

@@ -1,4 +1,4 @@
-import { seededRandom } from '#lib/local/seeded-random';
+import { seededRandom } from '#lib/demo/seeded-random';
 import type { SyncJobSpec } from '#lib/pipeline/sync-entry';
 import { createCassandraClient } from '#lib/store/client';
 import { CassandraSession, sessionOptions } from '#lib/store/session';

@@ -1,6 +1,6 @@
-import { createKinesisEngine } from '#lib/local/kinesis/engine/create-engine';
-import type { KinesisEngine } from '#lib/local/kinesis/engine/kinesis-engine';
-import { KINESIS_SHARD_LIMITS, type ShardLimits } from '#lib/local/kinesis/engine/shard-throughput';
+import { createKinesisEngine } from '#lib/stack/kinesis/engine/create-engine';
+import type { KinesisEngine } from '#lib/stack/kinesis/engine/kinesis-engine';
+import { KINESIS_SHARD_LIMITS, type ShardLimits } from '#lib/stack/kinesis/engine/shard-throughput';
 
 type Json = Record<string, unknown>;
 

@@ -1,11 +1,11 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { expect } from 'vitest';
 import type { CassflowConfig } from '#lib/config/config';
+import { waitForFinalWindows } from '#lib/demo/await-final';
+import { expectedFinalCounts } from '#lib/demo/expected-counts';
+import { generatePageViews, type PageView } from '#lib/demo/generate-page-views';
 import { KinesisSender } from '#lib/kinesis/kinesis-sender';
 import { putRecordsCall } from '#lib/kinesis/put-records-call';
-import { waitForFinalWindows } from '#lib/local/demo/await-final';
-import { expectedFinalCounts } from '#lib/local/demo/expected-counts';
-import { generatePageViews, type PageView } from '#lib/local/generate-page-views';
 import type { Pipeline } from '#lib/pipeline/spec';
 import { readWindows } from '#lib/query/read-windows';
 import { createSession } from '#lib/store/session';

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { linkTree } from '#lib/local/link-tree';
+import { linkTree } from '#lib/stack/link-tree';
 
 /** What a checkout holds that `cassflow local up` needs: the code, node_modules and the jars. */
 const SKIPPED = new Set(['.git', '.cache']);

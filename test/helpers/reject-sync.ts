@@ -3,9 +3,9 @@ import type { SyncJobSpec } from '#lib/pipeline/sync-entry';
 import type { CassandraSession } from '#lib/store/session';
 import { readRejects } from '#lib/sync/read-rejects';
 import { runSyncJob } from '#lib/sync/run-sync-job';
+import { createDynamoDbClient, createPostgresPool } from '#lib/sync/targets/clients';
 import { DynamoDbTarget } from '#lib/sync/targets/dynamodb-target';
 import { PostgresTarget } from '#lib/sync/targets/postgres-target';
-import { createDynamoDbClient, createPostgresPool } from '#lib/targets/clients';
 import { dynamoRows, postgresRows } from './sync-target-contents.ts';
 
 /** Creates a table of the session's keyspace and inserts the rows (column name to value). */

@@ -1,6 +1,6 @@
 import { Agent, createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { seededRandom } from '#lib/local/seeded-random';
+import { seededRandom } from '#lib/demo/seeded-random';
 
 const PUT_RECORDS = 'Kinesis_20131202.PutRecords';
 const JSON_TYPE = 'application/x-amz-json-1.1';

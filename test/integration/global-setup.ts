@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import { resolveConfig } from '#lib/config/config';
-import { localDown, localUp, startedServices } from '#lib/local/stack';
+import { localDown, localUp, startedServices } from '#lib/stack/stack';
 import { dropRunKeyspaces } from '../helpers/drop-run-keyspaces.ts';
 
 declare module 'vitest' {

@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveConfig } from '#lib/config/config';
-import { cassandraPaths, startLocalCassandra } from '#lib/local/cassandra/node';
-import { PortInUseError, ServerStartError } from '#lib/local/errors';
-import { startKinesisEmulator } from '#lib/local/kinesis/emulator';
-import { findRunningPid, isAlive } from '#lib/local/managed-process';
-import { localDown, localStatus, localUp, STACK_SERVICES } from '#lib/local/stack';
+import { cassandraPaths, startLocalCassandra } from '#lib/stack/cassandra/node';
+import { PortInUseError, ServerStartError } from '#lib/stack/errors';
+import { startKinesisEmulator } from '#lib/stack/kinesis/emulator';
+import { findRunningPid, isAlive } from '#lib/stack/managed-process';
+import { localDown, localStatus, localUp, STACK_SERVICES } from '#lib/stack/stack';
 import { freePort } from '../helpers/free-port.ts';
 
 const shared = resolveConfig(process.env);

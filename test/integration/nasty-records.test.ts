@@ -9,7 +9,7 @@ import { PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createKinesisClient } from '#lib/kinesis/client';
 import { deleteStream, ensureStream } from '#lib/kinesis/streams';
-import { loadPipelineFile } from '#lib/pipelines/load-pipeline-file';
+import { loadPipelineFile } from '#lib/pipeline-file/load-pipeline-file';
 import { maxKeyBytes } from '#lib/store/key-limits';
 import { DEAD_LETTERS } from '#lib/store/schema/core-tables';
 import { main } from '../../cli/main.ts';

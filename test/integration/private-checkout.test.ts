@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { postgresPaths } from '#lib/local/postgres/launch';
+import { postgresPaths } from '#lib/stack/postgres/launch';
 import { freePort } from '../helpers/free-port.ts';
 import { privateCheckout } from '../helpers/private-checkout.ts';
 

@@ -3,10 +3,10 @@ import { once } from 'node:events';
 import { appendFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '#lib/config/config';
+import type { PageView } from '#lib/demo/generate-page-views';
 import { createKinesisClient } from '#lib/kinesis/client';
 import { deleteStream, ensureStream } from '#lib/kinesis/streams';
-import { startLocalCassandra, stopLocalCassandra } from '#lib/local/cassandra/node';
-import type { PageView } from '#lib/local/generate-page-views';
+import { startLocalCassandra, stopLocalCassandra } from '#lib/stack/cassandra/node';
 import pipeline from '../fixtures/faults-pipeline.ts';
 import { integrationConfig } from '../helpers/integration-config.ts';
 import {

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { schemaFunction } from '#lib/lambda/schema-function';
-import { deploymentSchema } from '#lib/pipelines/deployment-schema';
+import { deploymentSchema } from '#lib/pipeline-file/deployment-schema';
 import { createCassandraClient } from '#lib/store/client';
 import { EXAMPLE_PIPELINES } from '../../examples/index.ts';
 import { cloudFormationEvent } from '../helpers/cloudformation-event.ts';

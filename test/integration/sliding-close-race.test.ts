@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count } from '#lib/aggregates/basic';
 import type { EnginePorts } from '#lib/engine/ports';
-import type { ShardWatermark } from '#lib/engine/watermark';
 import { definePipeline } from '#lib/pipeline/define-pipeline';
 import { readWindows } from '#lib/query/read-windows';
+import type { ShardWatermark } from '#lib/store/watermark';
 import { sliding } from '#lib/windows/index';
 import { allRows } from '../helpers/integration-config.ts';
 import { jsonRecord, sequenceNumber } from '../helpers/kinesis-events.ts';

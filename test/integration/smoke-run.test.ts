@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runSmoke } from '#lib/local/smoke-run';
+import { runSmoke } from '#lib/demo/smoke-run';
 import { integrationConfig } from '../helpers/integration-config.ts';
 
 describe('the smoke run (main job until aggregation lands)', () => {

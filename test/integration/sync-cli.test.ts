@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCassandraClient } from '#lib/store/client';
 import { CassandraSession, sessionOptions } from '#lib/store/session';
-import { createPostgresPool } from '#lib/targets/clients';
+import { createPostgresPool } from '#lib/sync/targets/clients';
 import { main } from '../../cli/main.ts';
 import { collectOutput } from '../helpers/collect-output.ts';
 import { integrationConfig } from '../helpers/integration-config.ts';

@@ -4,7 +4,7 @@ import { definePipeline } from '#lib/pipeline/define-pipeline';
 import { readWindows } from '#lib/query/read-windows';
 import { CqlWindowIndex } from '#lib/store/window-index';
 import { runConfiguredSyncJob } from '#lib/sync/run-configured-job';
-import { createPostgresPool } from '#lib/targets/clients';
+import { createPostgresPool } from '#lib/sync/targets/clients';
 import { tumbling } from '#lib/windows/index';
 import { allRows, integrationConfig } from '../helpers/integration-config.ts';
 import { jsonRecord, sequenceNumber } from '../helpers/kinesis-events.ts';

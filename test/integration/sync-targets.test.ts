@@ -7,10 +7,14 @@ import { schemaConnection } from '#lib/store/schema/connection';
 import { CassandraSession, sessionOptions } from '#lib/store/session';
 import type { TableSource } from '#lib/sync/run-sync-job';
 import { SYNC_TABLES } from '#lib/sync/sync-tables';
+import {
+  createDynamoDbClient,
+  createPostgresPool,
+  createS3Client,
+} from '#lib/sync/targets/clients';
 import { DynamoDbTarget } from '#lib/sync/targets/dynamodb-target';
 import { PostgresTarget } from '#lib/sync/targets/postgres-target';
 import { S3Target } from '#lib/sync/targets/s3-target';
-import { createDynamoDbClient, createPostgresPool, createS3Client } from '#lib/targets/clients';
 import { integrationConfig } from '../helpers/integration-config.ts';
 import { type Interruptions, syncWithInterruptions } from '../helpers/interrupted-sync.ts';
 import { canonical, expectedCanonical, fillSource, SOURCE_DDL } from '../helpers/sync-source.ts';

@@ -14,7 +14,11 @@ import {
 } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '#lib/config/config';
-import { createDynamoDbClient, createPostgresPool, createS3Client } from '#lib/targets/clients';
+import {
+  createDynamoDbClient,
+  createPostgresPool,
+  createS3Client,
+} from '#lib/sync/targets/clients';
 import { listeningAddresses } from '../helpers/listening-addresses.ts';
 
 const shared = resolveConfig(process.env);

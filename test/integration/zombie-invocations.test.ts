@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type Runtime, startRuntime } from '#lib/emulator/runtime/runtime';
 import { createKinesisClient } from '#lib/kinesis/client';
 import { deleteStream, ensureStream } from '#lib/kinesis/streams';
-import { type Runtime, startRuntime } from '#lib/local/runtime/runtime';
 import type { Pipeline } from '#lib/pipeline/spec';
 import { isolatedZombies, zombies } from '../fixtures/zombie-pipelines.ts';
 import { integrationConfig } from '../helpers/integration-config.ts';

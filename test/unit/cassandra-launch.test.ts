@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cassandraYaml } from '#lib/local/cassandra/config-files';
-import { cassandraJvmArgs } from '#lib/local/cassandra/jvm-args';
+import { cassandraYaml } from '#lib/stack/cassandra/config-files';
+import { cassandraJvmArgs } from '#lib/stack/cassandra/jvm-args';
 
 describe('cassandraYaml', () => {
   const yaml = cassandraYaml({

@@ -6,7 +6,7 @@ import { customResourceHandler, putResponse } from '#lib/lambda/custom-resource'
 import { schemaFunction } from '#lib/lambda/schema-function';
 import { withSecrets } from '#lib/lambda/secret-env';
 import { withTargetName } from '#lib/lambda/sync-function';
-import { deploymentSchema } from '#lib/pipelines/deployment-schema';
+import { deploymentSchema } from '#lib/pipeline-file/deployment-schema';
 import { waitForTablesActive } from '#lib/store/schema/tables-active';
 import { syncJobsOf } from '#lib/sync/sync-jobs';
 import { EXAMPLE_PIPELINES } from '../../examples/index.ts';

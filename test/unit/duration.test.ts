@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DurationError, formatDuration, parseDuration } from '#lib/pipeline/duration';
+import { DurationError, formatDuration, parseDuration } from '#lib/windows/duration';
 
 describe('parseDuration', () => {
   it.each([

@@ -7,8 +7,8 @@ import { setEventCuts } from '#lib/engine/lateness-cut';
 import { paneShare } from '#lib/engine/pane-share';
 import { planBatch } from '#lib/engine/plan-batch';
 import { decodeRow, rowResults } from '#lib/engine/row-accumulator';
-import { pipelineWatermark, type ShardWatermark } from '#lib/engine/watermark';
 import { definePipeline } from '#lib/pipeline/define-pipeline';
+import { pipelineWatermark, type ShardWatermark } from '#lib/store/watermark';
 import {
   closeTime,
   isLate,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { closeDueWindows } from '#lib/engine/closer';
-import type { InputRecord } from '#lib/engine/input-record';
 import type { EnginePorts, EngineSettings } from '#lib/engine/ports';
 import { processBatch } from '#lib/engine/process-batch';
 import { runTick } from '#lib/engine/tick';
+import type { InputRecord } from '#lib/records/input-record';
 import { calmStore } from '../helpers/engine-model/calm-store.ts';
 import { type ModelShard, ModelStream } from '../helpers/engine-model/model-stream.ts';
 import { schedulePipeline, T0 } from '../helpers/engine-model/scenario.ts';

@@ -4,8 +4,8 @@ import { mapWithPreparedChunks } from '#lib/engine/concurrency';
 import type { DecodedEvent } from '#lib/engine/decode-event';
 import { planBatch } from '#lib/engine/plan-batch';
 import { openedWindows, rowGroups } from '#lib/engine/row-groups';
-import { type ShardWatermark, shardsSeenUpTo } from '#lib/engine/watermark';
 import { definePipeline } from '#lib/pipeline/define-pipeline';
+import { type ShardWatermark, shardsSeenUpTo } from '#lib/store/watermark';
 import { session, sliding, tumbling } from '#lib/windows/index';
 
 const MINUTE = 60_000;

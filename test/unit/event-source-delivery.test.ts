@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { deliverBatch } from '#lib/local/event-source/deliver-batch';
-import { type EventRecord, toEventRecord } from '#lib/local/event-source/event-record';
-import { FailureLog, type FailureRecord } from '#lib/local/event-source/on-failure';
-import { eventSourceSettings } from '#lib/local/event-source/settings';
-import { emptyStats } from '#lib/local/event-source/stats';
-import { guardedClient } from '#lib/local/guarded-client';
-import { InvocationStoppedError } from '#lib/local/invocation-scope';
-import { loadPipelineFile } from '#lib/pipelines/load-pipeline-file';
+import { deliverBatch } from '#lib/emulator/event-source/deliver-batch';
+import { type EventRecord, toEventRecord } from '#lib/emulator/event-source/event-record';
+import { FailureLog, type FailureRecord } from '#lib/emulator/event-source/on-failure';
+import { eventSourceSettings } from '#lib/emulator/event-source/settings';
+import { emptyStats } from '#lib/emulator/event-source/stats';
+import { guardedClient } from '#lib/emulator/guarded-client';
+import { InvocationStoppedError } from '#lib/emulator/invocation-scope';
+import { loadPipelineFile } from '#lib/pipeline-file/load-pipeline-file';
 
 const STREAM = {
   streamArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/s',

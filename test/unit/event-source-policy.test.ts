@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { batchLength, laneOf, readyAt } from '#lib/local/event-source/batching';
-import { CheckpointTracker } from '#lib/local/event-source/checkpoint-tracker';
-import { EventSourceSettingsError } from '#lib/local/event-source/errors';
-import type { EventRecord } from '#lib/local/event-source/event-record';
-import { afterInvocation, outcomeOf, splitExpired } from '#lib/local/event-source/failure-policy';
-import { eventSourceSettings } from '#lib/local/event-source/settings';
+import { batchLength, laneOf, readyAt } from '#lib/emulator/event-source/batching';
+import { CheckpointTracker } from '#lib/emulator/event-source/checkpoint-tracker';
+import { EventSourceSettingsError } from '#lib/emulator/event-source/errors';
+import type { EventRecord } from '#lib/emulator/event-source/event-record';
+import {
+  afterInvocation,
+  outcomeOf,
+  splitExpired,
+} from '#lib/emulator/event-source/failure-policy';
+import { eventSourceSettings } from '#lib/emulator/event-source/settings';
 
 function records(n: number, bytes = 100, arrivedAt = 0): EventRecord[] {
   return Array.from({ length: n }, (_, i) => ({

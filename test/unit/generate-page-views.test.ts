@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { generatePageViews, latencyMs } from '#lib/local/generate-page-views';
-import { seededRandom } from '#lib/local/seeded-random';
+import { generatePageViews, latencyMs } from '#lib/demo/generate-page-views';
+import { seededRandom } from '#lib/demo/seeded-random';
 
 describe('generated page views', () => {
   it('has the shape the page_views pipeline reads', () => {

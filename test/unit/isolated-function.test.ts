@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { toEventRecord } from '#lib/local/event-source/event-record';
-import { invoke } from '#lib/local/event-source/invoke';
-import { IsolatedFunction } from '#lib/local/event-source/isolated-function';
+import { toEventRecord } from '#lib/emulator/event-source/event-record';
+import { invoke } from '#lib/emulator/event-source/invoke';
+import { IsolatedFunction } from '#lib/emulator/event-source/isolated-function';
 
 const HANDLERS = fileURLToPath(new URL('../fixtures/isolated-handlers.mjs', import.meta.url));
 const opened: IsolatedFunction[] = [];

@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { count } from '#lib/aggregates/basic';
 import { decodeEvent } from '#lib/engine/decode-event';
-import type { InputRecord } from '#lib/engine/input-record';
 import { definePipeline } from '#lib/pipeline/define-pipeline';
+import type { InputRecord } from '#lib/records/input-record';
 import { maxKeyBytes } from '#lib/store/key-limits';
 import { session, sliding, tumbling } from '#lib/windows/index';
 

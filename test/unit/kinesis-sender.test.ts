@@ -1,9 +1,9 @@
 import type { PutRecordsResultEntry } from '@aws-sdk/client-kinesis';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '#lib/demo/seeded-random';
 import { KinesisSender, type SenderOptions } from '#lib/kinesis/kinesis-sender';
 import type { OutgoingRecord } from '#lib/kinesis/outgoing-record';
 import type { PutRecordsCall } from '#lib/kinesis/put-records-call';
-import { seededRandom } from '#lib/local/seeded-random';
 
 const THROTTLED = {
   ErrorCode: 'ProvisionedThroughputExceededException',

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evenRange, hashKeyOf, MAX_HASH_KEY } from '#lib/local/kinesis/engine/hash-keys';
-import { parseSequenceNumber, sequenceNumber } from '#lib/local/kinesis/engine/sequence-numbers';
+import { evenRange, hashKeyOf, MAX_HASH_KEY } from '#lib/stack/kinesis/engine/hash-keys';
+import { parseSequenceNumber, sequenceNumber } from '#lib/stack/kinesis/engine/sequence-numbers';
 import { engineFixture } from '../helpers/kinesis-engine-fixture.ts';
 
 const records = (n: number, key = (i: number) => `k${i}`, from = 0) =>

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kinesisHttpServer } from '#lib/local/kinesis/engine/http-server';
+import { kinesisHttpServer } from '#lib/stack/kinesis/engine/http-server';
 import { engineFixture } from '../helpers/kinesis-engine-fixture.ts';
 
 const { engine } = engineFixture();

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evenRange } from '#lib/local/kinesis/engine/hash-keys';
+import { evenRange } from '#lib/stack/kinesis/engine/hash-keys';
 import { engineFixture } from '../helpers/kinesis-engine-fixture.ts';
 
 type Step = { kind: 'put'; count: number } | { kind: 'scale'; factor: number };

@@ -1,8 +1,9 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LegacyContextCallError } from '#lib/local/lambda-context';
-import { type ScheduledJob, startScheduler } from '#lib/local/scheduler/scheduler';
-import { DuplicateJobError, ScheduleExpressionError } from '#lib/schedule/errors';
+import { LegacyContextCallError } from '#lib/emulator/lambda-context';
+import { startScheduler } from '#lib/emulator/scheduler/scheduler';
+import type { ScheduledJob } from '#lib/pipeline/define-scheduled-function';
+import { DuplicateJobError, ScheduleExpressionError } from '#lib/schedule-expression/errors';
 
 const MIN = 60_000;
 const START = Date.parse('2026-03-01T10:00:00Z');

@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nextFireTime, parseScheduleExpression } from '#lib/schedule/schedule-expression';
+import {
+  nextFireTime,
+  parseScheduleExpression,
+} from '#lib/schedule-expression/schedule-expression';
 import { at, cron, cronCases, DAY, firstMatch, MIN, matches } from '../helpers/cron-cases.ts';
 
 // Long enough to cover nearly every gap the generated expressions leave.

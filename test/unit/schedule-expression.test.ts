@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ScheduleExpressionError } from '#lib/schedule/errors';
-import { nextFireTime, parseScheduleExpression } from '#lib/schedule/schedule-expression';
+import { ScheduleExpressionError } from '#lib/schedule-expression/errors';
+import {
+  nextFireTime,
+  parseScheduleExpression,
+} from '#lib/schedule-expression/schedule-expression';
 import { at, cron, DAY, MIN } from '../helpers/cron-cases.ts';
 
 describe('parseScheduleExpression', () => {

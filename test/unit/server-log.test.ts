@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { WHAT_TO_DO } from '#lib/local/errors';
-import { startLogTail, whatToDoIn } from '#lib/local/managed-process';
+import { WHAT_TO_DO } from '#lib/stack/errors';
+import { startLogTail, whatToDoIn } from '#lib/stack/managed-process';
 
 function log(lines: string[]): string {
   const file = join(mkdtempSync(join(tmpdir(), 'cassflow-log-')), 'server.log');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { InputRecord } from '#lib/engine/input-record';
 import { defineSink } from '#lib/pipeline/define-sink';
 import { PipelineSpecError } from '#lib/pipeline/errors';
 import type { SinkDefinition } from '#lib/pipeline/sink-spec';
+import type { InputRecord } from '#lib/records/input-record';
 import { convertValue } from '#lib/sink/convert-value';
 import { mapRecord } from '#lib/sink/map-record';
 

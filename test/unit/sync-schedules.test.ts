@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '#lib/config/config';
-import { syncSchedules } from '#lib/local/runtime/sync-schedules';
+import { syncSchedules } from '#lib/emulator/runtime/sync-schedules';
 import { EXAMPLE_PIPELINES } from '../../examples/index.ts';
 
 describe('sync jobs in the local runtime', () => {

@@ -6,7 +6,7 @@ import {
   createPostgresPool,
   createS3Client,
   EMULATOR_CREDENTIALS,
-} from '#lib/targets/clients';
+} from '#lib/sync/targets/clients';
 
 describe('sync target clients', () => {
   it('addresses the local S3 server by path, with its key pair', async () => {

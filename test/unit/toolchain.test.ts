@@ -2,9 +2,9 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ensureCassandraJars } from '#lib/local/cassandra/jars';
-import { JavaNotFoundError, JavaVersionError, MavenNotFoundError } from '#lib/local/errors';
-import { parseJavaMajor, requireJava, requireMaven } from '#lib/local/toolchain';
+import { ensureCassandraJars } from '#lib/stack/cassandra/jars';
+import { JavaNotFoundError, JavaVersionError, MavenNotFoundError } from '#lib/stack/errors';
+import { parseJavaMajor, requireJava, requireMaven } from '#lib/stack/toolchain';
 
 /** A folder with nothing runnable in it, to stand in for a machine without Java or Maven. */
 const emptyPath = () => mkdtempSync(join(tmpdir(), 'cassflow-nopath-'));

@@ -1,7 +1,7 @@
 import type { CassflowConfig } from '../../config/config.ts';
 import type { SyncTargetSpec } from '../../pipeline/sync-entry.ts';
-import { createDynamoDbClient, createPostgresPool, createS3Client } from '../../targets/clients.ts';
 import type { SyncTarget } from '../target.ts';
+import { createDynamoDbClient, createPostgresPool, createS3Client } from './clients.ts';
 import { DynamoDbTarget } from './dynamodb-target.ts';
 import { PostgresTarget } from './postgres-target.ts';
 import { S3Target } from './s3-target.ts';

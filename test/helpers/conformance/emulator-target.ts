@@ -2,10 +2,10 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startEventSource } from '#lib/local/event-source/event-source';
-import { IsolatedFunction } from '#lib/local/event-source/isolated-function';
-import { FailureLog, type FailureRecord } from '#lib/local/event-source/on-failure';
-import type { EventSourceSettingsInput } from '#lib/local/event-source/settings';
+import { startEventSource } from '#lib/emulator/event-source/event-source';
+import { IsolatedFunction } from '#lib/emulator/event-source/isolated-function';
+import { FailureLog, type FailureRecord } from '#lib/emulator/event-source/on-failure';
+import type { EventSourceSettingsInput } from '#lib/emulator/event-source/settings';
 import { eventSourceHarness, FAST } from '../event-source-harness.ts';
 import type { ConformanceTarget, MappingSettings, ProbeEntry, ProbeMapping } from './target.ts';
 

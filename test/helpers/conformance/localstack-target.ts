@@ -24,8 +24,8 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import type { FailureRecord } from '#lib/emulator/event-source/on-failure';
 import { deleteStream, ensureStream } from '#lib/kinesis/streams';
-import type { FailureRecord } from '#lib/local/event-source/on-failure';
 import { putJson } from '../event-source-harness.ts';
 import type { ConformanceTarget, MappingSettings, ProbeEntry, ProbeMapping } from './target.ts';
 import { zipOneFile } from './zip-one-file.ts';

@@ -1,5 +1,5 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import type { FailureRecord } from '#lib/local/event-source/on-failure';
+import type { FailureRecord } from '#lib/emulator/event-source/on-failure';
 
 /** A record the probe function (probe-function.mjs) acts on. */
 export type ProbeRecord = {

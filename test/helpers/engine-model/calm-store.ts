@@ -1,5 +1,5 @@
+import { seededRandom } from '#lib/demo/seeded-random';
 import type { EngineSettings } from '#lib/engine/ports';
-import { seededRandom } from '#lib/local/seeded-random';
 import { FaultPlan } from './fault-plan.ts';
 import { ModelStore, type StoreMode } from './model-store.ts';
 import { T0 } from './scenario.ts';

@@ -1,8 +1,8 @@
+import { seededRandom } from '#lib/demo/seeded-random';
 import { cqlPorts } from '#lib/engine/cql-ports';
 import type { EnginePorts } from '#lib/engine/ports';
-import { bucketOf, paneRowName, sessionBucketOf, sessionsRowName } from '#lib/engine/row-ref';
-import { seededRandom } from '#lib/local/seeded-random';
 import type { Pipeline } from '#lib/pipeline/spec';
+import { bucketOf, paneRowName, sessionBucketOf, sessionsRowName } from '#lib/store/row-ref';
 import { DEAD_LETTERS } from '#lib/store/schema/core-tables';
 import type { CassandraSession } from '#lib/store/session';
 import { utcDay, utcHour } from '#lib/store/utc-periods';

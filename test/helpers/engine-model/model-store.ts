@@ -1,8 +1,8 @@
-import type { RejectedRecord } from '#lib/engine/input-record';
 import type { EnginePorts } from '#lib/engine/ports';
 import { RowCache } from '#lib/engine/row-cache';
-import type { ShardWatermark } from '#lib/engine/watermark';
+import type { RejectedRecord } from '#lib/records/input-record';
 import type { LateRecord } from '#lib/store/side-outputs';
+import type { ShardWatermark } from '#lib/store/watermark';
 import type { CloserCursor } from '#lib/store/watermark-store';
 import type { IndexedWindow } from '#lib/store/window-index';
 import type { StoredWindowRow, WindowRowId } from '#lib/store/window-rows';

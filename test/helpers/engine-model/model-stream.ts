@@ -1,5 +1,5 @@
-import type { InputRecord } from '#lib/engine/input-record';
 import type { ShardSource, StreamShard } from '#lib/engine/ports';
+import type { InputRecord } from '#lib/records/input-record';
 
 /** One shard of the model stream: its records (in sequence order) and how many have arrived. */
 export type ModelShard = {

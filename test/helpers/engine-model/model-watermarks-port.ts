@@ -1,5 +1,5 @@
 import type { EnginePorts } from '#lib/engine/ports';
-import type { ShardState, ShardWatermark } from '#lib/engine/watermark';
+import type { ShardState, ShardWatermark } from '#lib/store/watermark';
 import type { CloserCursor, ShardAdvance } from '#lib/store/watermark-store';
 import type { Caller, ModelStore } from './model-store.ts';
 

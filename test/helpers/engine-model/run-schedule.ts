@@ -1,10 +1,10 @@
+import { seededRandom } from '#lib/demo/seeded-random';
 import { DEFAULT_RETRY } from '#lib/engine/compare-and-set';
-import type { InputRecord } from '#lib/engine/input-record';
 import type { EnginePorts, EngineSettings } from '#lib/engine/ports';
 import { processBatch } from '#lib/engine/process-batch';
 import { runTick } from '#lib/engine/tick';
-import { seededRandom } from '#lib/local/seeded-random';
 import type { Pipeline } from '#lib/pipeline/spec';
+import type { InputRecord } from '#lib/records/input-record';
 import { FaultPlan } from './fault-plan.ts';
 import { type Caller, ModelStore, type StoreMode } from './model-store.ts';
 import { ModelStream } from './model-stream.ts';

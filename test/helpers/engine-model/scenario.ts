@@ -1,7 +1,7 @@
 import { count, sum } from '#lib/aggregates/basic';
-import type { InputRecord } from '#lib/engine/input-record';
 import { definePipeline } from '#lib/pipeline/define-pipeline';
 import type { Pipeline } from '#lib/pipeline/spec';
+import type { InputRecord } from '#lib/records/input-record';
 import { session, sliding, tumbling } from '#lib/windows/index';
 import type { ModelShard } from './model-stream.ts';
 

@@ -1,4 +1,4 @@
-import type { InputRecord } from '#lib/engine/input-record';
+import type { InputRecord } from '#lib/records/input-record';
 
 const encoder = new TextEncoder();
 

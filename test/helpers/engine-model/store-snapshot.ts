@@ -1,4 +1,4 @@
-import type { ShardWatermark } from '#lib/engine/watermark';
+import type { ShardWatermark } from '#lib/store/watermark';
 import type { IndexedWindow } from '#lib/store/window-index';
 import type { StoredWindowRow } from '#lib/store/window-rows';
 

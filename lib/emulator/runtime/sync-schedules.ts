@@ -1,0 +1,19 @@
+import type { CassflowConfig } from '../../config/config.ts';
+import { createSyncHandler } from '../../lambda/sync-handler.ts';
+import type { AnyPipeline } from '../../pipeline/any-pipeline.ts';
+import type { ScheduledJob } from '../../pipeline/define-scheduled-function.ts';
+import { syncJobsOf } from '../../sync/sync-jobs.ts';
+import { localObservability } from './local-observability.ts';
+
+/** The pipelines' sync jobs as scheduled functions: the deployed handler, on the job's schedule. */
+export function syncSchedules(
+  config: CassflowConfig,
+  pipelines: readonly AnyPipeline[],
+  logLevel: string,
+): ScheduledJob[] {
+  return [...syncJobsOf(pipelines).values()].map((sync) => ({
+    name: sync.job.name,
+    schedule: sync.job.schedule,
+    handler: createSyncHandler(config, sync, localObservability(sync.job.name, logLevel)),
+  }));
+}
