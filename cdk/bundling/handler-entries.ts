@@ -3,8 +3,15 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The repository root: where package.json, the lock file and lib/ are. */
-export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/**
+ * The project being deployed: where `cdk` runs (cdk.json, package.json, the lock file). In a
+ * checkout of cassflow that is the checkout; in a user's project, the project.
+ */
+export const PROJECT_ROOT = process.cwd();
+
+/** cassflow's own modules: the sources in a checkout, the compiled files once installed. */
+const LIB = fileURLToPath(new URL('../../lib/', import.meta.url));
+const EXTENSION = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 
 /** The deployed functions, each a factory in lib/lambda that picks its pipeline from the env. */
 const FACTORIES = {
@@ -32,7 +39,7 @@ export function writeHandlerEntries(pipelineFile: string): Record<FunctionKind, 
     createHash('sha256').update(file).digest('hex').slice(0, 12),
   );
   mkdirSync(dir, { recursive: true });
-  const lib = (path: string) => JSON.stringify(join(PROJECT_ROOT, 'lib', path));
+  const lib = (path: string) => JSON.stringify(join(LIB, path.replace(/\.ts$/, EXTENSION)));
   const entries = {} as Record<FunctionKind, string>;
   for (const [kind, [factory, module]] of Object.entries(FACTORIES)) {
     const text = [

@@ -1,3 +1,5 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CassandraConfig, resolveCassandra, type StoreFlavor } from './cassandra.ts';
 import { LOCAL_DEFAULTS } from './defaults.ts';
@@ -90,7 +92,15 @@ export type CassflowConfig = {
   local: LocalStackConfig;
 };
 
-const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/**
+ * Where the local stack keeps its jars, data and logs: a checkout's own .cache; once installed
+ * (compiled, under node_modules), the user's cache folder, shared by their projects.
+ */
+function defaultCacheDir(env: Env): string {
+  if (import.meta.url.endsWith('.ts'))
+    return fileURLToPath(new URL('../../.cache', import.meta.url));
+  return join(readString(env, 'XDG_CACHE_HOME') ?? join(homedir(), '.cache'), 'cassflow');
+}
 
 /**
  * Resolves cassflow's settings from environment variables. Without any, it targets the local
@@ -151,7 +161,7 @@ function resolveLocal(env: Env, cassandra: CassandraConfig, kinesis: KinesisConf
   const flavor = cassandra.kind === 'cassandra' ? cassandra.flavor : 'cassandra';
   const node = LOCAL_DEFAULTS.nodes[flavor];
   return {
-    cacheDir: readString(env, 'CASSFLOW_CACHE_DIR') ?? `${PROJECT_ROOT}.cache`,
+    cacheDir: readString(env, 'CASSFLOW_CACHE_DIR') ?? defaultCacheDir(env),
     cassandra: {
       managed:
         cassandra.kind === 'cassandra' &&

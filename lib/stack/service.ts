@@ -6,7 +6,9 @@ export type ServiceState =
   | 'starting'
   | 'stopped'
   | 'external'
-  | 'foreign';
+  | 'foreign'
+  /** An optional server whose npm package this project has not installed. */
+  | 'not-installed';
 
 export type ServiceStatus = {
   state: ServiceState;

