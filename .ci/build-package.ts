@@ -15,6 +15,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join, relative } from 'node:path';
+import { DEV_TOOLS } from '../cli/init/project-files.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const OUT = join(ROOT, 'dist', 'package');
@@ -70,9 +71,16 @@ export function pointAtCompiledFiles(text: string): string {
 /** The checkout's package.json, for the compiled layout and without what only the checkout uses. */
 function publishedManifest() {
   const source = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-  const { private: _private, scripts: _scripts, devDependencies: _dev, ...kept } = source;
+  const { private: _private, scripts: _scripts, devDependencies, ...kept } = source;
   return {
     ...kept,
+    // Never installed with the package: the versions `cassflow init` gives a project's tools.
+    devDependencies: Object.fromEntries(
+      DEV_TOOLS.filter((tool) => !source.peerDependencies?.[tool]).map((tool) => [
+        tool,
+        devDependencies[tool] as string,
+      ]),
+    ),
     exports: {
       '.': { types: './lib/index.d.ts', default: './lib/index.js' },
       ...(existsSync(join(OUT, 'lib', 'testing', 'index.js'))

@@ -44,7 +44,7 @@ export function shardRecords(events: readonly BenchEvent[]): ShardRecord[] {
 export function decodeBatch(pipeline: Pipeline, event: KinesisStreamEvent): DecodedEvent[] {
   return event.Records.map((raw) => {
     const decoded = decodeEvent(pipeline, fromKinesisEventRecord(raw));
-    if (!decoded.ok) throw new Error(`bench record rejected: ${decoded.rejected.reason}`);
+    if (!decoded.ok) throw new Error(`bench record not counted: ${decoded.rejected?.reason}`);
     return decoded.event;
   });
 }

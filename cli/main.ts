@@ -7,6 +7,7 @@ import { SyncSourceError } from '#lib/sync/table-schema';
 import packageJson from '../package.json' with { type: 'json' };
 import { deadLettersCommand } from './commands/dead-letters.ts';
 import { demoCommand } from './commands/demo.ts';
+import { initCommand } from './commands/init.ts';
 import { localCommand } from './commands/local.ts';
 import { queryCommand } from './commands/query.ts';
 import { runCommand } from './commands/run.ts';
@@ -22,6 +23,7 @@ import { applySettings, commandPath } from './settings.ts';
 
 /** Every command, in the order `cassflow --help` lists them; a new command is one line here. */
 const COMMANDS: readonly ((out: Output) => Command)[] = [
+  initCommand,
   demoCommand,
   localCommand,
   runCommand,

@@ -16,7 +16,14 @@ export {
 export { defineSink } from './pipeline/define-sink.ts';
 export { PipelineSpecError } from './pipeline/errors.ts';
 export type { SinkDefinition, SinkPipeline } from './pipeline/sink-spec.ts';
-export type { Pipeline, PipelineDefinition } from './pipeline/spec.ts';
+export type { EventRecord, Pipeline, PipelineDefinition } from './pipeline/spec.ts';
+export type {
+  EventOf,
+  FieldPath,
+  ResultsOf,
+  ResultsOfPipeline,
+  TypedPipeline,
+} from './pipeline/typed.ts';
 export { QueryError, readWindows } from './query/read-windows.ts';
 export type { WindowFilter, WindowResult } from './query/window-result.ts';
 export { DurationError, formatDuration, parseDuration } from './windows/duration.ts';

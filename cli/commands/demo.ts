@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import { Command } from 'commander';
+import { Argument, Command } from 'commander';
 import { resolveConfig } from '#lib/config/config';
 import { runDemo } from '#lib/demo/run-demo';
+import type { Pipeline } from '#lib/pipeline/spec';
 import { loadAggregation } from '#lib/pipeline-file/load-pipeline';
 import { localDown, localUp, startedServices } from '#lib/stack/stack';
 import { EXAMPLE_PIPELINES } from '../../examples/index.ts';
@@ -9,7 +10,7 @@ import { repeatDemo } from '../demo-repeat.ts';
 import { ExitStatus } from '../exit-status.ts';
 import { latestFinalTable } from '../format-demo.ts';
 import { wholeNumber } from '../option-values.ts';
-import type { Output } from '../output.ts';
+import { type Output, UsageError } from '../output.ts';
 import { startProgress } from '../progress.ts';
 import { describeStack } from './local.ts';
 
@@ -29,10 +30,17 @@ export function demoCommand(out: Output): Command {
     .summary('the main job end to end on the local stack (what npm start runs)')
     .description(
       'The main job end to end on this machine: start the local stack if needed, run the ' +
-        'example pipeline examples/page-views.ts in the local runtime (keyspace cassflow_demo, ' +
+        'pipeline of [file] (default: the example examples/page-views.ts; it must key page ' +
+        "views by 'page' with time 'ts') in the local runtime (keyspace cassflow_demo, " +
         'stream cassflow-demo, both reset first), send generated page views whose event times ' +
         'cover the last few minutes, wait until the windows are final, check every final ' +
         'window against the events sent, and print the latest results.',
+    )
+    .addArgument(
+      new Argument('[file]', 'module defining a page-views pipeline').default(
+        EXAMPLE,
+        'examples/page-views.ts',
+      ),
     )
     .option('--events <n>', 'page views to send', wholeNumber(100, 1_000_000), 12_000)
     .option('--pages <n>', 'distinct pages', wholeNumber(1, 1000), 8)
@@ -43,7 +51,7 @@ export function demoCommand(out: Output): Command {
       'run the demo n times, each cold (a new process, from a stopped stack), and count the passes',
       wholeNumber(1, 1000),
     )
-    .action(async (options: DemoOptions) => {
+    .action(async (file: string, options: DemoOptions) => {
       if (options.repeat !== undefined) {
         const args = [
           '--events',
@@ -52,12 +60,14 @@ export function demoCommand(out: Output): Command {
           options.pages,
           '--minutes',
           options.minutes,
+          file,
         ];
         if (!(await repeatDemo(options.repeat, args.map(String), out))) {
           throw new ExitStatus(1, 'a demo run failed');
         }
         return;
       }
+      const pipeline = pageViewsPipeline(await loadAggregation(file, EXAMPLE_PIPELINES), file);
       const started = Date.now();
       process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
       const config = resolveConfig(process.env);
@@ -66,7 +76,7 @@ export function demoCommand(out: Output): Command {
       try {
         const result = await runDemo({
           config,
-          pipeline: await loadAggregation(EXAMPLE, EXAMPLE_PIPELINES),
+          pipeline,
           events: options.events,
           pages: options.pages,
           backfillMs: options.minutes * 60_000,
@@ -87,7 +97,7 @@ export function demoCommand(out: Output): Command {
             `${((Date.now() - started) / 1000).toFixed(1)} s in all.`,
         );
         out.info(
-          'Read them again (with the local stack up): CASSANDRA_KEYSPACE=cassflow_demo npx cassflow query --pipeline examples/page-views.ts --all',
+          `Read them again (with the local stack up): CASSANDRA_KEYSPACE=cassflow_demo npx cassflow query --pipeline ${file === EXAMPLE ? 'examples/page-views.ts' : file} --all`,
         );
       } finally {
         const which = options.keep ? {} : startedServices(stack);
@@ -97,4 +107,17 @@ export function demoCommand(out: Output): Command {
         }
       }
     });
+}
+
+/**
+ * The demo sends generated page views ({page, user, ts, ms}): a pipeline that keys them some
+ * other way would dead-letter every one. Say so before anything starts.
+ */
+function pageViewsPipeline(pipeline: Pipeline, file: string): Pipeline {
+  if (pipeline.keyField === 'page' && pipeline.timeField === 'ts') return pipeline;
+  throw new UsageError(
+    `cassflow demo sends generated page views ({"page", "user", "ts", "ms"}), but pipeline ` +
+      `${pipeline.name} in ${file} keys by '${pipeline.keyField}' with time '${pipeline.timeField}'. ` +
+      `Run your own events instead: cassflow run ${file}, then cassflow send --stream ${pipeline.stream} --file events.jsonl`,
+  );
 }

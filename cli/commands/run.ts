@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
 import { resolveConfig } from '#lib/config/config';
 import { startRuntime } from '#lib/emulator/runtime/runtime';
 import { statusLine } from '#lib/emulator/runtime/status-line';
@@ -33,7 +33,12 @@ export function runCommand(out: Output): Command {
         'Scheduled functions the file defines (defineScheduledFunction) run on their rate() or ' +
         'cron() schedules. Runs until Ctrl-C; a restart resumes from the stored checkpoints.',
     )
-    .argument('[file]', 'module defining the pipelines (default: examples/page-views.ts)', EXAMPLE)
+    .addArgument(
+      new Argument('[file]', 'module defining the pipelines').default(
+        EXAMPLE,
+        'examples/page-views.ts',
+      ),
+    )
     .option('--shards <n>', 'shards of a stream that has to be created', wholeNumber(1, 64), 2)
     .option(
       '--batch-size <n>',

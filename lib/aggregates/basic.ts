@@ -71,7 +71,7 @@ export function count(): Aggregate<number, bigint> {
   };
 }
 
-export function sum(field: string): Aggregate<Sum, number> {
+export function sum<F extends string>(field: F): Aggregate<Sum, number> & { readonly field: F } {
   return {
     kind: 'sum',
     field,
@@ -89,7 +89,10 @@ export function sum(field: string): Aggregate<Sum, number> {
   };
 }
 
-function extreme(kind: 'min' | 'max', field: string): Aggregate<number, number> {
+function extreme<F extends string>(
+  kind: 'min' | 'max',
+  field: F,
+): Aggregate<number, number> & { readonly field: F } {
   const pick = kind === 'min' ? Math.min : Math.max;
   const empty = kind === 'min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
   return {
@@ -106,10 +109,10 @@ function extreme(kind: 'min' | 'max', field: string): Aggregate<number, number> 
   };
 }
 
-export const min = (field: string) => extreme('min', field);
-export const max = (field: string) => extreme('max', field);
+export const min = <F extends string>(field: F) => extreme('min', field);
+export const max = <F extends string>(field: F) => extreme('max', field);
 
-export function avg(field: string): Aggregate<Avg, number> {
+export function avg<F extends string>(field: F): Aggregate<Avg, number> & { readonly field: F } {
   return {
     kind: 'avg',
     field,

@@ -185,7 +185,9 @@ function decode(bytes: Uint8Array): Registers {
  * whole range, with no seam between small and large sets. Rows hold the set registers sparsely
  * (3 bytes each) while that is smaller, else all 16,385 bytes.
  */
-export function distinct(field: string): Aggregate<Registers, bigint> {
+export function distinct<F extends string>(
+  field: F,
+): Aggregate<Registers, bigint> & { readonly field: F } {
   return {
     kind: 'distinct',
     field,

@@ -115,7 +115,10 @@ function decode(bytes: Uint8Array): QuantileSketch {
  * relative error of the true value at rank floor(q·(n-1)) of the n values in ascending order
  * (zero exactly). Merging adds bucket counts, so merged sketches are exact.
  */
-export function quantile(field: string, q: number): Aggregate<QuantileSketch, number> {
+export function quantile<F extends string>(
+  field: F,
+  q: number,
+): Aggregate<QuantileSketch, number> & { readonly field: F } {
   if (typeof q !== 'number' || !(q >= 0 && q <= 1)) {
     throw new RangeError(`quantile(q): ${String(q)} is outside the allowed 0 to 1`);
   }

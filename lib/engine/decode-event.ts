@@ -21,7 +21,13 @@ export type DecodedEvent = {
   cut: number;
 };
 
-type Decoded = { ok: true; event: DecodedEvent } | { ok: false; rejected: RejectedRecord };
+/** Counted (an event), dead-lettered (rejected), or left out by the pipeline's filter. */
+type Decoded =
+  | { ok: true; event: DecodedEvent; rejected?: undefined }
+  | { ok: false; rejected: RejectedRecord }
+  | { ok: false; filtered: true; rejected?: undefined };
+
+const FILTERED: Decoded = { ok: false, filtered: true };
 
 const clip = (text: string) => (text.length > 64 ? `${text.slice(0, 64)}…` : text);
 
@@ -50,7 +56,26 @@ function inputProblem(input: AggregateInput, value: unknown): string | undefined
 export function decodeEvent(pipeline: Pipeline, record: InputRecord): Decoded {
   const parsed = parseRecord(record, pipeline.maxEventBytes);
   if (!parsed.ok) return parsed;
-  const { event } = parsed;
+  let { event } = parsed;
+  if (pipeline.filter) {
+    try {
+      if (!pipeline.filter(event)) return FILTERED;
+    } catch (error) {
+      return reject(record, '(filter)', `filter threw: ${(error as Error).message}`);
+    }
+  }
+  if (pipeline.map) {
+    let mapped: unknown;
+    try {
+      mapped = pipeline.map(event);
+    } catch (error) {
+      return reject(record, '(map)', `map threw: ${(error as Error).message}`);
+    }
+    if (typeName(mapped) !== 'object') {
+      return reject(record, '(map)', `map must return an object, got ${typeName(mapped)}`);
+    }
+    event = mapped as typeof event;
+  }
 
   let key: unknown;
   let time: unknown;

@@ -18,6 +18,8 @@ export type BatchResult = {
   /** Records an earlier attempt at this batch had already done (its end was recorded). */
   skipped: number;
   deadLettered: number;
+  /** Records the pipeline's filter left out. */
+  filtered: number;
   late: number;
   rows: number;
   /** Conditional writes made (one per distinct row, plus retries after a lost compare-and-set). */
@@ -105,10 +107,12 @@ export async function processBatch(
   const todo = notYetDone(records, shards);
   const events: DecodedEvent[] = [];
   const rejected: RejectedRecord[] = [];
+  let filtered = 0;
   for (const record of todo) {
     const decoded = decodeEvent(pipeline, record);
     if (decoded.ok) events.push(decoded.event);
-    else rejected.push(decoded.rejected);
+    else if (decoded.rejected) rejected.push(decoded.rejected);
+    else filtered += 1;
   }
   await ports.sideOutputs.deadLetters(pipeline.name, rejected);
 
@@ -141,6 +145,7 @@ export async function processBatch(
     records: records.length,
     skipped: records.length - todo.length,
     deadLettered: rejected.length,
+    filtered,
     late: late.length,
     rows: plan.rows.length,
     conditionalWrites: claim ? 0 : writes,

@@ -49,6 +49,7 @@ function record(metrics: Metrics, result: BatchResult, now: number): void {
   metrics.addMetric('CasRetries', MetricUnit.Count, result.casRetries);
   metrics.addMetric('LateEvents', MetricUnit.Count, result.late);
   metrics.addMetric('DeadLettered', MetricUnit.Count, result.deadLettered);
+  metrics.addMetric('Filtered', MetricUnit.Count, result.filtered);
   metrics.addMetric('RowsFailed', MetricUnit.Count, result.rowsFailed);
   if (Number.isFinite(result.watermark)) {
     metrics.addMetric('WatermarkLag', MetricUnit.Milliseconds, now - result.watermark);

@@ -10,8 +10,9 @@ import { PipelineSpecError } from './errors.ts';
 import { readPath, splitPath } from './field-path.ts';
 import { checkRetention } from './retention.ts';
 import { deadLettersSetting, maxEventBytes, streamName, zodIssues } from './schema-parts.ts';
-import type { EventRecord, Extractor, Pipeline, PipelineDefinition } from './spec.ts';
+import type { EventRecord, Pipeline, PipelineDefinition } from './spec.ts';
 import { resolveSyncEntries, syncEntrySchema } from './sync-entry.ts';
+import type { AggregateMap, ResultsOf, TypedPipeline } from './typed.ts';
 
 /** Table names are `<name>_closed_windows` at the longest; Keyspaces allows 48 characters. */
 const MAX_NAME = 32;
@@ -47,10 +48,17 @@ const aggregate = z.custom<Aggregate>(
   { message: 'must be an aggregate such as count() or avg("ms")' },
 );
 
+const eventFunction = (what: string) =>
+  z.custom<(event: EventRecord) => unknown>((v) => typeof v === 'function', {
+    message: `must be a function of the event (${what})`,
+  });
+
 const definitionSchema = z.object({
   // Only a prefix of table names (`<name>_windows`), so a reserved word is fine here.
   name: cqlName(MAX_NAME, { reservedOk: true }),
   source: z.object({ stream: streamName }),
+  filter: eventFunction('true to keep it').optional(),
+  map: eventFunction('returning the event to key and aggregate').optional(),
   key: extractor,
   time: extractor,
   windows: z.array(z.custom<WindowSpec>((v) => typeof v === 'object' && v !== null)).min(1),
@@ -96,10 +104,10 @@ export const DEFAULT_TICK = 'rate(1 minute)';
 
 /** Turns a field path or function into a function, plus a label for error messages. */
 function resolveExtractor(
-  value: Extractor<unknown>,
+  value: string | ((event: never) => unknown),
   label: string,
 ): [(e: EventRecord) => unknown, string] {
-  if (typeof value === 'function') return [value, label];
+  if (typeof value === 'function') return [value as (e: EventRecord) => unknown, label];
   const path = splitPath(value);
   return [(event) => readPath(event, path), value];
 }
@@ -107,6 +115,14 @@ function resolveExtractor(
 /**
  * Validates a pipeline definition and resolves it for every layer (handler, CDK, CLI).
  * Throws a PipelineSpecError listing every problem with its setting's path.
+ *
+ * Called with no argument, `definePipeline<Event>()` returns the same function with the event
+ * type fixed, so field paths (key, time, each aggregate's field) and functions of the event are
+ * checked against it:
+ *
+ * @example
+ * type PageView = { page: string; user: string; ts: number; ms: number };
+ * const views = definePipeline<PageView>()({ ..., key: 'page', aggregates: { ms: avg('ms') } });
  *
  * @example
  * const pageViews = definePipeline({
@@ -119,7 +135,21 @@ function resolveExtractor(
  *   lateness: { outOfOrder: '5s', allowed: '1m' },
  * });
  */
-export function definePipeline(definition: PipelineDefinition): Pipeline {
+export function definePipeline<In extends object>(): <
+  A extends AggregateMap,
+  Event extends object = In,
+>(
+  definition: PipelineDefinition<In, Event, A>,
+) => TypedPipeline<In, ResultsOf<A>>;
+export function definePipeline<A extends AggregateMap>(
+  definition: PipelineDefinition<EventRecord, EventRecord, A>,
+): TypedPipeline<EventRecord, ResultsOf<A>>;
+export function definePipeline(...args: [PipelineDefinition?]) {
+  if (args.length === 0) return (definition: PipelineDefinition) => resolvePipeline(definition);
+  return resolvePipeline(args[0] as PipelineDefinition);
+}
+
+function resolvePipeline(definition: PipelineDefinition): Pipeline {
   const label = typeof definition?.name === 'string' ? definition.name : '(unnamed)';
   const parsed = definitionSchema.safeParse(definition);
   if (!parsed.success) throw new PipelineSpecError(label, zodIssues(parsed.error));
@@ -218,6 +248,8 @@ export function definePipeline(definition: PipelineDefinition): Pipeline {
     kind: 'aggregation',
     name: spec.name,
     stream: spec.source.stream,
+    ...(spec.filter ? { filter: spec.filter as (event: EventRecord) => boolean } : {}),
+    ...(spec.map ? { map: spec.map as (event: EventRecord) => EventRecord } : {}),
     key,
     keyField,
     time,

@@ -2,6 +2,7 @@ import type { Aggregate } from '../aggregates/aggregate.ts';
 import type { WindowSpec } from '../windows/window.ts';
 import type { DeadLetterPolicy, DeadLettersDefinition } from './dead-letter-policy.ts';
 import type { SyncEntryDefinition, SyncJobSpec } from './sync-entry.ts';
+import type { AggregateMap, CheckedFields, FieldPath } from './typed.ts';
 
 /** A decoded event: the JSON object a Kinesis record carries. */
 export type EventRecord = Record<string, unknown>;
@@ -12,18 +13,38 @@ export type Extractor<T> = string | ((event: EventRecord) => T);
 /** A duration: '30s', '1m', '6h', '1d', or milliseconds. */
 export type Duration = string | number;
 
-/** What a user writes to declare a windowed aggregation (see definePipeline). */
-export type PipelineDefinition = {
+/**
+ * What a user writes to declare a windowed aggregation (see definePipeline). `In` is the event
+ * on the stream; `Event` what `map` makes of it (the same without `map`): the one `key`, `time`
+ * and the aggregates read.
+ */
+export type PipelineDefinition<
+  In extends object = EventRecord,
+  Event extends object = In,
+  A extends AggregateMap = AggregateMap,
+> = {
   /** Lowercase identifier; names the state tables. */
   name: string;
   source: { stream: string };
+  /**
+   * Events for which this returns false are skipped before keying: counted as filtered, never
+   * dead letters (a stream that carries several kinds of events). One that throws is a dead
+   * letter.
+   */
+  filter?: (event: In) => boolean;
+  /**
+   * Makes each event (after `filter`) into the object the key, time and aggregates read. In a
+   * typed definition, annotate its parameter (`map: (e: Envelope) => ...`): TypeScript then
+   * infers the mapped event from what it returns.
+   */
+  map?: (event: In) => Event;
   /** The grouping key; strings and numbers are accepted (numbers become strings). */
-  key: Extractor<unknown>;
+  key: FieldPath<NoInfer<Event>> | ((event: NoInfer<Event>) => unknown);
   /** Event time: epoch milliseconds, or an ISO-8601 string with a zone. */
-  time: Extractor<unknown>;
+  time: FieldPath<NoInfer<Event>> | ((event: NoInfer<Event>) => unknown);
   windows: readonly WindowSpec[];
   /** Result column name -> aggregate. */
-  aggregates: Readonly<Record<string, Aggregate>>;
+  aggregates: A & CheckedFields<A, NoInfer<Event>>;
   lateness?: {
     /** How far events may arrive out of order; the watermark trails the newest event by this. */
     outOfOrder?: Duration;
@@ -87,6 +108,10 @@ export type Pipeline = {
   kind: 'aggregation';
   name: string;
   stream: string;
+  /** Skips events before keying (see PipelineDefinition.filter). */
+  filter?: (event: EventRecord) => boolean;
+  /** Turns each event into the object the key, time and aggregates read. */
+  map?: (event: EventRecord) => EventRecord;
   key: (event: EventRecord) => unknown;
   /** The key's field path, for error messages; 'key' when it is a function. */
   keyField: string;

@@ -1,5 +1,8 @@
-/** One window of one key as `cassflow query` shows it: final or still taking events. */
-export type WindowResult = {
+/**
+ * One window of one key as `cassflow query` shows it: final or still taking events. `Values`
+ * types the results of a typed pipeline (see TypedPipeline).
+ */
+export type WindowResult<Values = Record<string, unknown>> = {
   key: string;
   /** The window's name, e.g. 'tumbling_1m', 'sliding_10m_1m', 'session_30m'. */
   window: string;
@@ -9,7 +12,7 @@ export type WindowResult = {
   final: boolean;
   events: bigint;
   /** Each aggregate's result by name (null when it has none, e.g. min of no values). */
-  values: Record<string, unknown>;
+  values: Values;
 };
 
 /** Which windows to read. Times are epoch ms; a window matches when from ≤ start < to. */

@@ -9,7 +9,12 @@ import type { KinesisFunction } from '../event-source/invoke.ts';
 import { localObservability } from './local-observability.ts';
 
 /** Batch figures the runtime reports (both handler kinds count records in and dead letters). */
-export type FunctionFigures = { records: number; deadLettered: number; late: number };
+export type FunctionFigures = {
+  records: number;
+  deadLettered: number;
+  filtered: number;
+  late: number;
+};
 
 /** A pipeline's function as the runtime calls it: on batches, and (aggregation) on its tick. */
 export type PipelineFunction = {
@@ -34,7 +39,12 @@ export function pipelineFunction(
       metrics,
       shards: kinesisShardSource(kinesis, pipeline.stream),
       onBatch: (r) =>
-        options.onBatch({ records: r.records, deadLettered: r.deadLettered, late: r.late }),
+        options.onBatch({
+          records: r.records,
+          deadLettered: r.deadLettered,
+          filtered: r.filtered,
+          late: r.late,
+        }),
     });
     return { batch: handler, tick: handler };
   }
@@ -44,7 +54,12 @@ export function pipelineFunction(
       logger,
       metrics,
       onBatch: (r) =>
-        options.onBatch({ records: r.records, deadLettered: r.deadLettered, late: 0 }),
+        options.onBatch({
+          records: r.records,
+          deadLettered: r.deadLettered,
+          filtered: 0,
+          late: 0,
+        }),
     }),
   };
 }

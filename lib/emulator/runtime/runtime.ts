@@ -111,10 +111,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         cassandra.keyspace,
         sessionOptions(cassandra),
       );
-      const figures: FunctionFigures = { records: 0, deadLettered: 0, late: 0 };
+      const figures: FunctionFigures = { records: 0, deadLettered: 0, filtered: 0, late: 0 };
       const onBatch = (f: FunctionFigures) => {
         figures.records += f.records;
         figures.deadLettered += f.deadLettered;
+        figures.filtered += f.filtered;
         figures.late += f.late;
       };
       const logLevel = options.logLevel ?? 'WARN';

@@ -7,6 +7,7 @@ export function statusLine(p: RunningPipeline): string {
     `${p.pipeline.name}: ${s.records.toLocaleString('en-US')} record(s) in ${s.invocations} invocation(s)`,
   ];
   if (p.figures.deadLettered > 0) parts.push(`${p.figures.deadLettered} dead-lettered`);
+  if (p.figures.filtered > 0) parts.push(`${p.figures.filtered} filtered`);
   if (p.figures.late > 0) parts.push(`${p.figures.late} late`);
   if (s.retries + s.bisections > 0) parts.push(`${s.retries} retries, ${s.bisections} splits`);
   if (s.discarded > 0) parts.push(`${s.discarded} discarded (see ${p.failureLog})`);

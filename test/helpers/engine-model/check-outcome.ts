@@ -35,7 +35,7 @@ export function outcomeProblems(
     for (const record of shard.records) {
       const decoded = decodeEvent(pipeline, record);
       if (decoded.ok) good.push(decoded.event);
-      else bad.add(`${record.shardId}|${record.sequenceNumber}`);
+      else if (decoded.rejected) bad.add(`${record.shardId}|${record.sequenceNumber}`);
     }
   }
   const dead = store.deadLetterKeys;
