@@ -4,13 +4,17 @@ import { nodeVersionProblem } from './bin/node-version.js';
 const problem = nodeVersionProblem();
 if (problem) throw new Error(problem);
 
-/** Integration tests that never touch the state store: the same in either store flavor. */
+/**
+ * Integration tests run once, on the default flavor: they never touch the state store (the same
+ * in either flavor), or test the package and CLI as a user installs them (package-install).
+ */
 const STORELESS = [
   'kinesis',
   'send',
   'target-servers',
   'target-servers-lifecycle',
   'private-checkout',
+  'package-install',
 ];
 
 /** The integration tests against the real local stack, on the store flavor `env` names. */

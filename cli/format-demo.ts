@@ -6,14 +6,19 @@ function hhmm(ms: number): string {
 
 function rounded(value: unknown, digits: number): string {
   if (typeof value === 'bigint') return String(value);
+  if (typeof value === 'string') return value;
   return typeof value === 'number' ? value.toFixed(digits) : '-';
 }
 
 /**
- * The latest final window of `window` for every key, as a small table sorted by views:
- * page, views, distinct users, mean and p95 latency.
+ * The latest final window of `window` for every key, as a small table sorted by events: the
+ * key, the events, then each aggregate the pipeline declares (`aggregates`, by result column).
  */
-export function latestFinalTable(results: readonly WindowResult[], window: string): string[] {
+export function latestFinalTable(
+  results: readonly WindowResult[],
+  window: string,
+  aggregates: readonly string[],
+): string[] {
   const final = results.filter((r) => r.window === window && r.final);
   const latest = Math.max(...final.map((r) => r.start));
   const rows = final
@@ -21,13 +26,11 @@ export function latestFinalTable(results: readonly WindowResult[], window: strin
     .sort((a, b) => Number(b.events - a.events) || a.key.localeCompare(b.key));
   const first = rows[0];
   if (!first) return [`${window}: no final window yet`];
-  const header = ['page', 'views', 'users', 'mean ms', 'p95 ms'];
+  const header = ['key', 'events', ...aggregates];
   const cells = rows.map((r) => [
     r.key,
     String(r.events),
-    rounded(r.values.users, 0),
-    rounded(r.values.mean_ms, 1),
-    rounded(r.values.p95_ms, 1),
+    ...aggregates.map((name) => rounded(r.values[name], 1)),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
   const line = (c: readonly string[]) =>

@@ -85,7 +85,8 @@ export function demoCommand(out: Output): Command {
         });
         out.info('');
         for (const window of result.pipeline.windows.map((w) => w.name)) {
-          for (const line of latestFinalTable(result.windows, window)) out.info(line);
+          const columns = result.pipeline.aggregates.map((a) => a.name);
+          for (const line of latestFinalTable(result.windows, window, columns)) out.info(line);
           out.info('');
         }
         const final = result.windows.filter((w) => w.final).length;
