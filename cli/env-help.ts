@@ -16,7 +16,8 @@ Settings come from environment variables (defaults target the local stack):
   AWS_ENDPOINT_URL             the endpoint of all three when the service's own is unset
   CASSFLOW_POSTGRES_URL        PostgreSQL for sync (default locally
                                postgres://cassflow:cassflow@127.0.0.1:55432/cassflow)
-  CASSFLOW_CACHE_DIR           jars, data and logs of the local stack (default ./.cache)
+  CASSFLOW_CACHE_DIR           jars, data and logs of the local stack (default: a checkout's
+                               .cache; installed, ~/.cache/cassflow)
   CASSFLOW_CASSANDRA_HEAP      local Cassandra heap (default 1G)
   CASSFLOW_CASSANDRA_START_TIMEOUT  seconds to wait for the local Cassandra (default 180)
   CASSFLOW_CASSANDRA_TOMBSTONE_WARN, _FAILURE  the local Cassandra's tombstone thresholds

@@ -1,9 +1,4 @@
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '#lib/config/errors';
-import { PipelineSpecError } from '#lib/pipeline/errors';
-import { QueryError } from '#lib/query/read-windows';
-import { UnsupportedTypeError } from '#lib/sync/column-type';
-import { SyncSourceError } from '#lib/sync/table-schema';
 import packageJson from '../package.json' with { type: 'json' };
 import { deadLettersCommand } from './commands/dead-letters.ts';
 import { demoCommand } from './commands/demo.ts';
@@ -16,13 +11,15 @@ import { sendCommand } from './commands/send.ts';
 import { smokeCommand } from './commands/smoke.ts';
 import { syncCommand } from './commands/sync.ts';
 import { ENV_HELP } from './env-help.ts';
+import { EXIT } from './exit-codes.ts';
 import { ExitStatus } from './exit-status.ts';
-import { type Output, UsageError } from './output.ts';
+import { failureOf, formatFailure } from './failure.ts';
+import { type CommandOutput, commandOutput, type Output } from './output.ts';
 import { printableOutput } from './printable.ts';
-import { applySettings, commandPath } from './settings.ts';
+import { applySettings } from './settings.ts';
 
 /** Every command, in the order `cassflow --help` lists them; a new command is one line here. */
-const COMMANDS: readonly ((out: Output) => Command)[] = [
+const COMMANDS: readonly ((out: CommandOutput) => Command)[] = [
   initCommand,
   demoCommand,
   localCommand,
@@ -36,9 +33,10 @@ const COMMANDS: readonly ((out: Output) => Command)[] = [
 ];
 
 /**
- * Runs one `cassflow` command line and resolves the process exit code: 0 when it went well, 2
- * for a usage, pipeline, query or configuration error, 1 for anything else (or what the command
- * chose). It never exits the process itself.
+ * Runs one `cassflow` command line and resolves the process exit code (cli/exit-codes.ts): 0
+ * when it went well, 2 for a usage, pipeline file, pipeline or configuration error, 3 when a
+ * server did not answer, 1 for anything else (or what the command chose). With `--json` a
+ * failure is printed as one JSON object. It never exits the process itself.
  */
 export async function main(argv: string[], out: Output = consoleOutput): Promise<number> {
   const program = new Command('cassflow')
@@ -48,45 +46,42 @@ export async function main(argv: string[], out: Output = consoleOutput): Promise
     )
     .version(`cassflow ${packageJson.version}`, '-V, --version', 'show the version')
     .addHelpText('after', ENV_HELP);
-  for (const command of COMMANDS) program.addCommand(command(out));
+  const output = commandOutput(out);
+  for (const command of COMMANDS) program.addCommand(command(output));
+  withJsonOption(program);
   applySettings(program, out);
   // The command whose action runs, so a usage error found there points at its --help.
   let running = program;
   program.hook('preAction', (_, command) => {
     running = command;
+    output.useJson(command.opts().json === true);
   });
   try {
     // Bare `cassflow` is a request for help, not a mistake.
     await program.parseAsync(argv.length === 0 ? ['--help'] : argv, { from: 'user' });
     return 0;
   } catch (error) {
-    return exitCode(error, out, running);
+    return exitCode(error, out, running, argv.includes('--json'));
   }
 }
 
-function exitCode(error: unknown, out: Output, running: Command): number {
+function exitCode(error: unknown, out: Output, running: Command, json: boolean): number {
   // Commander has already printed its message (or the help); exit code 0 is help or version.
-  if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+  if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   if (error instanceof ExitStatus) return error.code;
-  if (error instanceof UsageError) {
-    out.error(`error: ${error.message}\nRun '${commandPath(running)} --help' for usage.`);
-    return 2;
+  const failure = failureOf(error, running);
+  out.error(formatFailure(failure, json));
+  return failure.exitCode;
+}
+
+/** Every command that runs gets `--json` (a few say more precisely what it prints). */
+function withJsonOption(command: Command): void {
+  for (const sub of command.commands) {
+    if (sub.commands.length > 0) withJsonOption(sub);
+    else if (!sub.options.some((o) => o.long === '--json')) {
+      sub.option('--json', 'print the result as JSON lines on stdout (and a failure as JSON)');
+    }
   }
-  if (
-    error instanceof PipelineSpecError ||
-    error instanceof QueryError ||
-    error instanceof SyncSourceError ||
-    error instanceof UnsupportedTypeError
-  ) {
-    out.error(error.message);
-    return 2;
-  }
-  if (error instanceof ConfigError) {
-    out.error(`Configuration error: ${error.message}`);
-    return 2;
-  }
-  out.error(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
-  return 1;
 }
 
 const consoleOutput: Output = printableOutput(console);

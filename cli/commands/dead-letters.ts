@@ -19,7 +19,7 @@ import {
   parseDeadLetterId,
 } from '../format-dead-letters.ts';
 import { wholeNumber } from '../option-values.ts';
-import { type Output, UsageError } from '../output.ts';
+import { type CommandOutput, UsageError } from '../output.ts';
 import { parseTimeArg } from '../time-arg.ts';
 
 type Selection = { since: number; until: number; field?: string; reason?: string; id?: string[] };
@@ -79,7 +79,7 @@ async function withPipelineSession<T>(
   }
 }
 
-function listCommand(out: Output): Command {
+function listCommand(out: CommandOutput): Command {
   return withSelection(new Command('list'))
     .summary('list dead letters with their reasons, and counts by field')
     .option('--limit <n>', 'print at most this many (all are counted)', wholeNumber(1), 50)
@@ -92,8 +92,9 @@ function listCommand(out: Output): Command {
         for await (const letter of selected(session, pipeline, options)) {
           total += 1;
           byField.set(letter.field, (byField.get(letter.field) ?? 0) + 1);
-          if (total <= limit)
-            out.info(options.json ? deadLetterJson(letter, false) : deadLetterLine(letter));
+          if (total > limit) continue;
+          if (out.json) out.result(deadLetterJson(letter, false));
+          else out.info(deadLetterLine(letter));
         }
         const more = total > limit ? ` (${limit} shown; --limit for more)` : '';
         out.error(`${total} dead letter(s) of pipeline ${pipeline.name}${more}`);
@@ -102,7 +103,7 @@ function listCommand(out: Output): Command {
     });
 }
 
-function showCommand(out: Output): Command {
+function showCommand(out: CommandOutput): Command {
   return new Command('show')
     .summary('show one dead letter with its raw bytes')
     .argument('<id>', 'its id as list prints it: hour/shard/sequence')
@@ -113,14 +114,14 @@ function showCommand(out: Output): Command {
       await withPipelineSession(options.pipeline, async (session, pipeline) => {
         for await (const letter of selected(session, pipeline, { id: [id] })) {
           if (options.raw) process.stdout.write(letter.raw);
-          else if (options.json) out.info(deadLetterJson(letter, true));
+          else if (out.json) out.result(deadLetterJson(letter, true));
           else for (const line of deadLetterDetail(letter)) out.info(line);
         }
       });
     });
 }
 
-function replayCommand(out: Output): Command {
+function replayCommand(out: CommandOutput): Command {
   return withSelection(new Command('replay'))
     .summary("send dead letters back into the pipeline's stream, each at most once")
     .option('--id <id...>', 'replay these (ids as list prints them) instead of a time range')
@@ -150,6 +151,7 @@ Records whose raw bytes were cut (deadLetters.maxRawBytes) cannot be replayed fr
             for await (const letter of letters) {
               n += 1;
               out.info(deadLetterLine(letter));
+              out.result(deadLetterJson(letter, false));
             }
             out.error(`${n} dead letter(s) selected; nothing sent (--dry-run)`);
             return;
@@ -162,8 +164,10 @@ Records whose raw bytes were cut (deadLetters.maxRawBytes) cannot be replayed fr
               send: streamSender(client, pipeline.stream),
               by: `${whoReplays()} ${randomUUID()}`,
               retryInDoubt: options.retryInDoubt === true,
-              onLetter: (letter, fate, why) =>
-                out.info(`${deadLetterIdText(letter)}\t${fate}${why ? `\t${why}` : ''}`),
+              onLetter: (letter, fate, why) => {
+                out.info(`${deadLetterIdText(letter)}\t${fate}${why ? `\t${why}` : ''}`);
+                out.result({ id: deadLetterIdText(letter), fate, ...(why ? { why } : {}) });
+              },
             });
             out.error(
               `replayed ${report.replayed} into ${pipeline.stream}; already replayed ` +
@@ -188,7 +192,7 @@ function whoReplays(): string {
 }
 
 /** `cassflow dead-letters list|show|replay`: the records a pipeline could not use. */
-export function deadLettersCommand(out: Output): Command {
+export function deadLettersCommand(out: CommandOutput): Command {
   return new Command('dead-letters')
     .summary('list, show and replay the records a pipeline could not use')
     .description(

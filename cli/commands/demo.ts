@@ -10,7 +10,7 @@ import { repeatDemo } from '../demo-repeat.ts';
 import { ExitStatus } from '../exit-status.ts';
 import { latestFinalTable } from '../format-demo.ts';
 import { wholeNumber } from '../option-values.ts';
-import { type Output, UsageError } from '../output.ts';
+import { type CommandOutput, UsageError } from '../output.ts';
 import { startProgress } from '../progress.ts';
 import { describeStack } from './local.ts';
 
@@ -25,7 +25,7 @@ type DemoOptions = {
 };
 
 /** `cassflow demo`: the main job end to end on the local stack (what `npm start` runs). */
-export function demoCommand(out: Output): Command {
+export function demoCommand(out: CommandOutput): Command {
   return new Command('demo')
     .summary('the main job end to end on the local stack (what npm start runs)')
     .description(
@@ -90,6 +90,16 @@ export function demoCommand(out: Output): Command {
           out.info('');
         }
         const final = result.windows.filter((w) => w.final).length;
+        out.result({
+          passed: true,
+          pipeline: result.pipeline.name,
+          sent: result.sent.sent,
+          windowsFinal: final,
+          windowsChecked: result.checked,
+          sendMs: result.sendMs,
+          finalMs: result.finalMs,
+          windows: result.windows.filter((w) => w.final),
+        });
         out.info(
           `Demo passed: ${result.sent.sent.toLocaleString('en-US')} events sent in ` +
             `${(result.sendMs / 1000).toFixed(1)} s; ${final} windows final, and all ` +

@@ -3,7 +3,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { Command } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { DEV_TOOLS, projectFiles } from '../init/project-files.ts';
-import { type Output, UsageError } from '../output.ts';
+import { type CommandOutput, UsageError } from '../output.ts';
 
 type InitOptions = { cassflow?: string };
 
@@ -12,7 +12,7 @@ const FROM_SOURCE = import.meta.url.endsWith('.ts');
 const CHECKOUT = resolve(import.meta.dirname, '..', '..');
 
 /** `cassflow init [dir]`: a new project with a pipeline, its test and the CDK app. */
-export function initCommand(out: Output): Command {
+export function initCommand(out: CommandOutput): Command {
   return new Command('init')
     .summary('create a project: a pipeline, its test, the local run and the CDK app')
     .description(
@@ -48,6 +48,7 @@ export function initCommand(out: Output): Command {
       }
       const cd = relative(process.cwd(), root);
       out.info(`Created ${Object.keys(files).join(', ')} in ${root}`);
+      out.result({ dir: root, files: Object.keys(files) });
       out.info(`Next: ${cd ? `cd ${cd} && ` : ''}npm install && npm test && npm start`);
     });
 }

@@ -16,10 +16,10 @@ import {
 } from '#lib/stack/stack';
 import { requireJava } from '#lib/stack/toolchain';
 import { ExitStatus } from '../exit-status.ts';
-import type { Output } from '../output.ts';
+import type { CommandOutput } from '../output.ts';
 
 /** `cassflow local up|install|down|status`: the servers of the local stack. */
-export function localCommand(out: Output): Command {
+export function localCommand(out: CommandOutput): Command {
   const local = new Command('local')
     .summary('the local stack: local up [--fresh] | install | down | status')
     .description(
@@ -55,6 +55,7 @@ export function localCommand(out: Output): Command {
       const stack = await localUp(config, process.env, out.info);
       for (const line of describeStack(stack)) out.info(line);
       out.info(`Local stack up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      out.result(stack);
     });
 
   local
@@ -69,6 +70,7 @@ export function localCommand(out: Output): Command {
       const lib = cassandraPaths(config.local.cacheDir).lib;
       const outcome = await ensureCassandraJars(lib, process.env, out.info);
       out.info(`Cassandra ${CASSANDRA_VERSION} jars ${outcome} in ${lib}; Java 17 found`);
+      out.result({ cassandra: CASSANDRA_VERSION, jars: outcome, lib });
     });
 
   local
@@ -80,6 +82,7 @@ export function localCommand(out: Output): Command {
         const status = stopped[name];
         if (status) out.info(`${LABELS[name].padEnd(10)}: ${status.detail ?? 'was not running'}`);
       }
+      out.result(stopped);
     });
 
   local
@@ -88,6 +91,7 @@ export function localCommand(out: Output): Command {
     .action(async () => {
       const stack = await localStatus(resolveConfig(process.env));
       for (const line of describeStack(stack)) out.info(line);
+      out.result(stack);
       if (STACK_SERVICES.some((name) => stack[name].state === 'stopped')) {
         throw new ExitStatus(3, 'a local server is stopped');
       }

@@ -6,7 +6,7 @@ import type { WindowFilter } from '#lib/query/window-result';
 import { createSession, pipelineCassandra } from '#lib/store/session';
 import { EXAMPLE_PIPELINES } from '../../examples/index.ts';
 import { windowJson, windowLines } from '../format-windows.ts';
-import { type Output, UsageError } from '../output.ts';
+import { type CommandOutput, UsageError } from '../output.ts';
 import { parseTimeArg } from '../time-arg.ts';
 
 type QueryOptions = {
@@ -20,7 +20,7 @@ type QueryOptions = {
 };
 
 /** `cassflow query --pipeline P ...`: a pipeline's windows, one per line. */
-export function queryCommand(out: Output): Command {
+export function queryCommand(out: CommandOutput): Command {
   return new Command('query')
     .summary("print a pipeline's windows")
     .description(
@@ -65,7 +65,7 @@ otherwise the window table is scanned, and without --key that takes --all.`,
         const results = await readWindows(session, pipeline, filter, {
           onProgress: (rows) => out.error(`… ${rows.toLocaleString('en-US')} rows read`),
         });
-        if (options.json) for (const r of results) out.info(windowJson(r));
+        if (out.json) for (const r of results) out.result(windowJson(r));
         else {
           const names = pipeline.aggregates.map((a) => a.name);
           for (const line of windowLines(results, names)) out.info(line);

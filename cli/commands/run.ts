@@ -2,12 +2,12 @@ import { fileURLToPath } from 'node:url';
 import { Argument, Command, Option } from 'commander';
 import { resolveConfig } from '#lib/config/config';
 import { startRuntime } from '#lib/emulator/runtime/runtime';
-import { statusLine } from '#lib/emulator/runtime/status-line';
+import { statusLine, statusOf } from '#lib/emulator/runtime/status-line';
 import { CASSFLOW_EVENT_SOURCE } from '#lib/lambda/event-source-defaults';
 import { loadPipelineFile } from '#lib/pipeline-file/load-pipeline-file';
 import { localDown, localUp, startedServices } from '#lib/stack/stack';
 import { wholeNumber } from '../option-values.ts';
-import type { Output } from '../output.ts';
+import type { CommandOutput } from '../output.ts';
 import { describeStack } from './local.ts';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/page-views.ts', import.meta.url));
@@ -23,7 +23,7 @@ type RunOptions = {
 };
 
 /** `cassflow run [file]`: the pipelines of a file, fed from their streams until stopped. */
-export function runCommand(out: Output): Command {
+export function runCommand(out: CommandOutput): Command {
   return new Command('run')
     .summary("run a file's pipelines locally, fed by the emulated Kinesis event source")
     .description(
@@ -104,7 +104,9 @@ export function runCommand(out: Output): Command {
           ? setInterval(() => {
               for (const p of runtime.pipelines) {
                 const line = statusLine(p);
-                if (reported.get(p.pipeline.name) !== line) out.info(line);
+                if (reported.get(p.pipeline.name) === line) continue;
+                out.info(line);
+                out.result(statusOf(p));
                 reported.set(p.pipeline.name, line);
               }
             }, options.status * 1000)
@@ -121,7 +123,10 @@ export function runCommand(out: Output): Command {
         process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
         clearInterval(status);
         await runtime.stop();
-        for (const p of runtime.pipelines) out.info(statusLine(p));
+        for (const p of runtime.pipelines) {
+          out.info(statusLine(p));
+          out.result({ ...statusOf(p), stopped: true });
+        }
         const which = startedServices(stack);
         if (Object.keys(which).length > 0) await localDown(config, which);
       }

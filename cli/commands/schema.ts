@@ -8,10 +8,10 @@ import { schemaConnection } from '#lib/store/schema/connection';
 import { CORE_TABLES } from '#lib/store/schema/core-tables';
 import { pipelineCassandra } from '#lib/store/session';
 import { EXAMPLE_PIPELINES } from '../../examples/index.ts';
-import type { Output } from '../output.ts';
+import type { CommandOutput } from '../output.ts';
 
 /** `cassflow schema apply [--pipeline P]`: the keyspace and tables, created if missing. */
-export function schemaCommand(out: Output): Command {
+export function schemaCommand(out: CommandOutput): Command {
   const schema = new Command('schema')
     .summary("cassflow's tables: schema apply [--pipeline P]")
     .description("Create cassflow's keyspace and tables");
@@ -38,6 +38,7 @@ export function schemaCommand(out: Output): Command {
         const result = await applySchema(schemaConnection(client), cassandra, tables, {
           report: out.info,
         });
+        out.result({ keyspace: cassandra.keyspace, store: cassandra.kind, ...result });
         out.info(
           `Keyspace ${cassandra.keyspace} on ${cassandra.kind}: ` +
             `created [${result.created.join(', ')}], already there [${result.existing.join(', ')}] ` +

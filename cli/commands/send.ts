@@ -15,7 +15,7 @@ import { sendRecords } from '#lib/kinesis/send-records';
 import { ensureStream, streamExists } from '#lib/kinesis/streams';
 import { ExitStatus } from '../exit-status.ts';
 import { positiveNumber, wholeNumber } from '../option-values.ts';
-import { type Output, UsageError } from '../output.ts';
+import { type CommandOutput, UsageError } from '../output.ts';
 import { startProgress } from '../progress.ts';
 import { ProblemLog, summaryLine } from '../send-report.ts';
 
@@ -48,7 +48,7 @@ Examples:
   zcat clicks.jsonl.gz | cassflow send --stream clicks`;
 
 /** `cassflow send`: JSON Lines from a file or stdin, or generated page views, into a stream. */
-export function sendCommand(out: Output): Command {
+export function sendCommand(out: CommandOutput): Command {
   return new Command('send')
     .summary('put JSON Lines or generated page views into a Kinesis stream')
     .description(
@@ -130,7 +130,9 @@ export function sendCommand(out: Output): Command {
           },
         ).finally(stopProgress);
         problems.finish();
-        out.info(summaryLine(options.stream, summary, Date.now() - started));
+        const elapsedMs = Date.now() - started;
+        out.info(summaryLine(options.stream, summary, elapsedMs));
+        out.result({ stream: options.stream, ...summary, elapsedMs });
         if (summary.failed > 0 || summary.invalid > 0) {
           throw new ExitStatus(1, `${summary.failed} failed, ${summary.invalid} invalid`);
         }
@@ -143,7 +145,7 @@ export function sendCommand(out: Output): Command {
 
 async function openInputs(
   options: SendOptions,
-  out: Output,
+  out: CommandOutput,
 ): Promise<Iterable<RecordInput> | AsyncIterable<RecordInput>> {
   if (options.generate !== undefined) {
     const events = generatePageViews({
@@ -164,7 +166,7 @@ async function openInputs(
   return jsonLinesInputs(readLines(createReadStream(file)));
 }
 
-async function requireStream(client: KinesisClient, options: SendOptions, out: Output) {
+async function requireStream(client: KinesisClient, options: SendOptions, out: CommandOutput) {
   if (options.createShards !== undefined) {
     const outcome = await ensureStream(client, options.stream, options.createShards);
     if (outcome === 'created') {

@@ -3,13 +3,13 @@ import { resolveConfig } from '#lib/config/config';
 import { runSmoke } from '#lib/demo/smoke-run';
 import { localDown, localUp, startedServices } from '#lib/stack/stack';
 import { wholeNumber } from '../option-values.ts';
-import type { Output } from '../output.ts';
+import type { CommandOutput } from '../output.ts';
 import { describeStack } from './local.ts';
 
-/** `cassflow smoke [--records N] [--keep]`: the end-to-end check behind `npm start`. */
-export function smokeCommand(out: Output): Command {
+/** `cassflow smoke [--records N] [--keep]`: a quick check that the local stack works end to end. */
+export function smokeCommand(out: CommandOutput): Command {
   return new Command('smoke')
-    .summary('the end-to-end check of the local stack (npm start)')
+    .summary('a quick check that the local stack works: put, read back, checkpoint')
     .description(
       'End-to-end check: start the local stack if needed, apply the schema, put records into ' +
         'Kinesis, read them back per shard from the stored checkpoints, and advance the ' +
@@ -24,6 +24,7 @@ export function smokeCommand(out: Output): Command {
       for (const line of describeStack(stack)) out.info(line);
       try {
         const result = await runSmoke(config, out.info, options.records);
+        out.result({ passed: true, ...result, ms: Date.now() - started });
         out.info(
           `Smoke run ${result.runId} passed: ${result.put} put, ${result.read} read back, ` +
             `${result.checkpointsAdvanced} checkpoint(s) advanced, in ` +

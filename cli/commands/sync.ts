@@ -12,7 +12,7 @@ import { parseDuration } from '#lib/windows/duration';
 import { EXAMPLE_PIPELINES } from '../../examples/index.ts';
 import { rejectLine } from '../format-rejects.ts';
 import { wholeNumber } from '../option-values.ts';
-import type { Output } from '../output.ts';
+import type { CommandOutput } from '../output.ts';
 import { UsageError } from '../output.ts';
 import { bar, startProgressLine } from '../progress.ts';
 import { parseTimeArg } from '../time-arg.ts';
@@ -37,7 +37,7 @@ function progressText(p: SyncProgress, elapsedMs: number): string {
 }
 
 /** `cassflow sync --job J`: one run of a pipeline's sync job, from where the last one stopped. */
-export function syncCommand(out: Output): Command {
+export function syncCommand(out: CommandOutput): Command {
   return new Command('sync')
     .summary("run a pipeline's sync job once: Cassandra rows into S3, DynamoDB or PostgreSQL")
     .description(
@@ -102,6 +102,7 @@ export function syncCommand(out: Output): Command {
           : result.stoppedForTime
             ? 'stopped at the time limit; the next run goes on'
             : 'pass unfinished';
+      out.result({ job: job.name, ...result, mode: job.mode, seconds });
       out.info(
         `Sync ${job.name} (${job.mode}) ${result.source} → ${result.target}: ` +
           `${result.rowsRead.toLocaleString('en-US')} rows read, ${result.rowsWritten.toLocaleString('en-US')} written, ` +
@@ -122,7 +123,7 @@ export function syncCommand(out: Output): Command {
  * keyspace.
  */
 async function listRejects(
-  out: Output,
+  out: CommandOutput,
   config: CassflowConfig,
   { job, pipeline }: SyncJob,
   options: SyncOptions,
@@ -142,7 +143,10 @@ async function listRejects(
       return;
     }
     out.info('recorded_at\tprimary key\treason\trow');
-    for (const reject of rejects) out.info(rejectLine(reject));
+    for (const reject of rejects) {
+      out.info(rejectLine(reject));
+      out.result(reject);
+    }
     out.info(
       `${rejects.length} reject(s) of ${job.name} from ${where}` +
         (more ? `; more were left out (--limit ${options.limit}, or --since)` : ''),

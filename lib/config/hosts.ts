@@ -20,3 +20,11 @@ export function bindAddress(host: string): string {
   const bare = host.replace(/^\[|\]$/g, '');
   return bare === 'localhost' ? '127.0.0.1' : bare;
 }
+
+/** A connection URL fit to print: the password is left out. */
+export function withoutPassword<T extends string | undefined>(url: T): T {
+  if (!url) return url;
+  const parsed = new URL(url);
+  parsed.password = '';
+  return parsed.toString() as T;
+}

@@ -1,8 +1,7 @@
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { type AnyPipeline, isAnyPipeline } from '../pipeline/any-pipeline.ts';
 import { PipelineSpecError } from '../pipeline/errors.ts';
 import type { Pipeline } from '../pipeline/spec.ts';
+import { importPipelineModule } from './import-module.ts';
 
 /** A module path rather than a name: './my-pipeline.ts', 'pipelines/orders.js'. */
 function isModulePath(ref: string): boolean {
@@ -25,7 +24,7 @@ export async function loadPipeline(ref: string, named: NamedPipelines): Promise<
       `no pipeline is named '${ref}' (by name: ${names}); give a module path such as ./my-pipeline.ts to use your own`,
     ]);
   }
-  const module = (await import(pathToFileURL(resolve(ref)).href)) as Record<string, unknown>;
+  const module = await importPipelineModule(ref);
   if (isAnyPipeline(module.default)) return module.default;
   const exported = Object.values(module).filter(isAnyPipeline);
   if (exported.length === 1) return exported[0] as AnyPipeline;

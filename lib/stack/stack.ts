@@ -1,5 +1,6 @@
 import type { CassflowConfig } from '../config/config.ts';
 import type { Env } from '../config/env-values.ts';
+import { withoutPassword } from '../config/hosts.ts';
 import { localCassandraStatus, startLocalCassandra, stopLocalCassandra } from './cassandra/node.ts';
 import {
   dynamoDbServerStatus,
@@ -184,12 +185,4 @@ function collect(values: readonly ServiceReport[]): StackReport {
 
 function external(endpoint: string): ServiceReport {
   return { state: 'external', endpoint, detail: 'configured elsewhere; not managed' };
-}
-
-/** A connection URL fit to print: the password is left out. */
-function withoutPassword(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  const parsed = new URL(url);
-  parsed.password = '';
-  return parsed.toString();
 }

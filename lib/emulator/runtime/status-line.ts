@@ -1,5 +1,19 @@
 import type { RunningPipeline } from './runtime.ts';
 
+/** What a pipeline's function has done so far, as figures (`cassflow run --json`). */
+export function statusOf(p: RunningPipeline) {
+  const s = p.source.stats;
+  return {
+    pipeline: p.pipeline.name,
+    invocations: s.invocations,
+    ...p.figures,
+    records: s.records,
+    retries: s.retries,
+    splits: s.bisections,
+    discarded: s.discarded,
+  };
+}
+
 /** One line of what a pipeline's function has done so far, for the runtime's periodic log. */
 export function statusLine(p: RunningPipeline): string {
   const s = p.source.stats;
