@@ -8,7 +8,7 @@ import { suppressReviewedFindings } from './nag-suppressions.ts';
 /**
  * `cdk synth` / `cdk deploy`: one stack for the pipelines of one file (cassflow:pipelines, by
  * default examples/index.ts), checked with cdk-nag's AWS Solutions rules. Settings are context
- * values `cassflow:<name>` (see README, Deploying).
+ * values `cassflow:<name>` (docs/deploying.md).
  */
 const app = new App();
 const settings = readAppSettings((name) => app.node.tryGetContext(name));

@@ -84,7 +84,7 @@ async function recordDonePrefix(
 }
 
 /**
- * Folds one Kinesis batch into the pipeline's state, exactly once (lib/engine/README.md). Bad
+ * Folds one Kinesis batch into the pipeline's state, exactly once (docs/exactly-once.md). Bad
  * records go to the dead-letter table, late ones to the late-events table; every other event's
  * rows are indexed and updated in parallel up to `settings.concurrency`. Only when every row
  * applied does the batch record its end on its shard's row, and then it closes due windows (one

@@ -23,7 +23,7 @@ export type ShardAdvance = {
 
 /**
  * Per-shard watermarks and the closer's cursor, each changed with compare-and-set on its version
- * (see lib/engine/README.md for who writes what, in which order).
+ * (see docs/exactly-once.md for who writes what, in which order).
  */
 export interface WatermarkStore {
   readShards(): Promise<ShardWatermark[]>;

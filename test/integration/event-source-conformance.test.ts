@@ -12,7 +12,7 @@ import {
   probeRecords,
 } from '../helpers/conformance/target.ts';
 
-// One test per Lambda event-source setting the README's emulator table lists, plus the delivery
+// One test per Lambda event-source setting docs/local-stack.md's emulator table lists, plus the delivery
 // cadence, against the emulator (or LocalStack: docs/event-source-conformance.md).
 let target: ConformanceTarget;
 let aged: { stream: string; putAt: number };
