@@ -2,14 +2,17 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { resolveConfig } from '#lib/config/config';
 import { localDown } from '#lib/stack/stack';
-import type { Output } from './output.ts';
+import type { CommandOutput } from './output.ts';
 
 const CASSFLOW = fileURLToPath(new URL('../bin/cassflow.js', import.meta.url));
 
 type RunOutcome = { passed: boolean; seconds: number; last: string };
 
-/** One `cassflow demo` in a process of its own, its output passed through; the last line kept. */
-function demoOnce(args: readonly string[]): Promise<RunOutcome> {
+/**
+ * One `cassflow demo` in a process of its own, its output passed through (to stderr when this
+ * run prints JSON, so stdout holds only the result); the last line kept.
+ */
+function demoOnce(args: readonly string[], json: boolean): Promise<RunOutcome> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CASSFLOW, 'demo', ...args], {
@@ -17,7 +20,7 @@ function demoOnce(args: readonly string[]): Promise<RunOutcome> {
     });
     let last = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      process.stdout.write(chunk);
+      (json ? process.stderr : process.stdout).write(chunk);
       const lines = chunk.trimEnd().split('\n');
       const demoLine = lines.reverse().find((l) => l.startsWith('Demo passed'));
       if (demoLine) last = demoLine;
@@ -34,12 +37,12 @@ function demoOnce(args: readonly string[]): Promise<RunOutcome> {
  * (servers cassflow started are stopped first; each run starts them and stops them again), then a
  * count of the runs that passed. The exit code says whether all did.
  */
-export async function repeatDemo(times: number, args: readonly string[], out: Output) {
+export async function repeatDemo(times: number, args: readonly string[], out: CommandOutput) {
   const outcomes: RunOutcome[] = [];
   for (let i = 1; i <= times; i++) {
     await localDown(resolveConfig(process.env));
     out.info(`--- cold run ${i} of ${times}`);
-    const outcome = await demoOnce(args);
+    const outcome = await demoOnce(args, out.json);
     outcomes.push(outcome);
     out.info(
       `--- cold run ${i} of ${times}: ${outcome.passed ? 'passed' : 'FAILED'} in ${outcome.seconds.toFixed(1)} s`,
@@ -51,5 +54,6 @@ export async function repeatDemo(times: number, args: readonly string[], out: Ou
     `${passed} of ${times} cold runs passed; wall time ${seconds[0]?.toFixed(1)}–${seconds.at(-1)?.toFixed(1)} s ` +
       `(median ${seconds[Math.floor(seconds.length / 2)]?.toFixed(1)} s)`,
   );
+  out.result({ runs: times, passed, seconds: outcomes.map((o) => o.seconds) });
   return passed === times;
 }

@@ -67,8 +67,21 @@ export async function main(argv: string[], out: Output = consoleOutput): Promise
 
 function exitCode(error: unknown, out: Output, running: Command, json: boolean): number {
   // Commander has already printed its message (or the help); exit code 0 is help or version.
-  if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-  if (error instanceof ExitStatus) return error.code;
+  if (error instanceof CommanderError) {
+    if (error.exitCode === 0) return EXIT.ok;
+    if (json)
+      out.error(
+        formatFailure({ exitCode: EXIT.usage, kind: 'usage', message: error.message }, true),
+      );
+    return EXIT.usage;
+  }
+  // The command has said why in its own words; a script reading --json gets it as an object.
+  if (error instanceof ExitStatus) {
+    const kind = error.code === EXIT.unreachable ? 'unreachable' : 'failed';
+    if (json)
+      out.error(formatFailure({ exitCode: error.code, kind, message: error.message }, true));
+    return error.code;
+  }
   const failure = failureOf(error, running);
   out.error(formatFailure(failure, json));
   return failure.exitCode;

@@ -20,7 +20,7 @@ const UNREACHABLE = new Set([
   'EAI_AGAIN',
 ]);
 
-type NetworkError = Error & { code?: string; address?: string; port?: number };
+type NetworkError = Error & { code?: string; address?: string; port?: number; hostname?: string };
 
 /** The server behind a failed command, if the failure is that a server did not answer. */
 export function unreachableServer(
@@ -36,11 +36,15 @@ export function unreachableServer(
     }
     const network = cause as NetworkError;
     if (!network.code || !UNREACHABLE.has(network.code)) continue;
-    const reason = `${network.code}${network.address ? ` ${network.address}:${network.port}` : ''}`;
+    const where = network.address
+      ? `${network.address}:${network.port}`
+      : (network.hostname ?? 'an address the error does not give');
+    const reason = `${network.code} ${where}`;
     return (
-      byPort(config, network.port, reason) ?? {
+      byPort(config, network.port, reason) ??
+      byHost(network.hostname, where, reason) ?? {
         service: 'a server',
-        endpoint: network.address ? `${network.address}:${network.port}` : 'unknown',
+        endpoint: where,
         reason,
         fix: 'check that the servers the command uses are running (cassflow local status)',
       }
@@ -112,6 +116,29 @@ const DEFAULT_PORTS: Record<string, number> = {
   'postgres:': 5432,
   'postgresql:': 5432,
 };
+
+/** An AWS endpoint by its host name (kinesis.eu-west-1.amazonaws.com, ...). */
+function byHost(
+  hostname: string | undefined,
+  endpoint: string,
+  reason: string,
+): UnreachableServer | undefined {
+  if (!hostname) return undefined;
+  const services: [RegExp, UnreachableServer['service']][] = [
+    [/^cassandra\./, 'Cassandra'],
+    [/^kinesis\./, 'Kinesis'],
+    [/(^|\.)s3[.-]/, 'S3'],
+    [/^dynamodb\./, 'DynamoDB'],
+  ];
+  const service = services.find(([pattern]) => pattern.test(hostname))?.[1];
+  if (!service) return undefined;
+  return {
+    service,
+    endpoint,
+    reason,
+    fix: 'check the network, AWS_REGION and that the service is available there',
+  };
+}
 
 function portOf(url: string): number | undefined {
   try {

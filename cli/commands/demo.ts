@@ -125,6 +125,13 @@ export function demoCommand(out: CommandOutput): Command {
  * other way would dead-letter every one. Say so before anything starts.
  */
 function pageViewsPipeline(pipeline: Pipeline, file: string): Pipeline {
+  if (pipeline.filter || pipeline.map) {
+    throw new UsageError(
+      `cassflow demo checks every count against the page views it generates, which it cannot do ` +
+        `through pipeline ${pipeline.name}'s filter or map. Run it on your own events instead: ` +
+        `cassflow run ${file}, then cassflow send --stream ${pipeline.stream} --file events.jsonl`,
+    );
+  }
   if (pipeline.keyField === 'page' && pipeline.timeField === 'ts') return pipeline;
   throw new UsageError(
     `cassflow demo sends generated page views ({"page", "user", "ts", "ms"}), but pipeline ` +

@@ -60,7 +60,8 @@ export function packageName(folder: string): string {
     .replace(/[^a-z0-9._-]+/g, '-')
     .replace(/^[._-]+/, '')
     .slice(0, 214);
-  return name || 'cassflow-app';
+  // A project named cassflow would depend on itself.
+  return name && name !== 'cassflow' ? name : 'cassflow-app';
 }
 
 /** The ranges cassflow itself is built and tested with. */

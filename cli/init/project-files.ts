@@ -10,13 +10,14 @@ export type ProjectSettings = {
   versions: Readonly<Record<(typeof DEV_TOOLS)[number], string>>;
 };
 
-/** The project's devDependencies: the CDK and its bundler to deploy, vitest to test. */
+/** The project's devDependencies: the CDK and its bundler to deploy, vitest and tsc to test. */
 export const DEV_TOOLS = [
   'aws-cdk',
   'aws-cdk-lib',
   'cdk-nag',
   'constructs',
   'esbuild',
+  'typescript',
   'vitest',
 ] as const;
 
@@ -43,8 +44,10 @@ function packageJson({ name, cassflow, versions }: ProjectSettings) {
       dev: 'cassflow run pipeline.ts',
       query: 'cassflow query --pipeline ./pipeline.ts --all',
       test: 'vitest run',
+      typecheck: 'tsc --noEmit',
       synth: 'cdk synth',
-      deploy: 'cdk deploy',
+      // Adopts the tables and stream a `cdk destroy` kept (docs/deploying.md).
+      deploy: 'cdk deploy --import-existing-resources',
     },
     dependencies: { cassflow },
     devDependencies: Object.fromEntries(DEV_TOOLS.map((tool) => [tool, versions[tool]])),
@@ -115,6 +118,7 @@ counted exactly once from a Kinesis stream into Apache Cassandra or Amazon Keysp
 | command | what it does |
 | --- | --- |
 | \`npm test\` | runs \`pipeline.test.ts\`: the pipeline in memory, no servers |
+| \`npm run typecheck\` | checks the types: field names against \`PageView\`, results against the aggregates |
 | \`npm start\` | starts the local stack (Cassandra and a Kinesis emulator; Java 17 and Maven needed), sends generated page views, waits until their windows are final and checks every count |
 | \`npm run dev\` | runs the pipeline locally until Ctrl-C; send events with \`npx cassflow send --stream page-views --file events.jsonl\` |
 | \`npm run query\` | prints the windows (with the local stack up) |

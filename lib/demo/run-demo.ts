@@ -98,7 +98,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       sender,
       {
         // Users spread over the shards evenly; the 8 pages would not (MD5 puts 5 on one shard).
-        keyField: 'user',
+        // A single-writer pipeline needs its key as the partition key (docs/single-writer.md).
+        keyField: pipeline.singleWriter ? 'page' : 'user',
         onInvalid: (error) => log(error.message),
       },
     ).finally(() => stopProgress?.());

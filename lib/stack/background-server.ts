@@ -12,7 +12,7 @@ import {
   waitUntilReady,
   whatToDoIn,
 } from './managed-process.ts';
-import { isPortFree } from './ports.ts';
+import { isPortFree } from './port-free.ts';
 import type { ServiceReport, ServiceStatus } from './service.ts';
 
 /** A server of the local stack that runs as one background process with a quick health check. */

@@ -6,6 +6,7 @@ export {
   DEFAULT_SHARD,
   type DeadLetter,
   type DriverFigures,
+  type DriverOptions,
   type LateEvent,
   PipelineTestDriver,
   type SendOptions,

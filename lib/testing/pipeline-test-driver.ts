@@ -37,8 +37,18 @@ export type DriverFigures = { sent: number; deadLettered: number; filtered: numb
 export type SendOptions = {
   /** The shard the records arrive on (default shardId-000000000000): its own watermark. */
   shard?: string;
-  /** When they arrived at the stream; default each event's own time (a prompt stream). */
+  /** When they arrived at the stream (default: the driver's clock, see DriverOptions.now). */
   arrivedAt?: number | string;
+};
+
+export type DriverOptions = {
+  /**
+   * When the stream starts. Records arrive on the driver's clock, as on a prompt stream: it
+   * starts here (default: the median event time of the first batch) and moves with each event's
+   * time, unless that is further ahead than lateness.maxFuture (such an event is a dead letter,
+   * as on Kinesis). So an epoch-seconds time or a stray future one is refused as it would be.
+   */
+  now?: number | string;
 };
 
 const SETTINGS = {
@@ -71,10 +81,10 @@ export class PipelineTestDriver<Event = unknown, Results = Record<string, unknow
   readonly #sent = new Map<string, Event | RawRecord>();
   readonly #sequence = new Map<string, bigint>();
   #clock: number | undefined;
-  #newest = Number.NEGATIVE_INFINITY;
 
-  constructor(pipeline: TypedPipeline<Event, Results>) {
+  constructor(pipeline: TypedPipeline<Event, Results>, options: DriverOptions = {}) {
     this.pipeline = pipeline;
+    if (options.now !== undefined) this.#clock = timeOf(options.now);
     this.#ports = {
       rows: this.#rows,
       index: new MemoryWindowIndex(),
@@ -89,23 +99,26 @@ export class PipelineTestDriver<Event = unknown, Results = Record<string, unknow
     if (events.length === 0) return;
     const shardId = options.shard ?? DEFAULT_SHARD;
     const arrivedAt = options.arrivedAt === undefined ? undefined : timeOf(options.arrivedAt);
-    const records = events.map((event): InputRecord => {
-      const peeked = peekEvent(this.pipeline, event);
-      if (peeked.time !== undefined) this.#newest = Math.max(this.#newest, peeked.time);
-      const arrival =
-        arrivedAt ?? Math.max(this.#clock ?? peeked.time ?? Date.now(), peeked.time ?? 0);
-      this.#clock = Math.max(this.#clock ?? arrival, arrival);
+    const peeked = events.map((event) => peekEvent(this.pipeline, event));
+    let clock = this.#clock ?? medianTime(peeked) ?? Date.now();
+    const records = events.map((event, i): InputRecord => {
+      const { time, key } = peeked[i] ?? {};
+      if (time !== undefined && time <= clock + this.pipeline.lateness.maxFutureMs) {
+        clock = Math.max(clock, time);
+      }
+      const arrival = arrivedAt ?? clock;
       const sequenceNumber = (this.#sequence.get(shardId) ?? 0n) + 1n;
       this.#sequence.set(shardId, sequenceNumber);
       this.#sent.set(`${shardId}/${sequenceNumber}`, event);
       return {
         shardId,
         sequenceNumber,
-        partitionKey: peeked.key ?? 'test',
+        partitionKey: key ?? 'test',
         data: recordBytes(event),
         arrivedAt: arrival,
       };
     });
+    this.#clock = clock;
     const result = await processBatch(this.pipeline, records, this.#ports, this.#settings);
     if (result.rowsFailed > 0) throw new Error(`rows failed: ${result.rowErrors?.join('; ')}`);
     this.figures.sent += records.length;
@@ -130,11 +143,13 @@ export class PipelineTestDriver<Event = unknown, Results = Record<string, unknow
 
   /** Moves event time past the close of every window the events sent so far fall in. */
   async finish(): Promise<void> {
-    if (!Number.isFinite(this.#newest)) return;
+    const shards = await this.#watermarks.readShards();
+    const newest = Math.max(...shards.map((s) => s.maxEventTime));
+    if (!Number.isFinite(newest)) return;
     const longest = Math.max(
       ...this.pipeline.windows.map((w) => (w.spec.kind === 'session' ? w.spec.gap : w.spec.size)),
     );
-    await this.advanceTo(this.#newest + longest + this.pipeline.lateness.allowedMs + 1);
+    await this.advanceTo(newest + longest + this.pipeline.lateness.allowedMs + 1);
   }
 
   /** The windows so far, final or open, by key, window and start. */
@@ -179,6 +194,12 @@ export class PipelineTestDriver<Event = unknown, Results = Record<string, unknow
   #input(record: InputRecord): Event | RawRecord {
     return this.#sent.get(`${record.shardId}/${record.sequenceNumber}`) as Event | RawRecord;
   }
+}
+
+/** The middle event time of a batch: where its stream's clock starts, whatever its outliers. */
+function medianTime(peeked: readonly { time?: number }[]): number | undefined {
+  const times = peeked.flatMap((p) => (p.time === undefined ? [] : [p.time])).sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
 }
 
 function timeOf(value: number | string): number {

@@ -3,12 +3,13 @@ import type { WindowResult } from '../query/window-result.ts';
 import {
   type DeadLetter,
   type DriverFigures,
+  type DriverOptions,
   type LateEvent,
   PipelineTestDriver,
 } from './pipeline-test-driver.ts';
 import type { RawRecord } from './test-records.ts';
 
-export type TestPipelineOptions = {
+export type TestPipelineOptions = DriverOptions & {
   /** Records per batch, as Lambda would hand them over (default 100). */
   batchSize?: number;
 };
@@ -39,7 +40,7 @@ export async function testPipeline<Event, Results>(
   events: readonly (Event | RawRecord)[],
   options: TestPipelineOptions = {},
 ): Promise<PipelineTestResult<Event, Results>> {
-  const driver = new PipelineTestDriver(pipeline);
+  const driver = new PipelineTestDriver(pipeline, options);
   const size = options.batchSize ?? 100;
   for (let i = 0; i < events.length; i += size) await driver.send(events.slice(i, i + size));
   await driver.finish();

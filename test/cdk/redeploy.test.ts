@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { projectFiles } from '../../cli/init/project-files.ts';
 import { deploy } from './deployment.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -21,6 +22,21 @@ const IMPORTABLE_NAME: Record<string, string[]> = {
 const NAME_PROPERTIES = ['BucketName', 'Name', 'TableName', 'KeyspaceName', 'SecretName'];
 
 type Resource = { Type: string; DeletionPolicy?: string; Properties?: Record<string, unknown> };
+
+const SETTINGS = {
+  name: 'app',
+  cassflow: '^0.1.0',
+  cdkApp: 'node_modules/cassflow/cdk/app.js',
+  versions: {
+    'aws-cdk': '1',
+    'aws-cdk-lib': '1',
+    'cdk-nag': '1',
+    constructs: '1',
+    esbuild: '1',
+    typescript: '1',
+    vitest: '1',
+  },
+};
 
 describe('cdk deploy after cdk destroy (retained resources)', () => {
   it('GIVEN the resources cdk destroy keeps THEN each is either unnamed or named statically and importable', () => {
@@ -43,10 +59,15 @@ describe('cdk deploy after cdk destroy (retained resources)', () => {
     }
   });
 
-  it('GIVEN the README THEN every cdk deploy adopts what a destroy kept, with a flag the installed CLI knows', async () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const deploys = readme.split('\n').filter((line) => /^npx cdk deploy\b/.test(line));
-    expect(deploys.length).toBeGreaterThan(0);
+  it('GIVEN the docs and the project init makes THEN every cdk deploy adopts what a destroy kept, with a flag the installed CLI knows', async () => {
+    const docs = ['README.md', 'docs/deploying.md'].map((f) => readFileSync(join(ROOT, f), 'utf8'));
+    const deploys = docs
+      .join('\n')
+      .split('\n')
+      .filter((line) => /^npx cdk deploy\b/.test(line));
+    const template = JSON.parse(projectFiles(SETTINGS)['package.json'] as string);
+    deploys.push(template.scripts.deploy);
+    expect(deploys.length).toBeGreaterThan(1);
     for (const line of deploys) expect(line).toContain('--import-existing-resources');
     const { stdout } = await promisify(execFile)(
       join(ROOT, 'node_modules', '.bin', 'cdk'),

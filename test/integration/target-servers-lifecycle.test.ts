@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { type CassflowConfig, resolveConfig } from '#lib/config/config';
 import { PortInUseError, ServerStartError } from '#lib/stack/errors';
 import { findRunningPid, isAlive } from '#lib/stack/managed-process';
-import { isPortFree } from '#lib/stack/ports';
+import { isPortFree } from '#lib/stack/port-free';
 import { postgresPaths } from '#lib/stack/postgres/launch';
 import { startPostgresServer } from '#lib/stack/postgres/server';
 import { s3Paths } from '#lib/stack/s3/server';

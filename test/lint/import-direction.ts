@@ -27,6 +27,7 @@ const LOCAL_ONLY_FOLDERS = ['lib/stack', 'lib/emulator', 'lib/demo'];
 /** Packages for the local stack, the CDK app and the CLI, never in a Lambda bundle. */
 const LOCAL_ONLY_PACKAGES: Record<string, readonly string[]> = {
   'aws-cdk-lib': ['cdk'],
+  'cdk-nag': ['cdk'],
   constructs: ['cdk'],
   commander: ['cli'],
   esbuild: ['cdk'],

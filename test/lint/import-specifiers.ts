@@ -1,10 +1,11 @@
 /** The module specifiers a source file imports, with their lines, comments left out. */
 export type ImportedSpecifier = { specifier: string; line: number };
 
-// `from '…'` (imports and re-exports), `import '…'`, `import('…')`, and worker or child-process
-// entries named with `new URL('…', import.meta.url)`: all are modules the file depends on.
+// `from '…'` (imports and re-exports), `import '…'`, `import('…')`, `require('…')` and
+// `require.resolve('…')` (also through createRequire), and worker or child-process entries named
+// with `new URL('…', import.meta.url)`: all are modules the file depends on.
 const SPECIFIER =
-  /(?:\bfrom\s*|\bimport\s*\(?\s*|new URL\(\s*)(['"])([^'"\n]+)\1(\s*,\s*import\.meta\.url)?/g;
+  /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\(\s*|(?:\brequire|\))\.resolve\(\s*|new URL\(\s*)(['"])([^'"\n]+)\1(\s*,\s*import\.meta\.url)?/g;
 
 const MODULE_FILE = /\.(ts|js|mjs|cjs)$/;
 
@@ -23,7 +24,8 @@ export function importSpecifiers(source: string): ImportedSpecifier[] {
 }
 
 /** Code just before a string that names a module. */
-const BEFORE_SPECIFIER = /(?:\bfrom|\bimport|\bimport\s*\(|new URL\()\s*$/;
+const BEFORE_SPECIFIER =
+  /(?:\bfrom|\bimport|\bimport\s*\(|\brequire\(|(?:\brequire|\))\.resolve\(|new URL\()\s*$/;
 
 /**
  * The source with every comment blanked, and every string but the ones in import position

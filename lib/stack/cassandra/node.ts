@@ -13,7 +13,7 @@ import {
   stopProcess,
   waitUntilReady,
 } from '../managed-process.ts';
-import { isPortFree } from '../ports.ts';
+import { isPortFree } from '../port-free.ts';
 import type { ServiceReport, ServiceStatus } from '../service.ts';
 import { requireJava } from '../toolchain.ts';
 import { cassandraYaml, LOGBACK_XML } from './config-files.ts';

