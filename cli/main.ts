@@ -10,6 +10,7 @@ import { schemaCommand } from './commands/schema.ts';
 import { sendCommand } from './commands/send.ts';
 import { smokeCommand } from './commands/smoke.ts';
 import { syncCommand } from './commands/sync.ts';
+import { topCommand } from './commands/top.ts';
 import { ENV_HELP } from './env-help.ts';
 import { EXIT } from './exit-codes.ts';
 import { ExitStatus } from './exit-status.ts';
@@ -24,6 +25,7 @@ const COMMANDS: readonly ((out: CommandOutput) => Command)[] = [
   demoCommand,
   localCommand,
   runCommand,
+  topCommand,
   sendCommand,
   queryCommand,
   deadLettersCommand,

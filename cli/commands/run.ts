@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { Argument, Command, Option } from 'commander';
 import { resolveConfig } from '#lib/config/config';
+import { startDashboard } from '#lib/dashboard/dashboard-server';
+import { dashboardSnapshot } from '#lib/dashboard/snapshot';
 import { startRuntime } from '#lib/emulator/runtime/runtime';
 import { statusLine, statusOf } from '#lib/emulator/runtime/status-line';
 import { CASSFLOW_EVENT_SOURCE } from '#lib/lambda/event-source-defaults';
@@ -9,6 +11,7 @@ import { localDown, localUp, startedServices } from '#lib/stack/stack';
 import { wholeNumber } from '../option-values.ts';
 import type { CommandOutput } from '../output.ts';
 import { describeStack } from './local.ts';
+import { DEFAULT_DASHBOARD_PORT } from './top.ts';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/page-views.ts', import.meta.url));
 
@@ -20,6 +23,8 @@ type RunOptions = {
   status: number;
   logLevel: string;
   inProcess: boolean;
+  ui?: boolean;
+  uiPort: number;
 };
 
 /** `cassflow run [file]`: the pipelines of a file, fed from their streams until stopped. */
@@ -74,6 +79,13 @@ export function runCommand(out: CommandOutput): Command {
         .choices(['DEBUG', 'INFO', 'WARN', 'ERROR'])
         .default('WARN'),
     )
+    .option('--ui', "serve the run's live dashboard on 127.0.0.1 (see also cassflow top)")
+    .option(
+      '--ui-port <port>',
+      "the dashboard's port (0: any free one)",
+      wholeNumber(0, 65_535),
+      DEFAULT_DASHBOARD_PORT,
+    )
     .action(async (file: string, options: RunOptions) => {
       const { pipelines, scheduled } = await loadPipelineFile(file);
       process.env.POWERTOOLS_METRICS_DISABLED ??= 'true'; // EMF lines are for CloudWatch
@@ -94,6 +106,19 @@ export function runCommand(out: CommandOutput): Command {
           startingPosition: options.startingPosition,
         },
       });
+      const dashboard = options.ui
+        ? await startDashboard(
+            () => dashboardSnapshot(runtime.pipelines, runtime.metrics, Date.now()),
+            { port: options.uiPort },
+          ).catch(async (error: unknown) => {
+            await runtime.stop();
+            throw error;
+          })
+        : undefined;
+      if (dashboard) {
+        out.info(`Dashboard: ${dashboard.url} (or: cassflow top --url ${dashboard.url})`);
+        out.result({ dashboard: dashboard.url });
+      }
       const names = [...pipelines, ...scheduled].map((p) => p.name);
       out.info(`Running ${names.join(', ')}; Ctrl-C stops`);
       for (const job of scheduled) out.info(`${job.name}: runs on ${job.schedule} (UTC)`);
@@ -122,6 +147,7 @@ export function runCommand(out: CommandOutput): Command {
       } finally {
         process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
         clearInterval(status);
+        await dashboard?.close();
         await runtime.stop();
         for (const p of runtime.pipelines) {
           out.info(statusLine(p));

@@ -166,6 +166,7 @@ describe('--json', () => {
       ['local', 'status'],
       ['local', 'install'],
       ['run'],
+      ['top'],
       ['send'],
       ['query'],
       ['dead-letters', 'list'],

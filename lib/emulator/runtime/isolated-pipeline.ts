@@ -3,6 +3,7 @@ import { BroadcastChannel } from 'node:worker_threads';
 import type { CassflowConfig } from '../../config/config.ts';
 import { IsolatedFunction } from '../event-source/isolated-function.ts';
 import type { LocalFaults } from '../guarded-client.ts';
+import type { EmfLine } from '../metrics/emf-points.ts';
 import type { FunctionFigures } from './pipeline-function.ts';
 
 /** What an execution environment needs to build a pipeline's handler (pipeline-entry.ts). */
@@ -24,6 +25,9 @@ export function figuresChannelName(pipeline: string): string {
   return `cassflow-figures:${pipeline}`;
 }
 
+/** What an environment reports: a batch's figures, or an invocation's metrics (an EMF line). */
+export type EnvironmentReport = { figures: FunctionFigures } | { emf: EmfLine };
+
 /**
  * A pipeline's batch handler run as Lambda runs it, in execution environments of its own (worker
  * threads, each loading the pipeline's module and opening its own Cassandra session), so that an
@@ -32,6 +36,7 @@ export function figuresChannelName(pipeline: string): string {
 export function isolatedPipeline(
   spec: IsolatedPipelineSpec,
   onBatch: (figures: FunctionFigures) => void,
+  onMetrics: (line: EmfLine) => void = () => undefined,
 ): { fn: IsolatedFunction; close(): Promise<void> } {
   const fn = new IsolatedFunction(
     {
@@ -43,7 +48,11 @@ export function isolatedPipeline(
     spec.config.kinesis.region,
   );
   const channel = new BroadcastChannel(figuresChannelName(spec.name));
-  channel.onmessage = (message) => onBatch((message as { data: FunctionFigures }).data);
+  channel.onmessage = (message) => {
+    const report = (message as { data: EnvironmentReport }).data;
+    if ('figures' in report) onBatch(report.figures);
+    else onMetrics(report.emf);
+  };
   return {
     fn,
     close: async () => {

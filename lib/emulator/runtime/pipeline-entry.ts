@@ -4,6 +4,7 @@ import { createCassandraClient } from '../../store/client.ts';
 import { CassandraSession, pipelineCassandra, sessionOptions } from '../../store/session.ts';
 import { guardedClient } from '../guarded-client.ts';
 import {
+  type EnvironmentReport,
   figuresChannelName,
   ISOLATED_PIPELINE_ENV,
   type IsolatedPipelineSpec,
@@ -31,5 +32,6 @@ figures.unref();
 
 export const handler = pipelineFunction(pipeline, session, spec.config.kinesis, {
   logLevel: spec.logLevel,
-  onBatch: (f) => figures.postMessage(f),
+  onBatch: (f) => figures.postMessage({ figures: f } satisfies EnvironmentReport),
+  onMetrics: (emf) => figures.postMessage({ emf } satisfies EnvironmentReport),
 }).batch;

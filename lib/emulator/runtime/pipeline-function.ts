@@ -6,6 +6,7 @@ import type { AnyPipeline } from '../../pipeline/any-pipeline.ts';
 import type { ScheduledJob } from '../../pipeline/define-scheduled-function.ts';
 import type { CassandraSession } from '../../store/session.ts';
 import type { KinesisFunction } from '../event-source/invoke.ts';
+import type { EmfLine } from '../metrics/emf-points.ts';
 import { localObservability } from './local-observability.ts';
 
 /** Batch figures the runtime reports (both handler kinds count records in and dead letters). */
@@ -29,9 +30,18 @@ export function pipelineFunction(
   pipeline: AnyPipeline,
   session: CassandraSession,
   kinesis: KinesisConfig,
-  options: { logLevel: string; onBatch: (figures: FunctionFigures) => void },
+  options: {
+    logLevel: string;
+    onBatch: (figures: FunctionFigures) => void;
+    /** Each invocation's metrics, as the EMF line Lambda would print. */
+    onMetrics?: (line: EmfLine) => void;
+  },
 ): PipelineFunction {
-  const { logger, metrics } = localObservability(pipeline.name, options.logLevel);
+  const { logger, metrics } = localObservability(
+    pipeline.name,
+    options.logLevel,
+    options.onMetrics,
+  );
   if (pipeline.kind === 'aggregation') {
     const handler = createAggregateHandler(pipeline, {
       session: () => session,

@@ -19,6 +19,8 @@ import { FailureLog } from '../event-source/on-failure.ts';
 import { CassandraPositions } from '../event-source/positions.ts';
 import type { EventSourceSettingsInput } from '../event-source/settings.ts';
 import { guardedClient, type LocalFaults } from '../guarded-client.ts';
+import type { EmfLine } from '../metrics/emf-points.ts';
+import { MetricsBoard } from '../metrics/metrics-board.ts';
 import { type RunningScheduler, startScheduler } from '../scheduler/scheduler.ts';
 import { isolatedPipeline } from './isolated-pipeline.ts';
 import { type FunctionFigures, pipelineFunction } from './pipeline-function.ts';
@@ -59,6 +61,8 @@ export type RunningPipeline = {
 
 export type Runtime = {
   pipelines: readonly RunningPipeline[];
+  /** What the functions emitted (the EMF lines Lambda would print), as rolling series. */
+  metrics: MetricsBoard;
   stop(): Promise<void>;
   /** Settles when every mapping stopped; rejects with the first failure. */
   done: Promise<void>;
@@ -79,9 +83,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const clients: { shutdown(): Promise<void> }[] = [];
   const environments: { close(): Promise<void> }[] = [];
   const running: RunningPipeline[] = [];
+  const metrics = new MetricsBoard();
+  const onMetrics = (line: EmfLine) => metrics.record(line);
   const scheduled = [
     ...(options.scheduled ?? []),
-    ...syncSchedules(config, options.pipelines, options.logLevel ?? 'WARN'),
+    ...syncSchedules(config, options.pipelines, options.logLevel ?? 'WARN', onMetrics),
   ];
   let scheduler: RunningScheduler | undefined;
   const stopAll = async () => {
@@ -122,6 +128,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       const { batch, tick } = pipelineFunction(pipeline, session, config.kinesis, {
         logLevel,
         onBatch,
+        onMetrics,
       });
       let fn: InvocableFunction = batch;
       if (options.isolateFrom) {
@@ -134,6 +141,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
             faults: options.faults,
           },
           onBatch,
+          onMetrics,
         );
         environments.push(isolated);
         fn = isolated.fn;
@@ -173,7 +181,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
   const done = Promise.all(running.map((p) => p.source.done)).then(() => undefined);
   done.catch(() => undefined);
-  return { pipelines: running, stop: stopAll, done };
+  return { pipelines: running, metrics, stop: stopAll, done };
 }
 
 /**

@@ -3,6 +3,7 @@ import { createSyncHandler } from '../../lambda/sync-handler.ts';
 import type { AnyPipeline } from '../../pipeline/any-pipeline.ts';
 import type { ScheduledJob } from '../../pipeline/define-scheduled-function.ts';
 import { syncJobsOf } from '../../sync/sync-jobs.ts';
+import type { EmfLine } from '../metrics/emf-points.ts';
 import { localObservability } from './local-observability.ts';
 
 /** The pipelines' sync jobs as scheduled functions: the deployed handler, on the job's schedule. */
@@ -10,10 +11,15 @@ export function syncSchedules(
   config: CassflowConfig,
   pipelines: readonly AnyPipeline[],
   logLevel: string,
+  onMetrics?: (line: EmfLine) => void,
 ): ScheduledJob[] {
   return [...syncJobsOf(pipelines).values()].map((sync) => ({
     name: sync.job.name,
     schedule: sync.job.schedule,
-    handler: createSyncHandler(config, sync, localObservability(sync.job.name, logLevel)),
+    handler: createSyncHandler(
+      config,
+      sync,
+      localObservability(sync.job.name, logLevel, onMetrics),
+    ),
   }));
 }

@@ -1,0 +1,54 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Command } from 'commander';
+import type { DashboardSnapshot } from '#lib/dashboard/snapshot';
+import { EXIT } from '../exit-codes.ts';
+import { ExitStatus } from '../exit-status.ts';
+import { topLines } from '../format-top.ts';
+import { wholeNumber } from '../option-values.ts';
+import type { CommandOutput } from '../output.ts';
+
+export const DEFAULT_DASHBOARD_PORT = 4590;
+
+type TopOptions = { url: string; once?: boolean; interval: number };
+
+/** `cassflow top`: a running `cassflow run --ui`'s figures in the terminal. */
+export function topCommand(out: CommandOutput): Command {
+  return new Command('top')
+    .summary("a running 'cassflow run --ui' in the terminal: records, retries, dead letters, lag")
+    .description(
+      "Show what a 'cassflow run --ui' is doing, refreshed every second: per pipeline the " +
+        'records, their rate, invocations, retries and splits, dead letters, late and filtered ' +
+        'events, compare-and-set retries and watermark lag; per sync job rows and pages a minute.',
+    )
+    .option('--url <url>', 'the dashboard', `http://127.0.0.1:${DEFAULT_DASHBOARD_PORT}/`)
+    .option('--once', 'print once and exit')
+    .option('--interval <seconds>', 'seconds between refreshes', wholeNumber(1, 3600), 1)
+    .action(async (options: TopOptions) => {
+      for (;;) {
+        const snapshot = await fetchSnapshot(options.url, out);
+        out.result(snapshot);
+        if (!out.json) {
+          // On a terminal, each refresh replaces the last.
+          if (!options.once && process.stdout.isTTY) process.stdout.write('\x1b[H\x1b[2J');
+          for (const line of topLines(snapshot)) out.info(line);
+        }
+        if (options.once) return;
+        await sleep(options.interval * 1000);
+      }
+    });
+}
+
+async function fetchSnapshot(url: string, out: CommandOutput): Promise<DashboardSnapshot> {
+  const api = new URL('api/snapshot', url);
+  try {
+    const response = await fetch(api, { signal: AbortSignal.timeout(5000) });
+    if (!response.ok) throw new Error(`${api} answered ${response.status}`);
+    return (await response.json()) as DashboardSnapshot;
+  } catch (error) {
+    out.error(
+      `cannot reach the dashboard at ${url} (${(error as Error).message})\n` +
+        "What to do: start one with 'cassflow run --ui', or give its address with --url",
+    );
+    throw new ExitStatus(EXIT.unreachable, `cannot reach the dashboard at ${url}`);
+  }
+}
