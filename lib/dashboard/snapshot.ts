@@ -1,5 +1,6 @@
 import type { MetricsBoard, MetricView } from '../emulator/metrics/metrics-board.ts';
 import type { RunningPipeline } from '../emulator/runtime/runtime.ts';
+import { statusOf } from '../emulator/runtime/status-line.ts';
 
 /** One pipeline of a local run, as the dashboard and `cassflow top` show it. */
 export type PipelineSnapshot = {
@@ -37,20 +38,17 @@ export function dashboardSnapshot(
   const names = new Set(pipelines.map((p) => p.pipeline.name));
   return {
     at: new Date(nowMs).toISOString(),
-    pipelines: pipelines.map((p) => ({
-      name: p.pipeline.name,
-      kind: p.pipeline.kind,
-      stream: p.stream,
-      records: p.source.stats.records,
-      invocations: p.source.stats.invocations,
-      retries: p.source.stats.retries,
-      splits: p.source.stats.bisections,
-      discarded: p.source.stats.discarded,
-      deadLettered: p.figures.deadLettered,
-      filtered: p.figures.filtered,
-      late: p.figures.late,
-      metrics: board.view(p.pipeline.name, nowMs),
-    })),
+    pipelines: pipelines.map((p) => {
+      // The same figures `cassflow run --json` reports.
+      const { pipeline: name, ...figures } = statusOf(p);
+      return {
+        name,
+        kind: p.pipeline.kind,
+        stream: p.stream,
+        ...figures,
+        metrics: board.view(name, nowMs),
+      };
+    }),
     jobs: board
       .services()
       .filter((name) => !names.has(name))

@@ -127,3 +127,20 @@ function openSliding(
   }
   return out;
 }
+
+/** The windows of rows of any keys, each key's assembled as above, in `cassflow query`'s order. */
+export function assembleAllWindows(
+  pipeline: Pipeline,
+  rows: Iterable<StoredWindowRow>,
+  filter: WindowFilter = {},
+): WindowResult[] {
+  const byKey = new Map<string, StoredWindowRow[]>();
+  for (const row of rows) {
+    const list = byKey.get(row.key);
+    if (list) list.push(row);
+    else byKey.set(row.key, [row]);
+  }
+  return [...byKey]
+    .flatMap(([key, list]) => assembleWindows(pipeline, key, list, filter))
+    .sort(compareResults);
+}

@@ -3,9 +3,9 @@ import { CqlWindowRows } from '../store/cql-window-rows.ts';
 import { inFlightLimit } from '../store/in-flight.ts';
 import type { CassandraSession } from '../store/session.ts';
 import type { StoredWindowRow } from '../store/window-rows.ts';
-import { assembleWindows } from './assemble-windows.ts';
+import { assembleAllWindows, assembleWindows } from './assemble-windows.ts';
 import { planPartitionReads } from './plan-partitions.ts';
-import { compareResults, type WindowFilter, type WindowResult } from './window-result.ts';
+import type { WindowFilter, WindowResult } from './window-result.ts';
 
 export class QueryError extends Error {
   constructor(message: string) {
@@ -52,17 +52,12 @@ export async function readWindows(
     );
     return assembleWindows(pipeline, key, found.flat(), filter);
   }
-  const byKey = new Map<string, StoredWindowRow[]>();
-  let read = 0;
+  const scanned: StoredWindowRow[] = [];
   for await (const row of rows.scan(filter.key)) {
-    if (++read % 10_000 === 0) options.onProgress?.(read);
-    const list = byKey.get(row.key);
-    if (list) list.push(row);
-    else byKey.set(row.key, [row]);
+    scanned.push(row);
+    if (scanned.length % 10_000 === 0) options.onProgress?.(scanned.length);
   }
-  return [...byKey]
-    .flatMap(([key, list]) => assembleWindows(pipeline, key, list, filter))
-    .sort(compareResults);
+  return assembleAllWindows(pipeline, scanned, filter);
 }
 
 function checkFilter(pipeline: Pipeline, filter: WindowFilter) {

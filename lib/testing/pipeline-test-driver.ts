@@ -3,10 +3,9 @@ import { parseEventTime } from '../engine/event-time.ts';
 import type { EnginePorts, EngineSettings } from '../engine/ports.ts';
 import { processBatch } from '../engine/process-batch.ts';
 import type { TypedPipeline } from '../pipeline/typed.ts';
-import { assembleWindows } from '../query/assemble-windows.ts';
-import { compareResults, type WindowResult } from '../query/window-result.ts';
+import { assembleAllWindows } from '../query/assemble-windows.ts';
+import type { WindowResult } from '../query/window-result.ts';
 import type { InputRecord } from '../records/input-record.ts';
-import type { StoredWindowRow } from '../store/window-rows.ts';
 import { MemorySideOutputs } from './memory-side-outputs.ts';
 import { MemoryWatermarks } from './memory-watermarks.ts';
 import { MemoryWindowIndex } from './memory-window-index.ts';
@@ -154,16 +153,15 @@ export class PipelineTestDriver<Event = unknown, Results = Record<string, unknow
 
   /** The windows so far, final or open, by key, window and start. */
   windows(filter: { key?: string; window?: string; final?: boolean } = {}) {
-    const byKey = new Map<string, StoredWindowRow[]>();
-    for (const row of this.#rows.all()) {
-      if (filter.key !== undefined && row.key !== filter.key) continue;
-      byKey.set(row.key, [...(byKey.get(row.key) ?? []), row]);
-    }
-    return [...byKey]
-      .flatMap(([key, rows]) => assembleWindows(this.pipeline, key, rows))
-      .filter((w) => filter.window === undefined || w.window === filter.window)
-      .filter((w) => filter.final === undefined || w.final === filter.final)
-      .sort(compareResults) as WindowResult<Results>[];
+    const rows = this.#rows.all().filter((r) => filter.key === undefined || r.key === filter.key);
+    const windows = assembleAllWindows(
+      this.pipeline,
+      rows,
+      filter.window === undefined ? {} : { window: filter.window },
+    );
+    return windows.filter(
+      (w) => filter.final === undefined || w.final === filter.final,
+    ) as WindowResult<Results>[];
   }
 
   /** Events that came too late for a window, once per window missed. */

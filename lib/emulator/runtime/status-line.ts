@@ -16,14 +16,14 @@ export function statusOf(p: RunningPipeline) {
 
 /** One line of what a pipeline's function has done so far, for the runtime's periodic log. */
 export function statusLine(p: RunningPipeline): string {
-  const s = p.source.stats;
+  const s = statusOf(p);
   const parts = [
-    `${p.pipeline.name}: ${s.records.toLocaleString('en-US')} record(s) in ${s.invocations} invocation(s)`,
+    `${s.pipeline}: ${s.records.toLocaleString('en-US')} record(s) in ${s.invocations} invocation(s)`,
   ];
-  if (p.figures.deadLettered > 0) parts.push(`${p.figures.deadLettered} dead-lettered`);
-  if (p.figures.filtered > 0) parts.push(`${p.figures.filtered} filtered`);
-  if (p.figures.late > 0) parts.push(`${p.figures.late} late`);
-  if (s.retries + s.bisections > 0) parts.push(`${s.retries} retries, ${s.bisections} splits`);
+  if (s.deadLettered > 0) parts.push(`${s.deadLettered} dead-lettered`);
+  if (s.filtered > 0) parts.push(`${s.filtered} filtered`);
+  if (s.late > 0) parts.push(`${s.late} late`);
+  if (s.retries + s.splits > 0) parts.push(`${s.retries} retries, ${s.splits} splits`);
   if (s.discarded > 0) parts.push(`${s.discarded} discarded (see ${p.failureLog})`);
   return parts.join(', ');
 }
