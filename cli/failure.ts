@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { resolveConfig } from '#lib/config/config';
 import { ConfigError } from '#lib/config/errors';
+import { DashboardPortInUseError } from '#lib/dashboard/dashboard-server';
 import { PipelineSpecError } from '#lib/pipeline/errors';
 import { PipelineFileError } from '#lib/pipeline-file/import-module';
 import { QueryError } from '#lib/query/read-windows';
@@ -29,6 +30,15 @@ export function failureOf(error: unknown, running: Command): Failure {
       kind: 'usage',
       message: error.message,
       fix: `run '${commandPath(running)} --help' for usage`,
+    };
+  }
+  if (error instanceof DashboardPortInUseError) {
+    return {
+      exitCode: EXIT.usage,
+      kind: 'usage',
+      message: error.message,
+      fix: 'open that dashboard, stop it, or give another port (--ui-port, or --port for cassflow ui; 0 picks a free one)',
+      port: error.port,
     };
   }
   if (error instanceof PipelineFileError) {

@@ -1,13 +1,17 @@
-import type { DashboardSnapshot } from '#lib/dashboard/snapshot';
-import type { MetricView } from '#lib/emulator/metrics/metrics-board';
+import type { DashboardSnapshot, JobSnapshot, PipelineSnapshot } from '#lib/dashboard/snapshot';
 import { printableCell } from './printable.ts';
 
-const minute = (metrics: Record<string, MetricView>, name: string) =>
-  metrics[name]?.lastMinute.sum ?? 0;
-
-/** The mean per second over the last `seconds` seconds of a metric. */
-const rate = (metrics: Record<string, MetricView>, name: string, seconds: number) =>
-  (metrics[name]?.perSecond.slice(-seconds).reduce((a, b) => a + b, 0) ?? 0) / seconds;
+const count = (n: number | null | undefined) =>
+  n === null || n === undefined ? '-' : Math.round(n).toLocaleString('en-US');
+const rate = (n: number) => (n >= 100 ? count(n) : n.toFixed(1));
+const ms = (n: number | null | undefined) => {
+  if (n === null || n === undefined) return '-';
+  if (Math.abs(n) < 1000) return `${Math.round(n)} ms`;
+  if (Math.abs(n) < 120_000) return `${(n / 1000).toFixed(1)} s`;
+  return `${(n / 60_000).toFixed(1)} min`;
+};
+const time = (t: number | null | undefined) =>
+  t === null || t === undefined ? '-' : new Date(t).toISOString().slice(11, 19);
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -18,55 +22,127 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
   return [line(header), ...rows.map(line)];
 }
 
-/** `cassflow top`: the run's pipelines and sync jobs, one line each, as the dashboard shows them. */
+const storeOf = <T extends object>(store: T | { error: string } | null) =>
+  store && !('error' in store) ? store : undefined;
+
+function pipelineRow(p: PipelineSnapshot): string[] {
+  const r = p.rates;
+  const f = p.figures;
+  const store = storeOf(p.store);
+  const due = store?.dueNotFinal;
+  return [
+    printableCell(p.name),
+    f ? rate(r.readPerSecond) : '-',
+    f ? rate(r.processedPerSecond) : '-',
+    count(f?.records),
+    f ? r.batchSize.mean.toFixed(1) : '-',
+    f ? ms(r.durationMs.mean) : '-',
+    f ? count(r.errorsPerMinute) : '-',
+    f ? `${f.retries}/${f.splits}` : '-',
+    f ? count(r.deadLettersPerMinute) : '-',
+    f ? count(r.latePerMinute) : '-',
+    f ? `${count(r.casRetriesPerMinute)} (${(r.casRetryShare * 100).toFixed(1)}%)` : '-',
+    f ? ms(r.watermarkLagMs) : '-',
+    time(store?.watermark),
+    due ? `${count(due.count)}${due.more ? '+' : ''}` : '-',
+  ];
+}
+
+function shardLines(p: PipelineSnapshot, nowMs: number): string[] {
+  const watermark = storeOf(p.store)?.watermark;
+  return table(
+    [
+      `${printableCell(p.name)} shard`,
+      'iter age',
+      'processed',
+      'checkpointed',
+      'moved',
+      'watermark',
+      'ahead',
+      'state',
+    ],
+    p.shards.map((s) => {
+      const w = s.watermark?.at;
+      const cp = s.checkpoint;
+      return [
+        printableCell(s.shardId),
+        ms(s.live?.behindMs),
+        count(s.live?.records),
+        count(cp?.records),
+        cp ? (cp.ended ? 'ended' : cp.at === null ? '-' : `${ms(nowMs - cp.at)} ago`) : '-',
+        time(w),
+        w !== undefined && w !== null && watermark !== undefined && watermark !== null
+          ? ms(w - watermark)
+          : '-',
+        s.watermark?.state ?? '-',
+      ];
+    }),
+  );
+}
+
+function jobRow(j: JobSnapshot, nowMs: number): string[] {
+  const s = storeOf(j.store);
+  return [
+    printableCell(j.name),
+    j.rates.lastRunAt === null ? '-' : `${ms(nowMs - j.rates.lastRunAt)} ago`,
+    count(j.rates.rowsReadPerMinute),
+    count(j.rates.rowsWrittenPerMinute),
+    count(j.rates.pagesPerMinute),
+    s ? `${s.ranges.done}/${s.ranges.total}` : '-',
+    count(s?.ranges.rows),
+    s ? `${count(s.rejects.lastHour)}${s.rejects.more ? '+' : ''}` : '-',
+  ];
+}
+
+/** `cassflow top`: the figures the dashboard shows, as tables. */
 export function topLines(snapshot: DashboardSnapshot): string[] {
-  const pipelines = snapshot.pipelines.map((p) => {
-    const lag = p.metrics.WatermarkLag;
-    return [
-      printableCell(p.name),
-      String(p.records),
-      rate(p.metrics, 'RecordsIn', 10).toFixed(1),
-      String(p.invocations),
-      String(p.retries),
-      String(p.splits),
-      String(p.deadLettered),
-      String(p.late),
-      String(p.filtered),
-      String(minute(p.metrics, 'CasRetries')),
-      lag?.lastMinute.count ? `${(lag.lastMinute.max / 1000).toFixed(1)} s` : '-',
-    ];
-  });
+  const now = Date.parse(snapshot.at);
   const lines = [
-    `cassflow run, ${snapshot.at}`,
+    `cassflow ${snapshot.source === 'run' ? 'run' : 'stack (store only)'}, ${snapshot.at}`,
     ...table(
       [
         'pipeline',
-        'records',
-        'rec/s 10s',
-        'invocations',
-        'retries',
-        'splits',
-        'dead',
-        'late',
-        'filtered',
+        'in/s',
+        'done/s',
+        'processed',
+        'batch',
+        'duration',
+        'errors/min',
+        'retry/split',
+        'dead/min',
+        'late/min',
         'cas retries/min',
         'wm lag',
+        'watermark',
+        'due',
       ],
-      pipelines,
+      snapshot.pipelines.map(pipelineRow),
     ),
   ];
+  for (const p of snapshot.pipelines) {
+    lines.push('', ...shardLines(p, now));
+    const dead = storeOf(p.store)?.deadLetters;
+    for (const d of dead?.recent.slice(0, 5) ?? []) {
+      lines.push(
+        `  dead letter ${d.shardId}/${d.sequenceNumber} ${printableCell(d.field)}: ${printableCell(d.reason)}`,
+      );
+    }
+  }
   if (snapshot.jobs.length > 0) {
     lines.push(
       '',
       ...table(
-        ['sync job', 'read/min', 'written/min', 'rejected/min', 'pages/min'],
-        snapshot.jobs.map((j) => [
-          printableCell(j.name),
-          String(minute(j.metrics, 'RowsRead')),
-          String(minute(j.metrics, 'RowsWritten')),
-          String(minute(j.metrics, 'RowsRejected')),
-          String(minute(j.metrics, 'Pages')),
-        ]),
+        [
+          'sync job',
+          'last run',
+          'read/min',
+          'written/min',
+          'pages/min',
+          'ranges',
+          'rows',
+          'rejects 1h',
+        ],
+        snapshot.jobs.map((j) => jobRow(j, now)),
       ),
     );
   }

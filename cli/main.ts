@@ -11,6 +11,7 @@ import { sendCommand } from './commands/send.ts';
 import { smokeCommand } from './commands/smoke.ts';
 import { syncCommand } from './commands/sync.ts';
 import { topCommand } from './commands/top.ts';
+import { uiCommand } from './commands/ui.ts';
 import { ENV_HELP } from './env-help.ts';
 import { EXIT } from './exit-codes.ts';
 import { ExitStatus } from './exit-status.ts';
@@ -26,6 +27,7 @@ const COMMANDS: readonly ((out: CommandOutput) => Command)[] = [
   localCommand,
   runCommand,
   topCommand,
+  uiCommand,
   sendCommand,
   queryCommand,
   deadLettersCommand,

@@ -1,7 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { Argument, Command } from 'commander';
+import type { CassflowConfig } from '#lib/config/config';
 import { resolveConfig } from '#lib/config/config';
-import { runDemo } from '#lib/demo/run-demo';
+import type { DashboardServer } from '#lib/dashboard/dashboard-server';
+import { startLiveDashboard } from '#lib/dashboard/live-dashboard';
+import { type DemoWatcher, runDemo } from '#lib/demo/run-demo';
 import type { Pipeline } from '#lib/pipeline/spec';
 import { loadAggregation } from '#lib/pipeline-file/load-pipeline';
 import { localDown, localUp, startedServices } from '#lib/stack/stack';
@@ -13,6 +16,7 @@ import { wholeNumber } from '../option-values.ts';
 import { type CommandOutput, UsageError } from '../output.ts';
 import { startProgress } from '../progress.ts';
 import { describeStack } from './local.ts';
+import { DEFAULT_DASHBOARD_PORT } from './top.ts';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/page-views.ts', import.meta.url));
 
@@ -22,6 +26,8 @@ type DemoOptions = {
   minutes: number;
   keep?: boolean;
   repeat?: number;
+  ui?: boolean;
+  uiPort: number;
 };
 
 /** `cassflow demo`: the main job end to end on the local stack (what `npm start` runs). */
@@ -51,7 +57,20 @@ export function demoCommand(out: CommandOutput): Command {
       'run the demo n times, each cold (a new process, from a stopped stack), and count the passes',
       wholeNumber(1, 1000),
     )
+    .option(
+      '--ui',
+      "serve the run's live dashboard on 127.0.0.1 while it runs, and after it passed until Ctrl-C",
+    )
+    .option(
+      '--ui-port <port>',
+      "the dashboard's port (0: any free one)",
+      wholeNumber(0, 65_535),
+      DEFAULT_DASHBOARD_PORT,
+    )
     .action(async (file: string, options: DemoOptions) => {
+      if (options.repeat !== undefined && options.ui) {
+        throw new UsageError('--ui watches one run: give it without --repeat');
+      }
       if (options.repeat !== undefined) {
         const args = [
           '--events',
@@ -82,6 +101,7 @@ export function demoCommand(out: CommandOutput): Command {
           backfillMs: options.minutes * 60_000,
           log: out.info,
           progress: (counts, total) => startProgress(process.stderr, counts, total),
+          ...(options.ui ? { watcher: dashboardWatcher(config, options.uiPort, out) } : {}),
         });
         out.info('');
         for (const window of result.pipeline.windows.map((w) => w.name)) {
@@ -138,4 +158,33 @@ function pageViewsPipeline(pipeline: Pipeline, file: string): Pipeline {
       `${pipeline.name} in ${file} keys by '${pipeline.keyField}' with time '${pipeline.timeField}'. ` +
       `Run your own events instead: cassflow run ${file}, then cassflow send --stream ${pipeline.stream} --file events.jsonl`,
   );
+}
+
+/** `demo --ui`: the dashboard, up from the runtime's start until Ctrl-C after the demo passed. */
+function dashboardWatcher(config: CassflowConfig, port: number, out: CommandOutput): DemoWatcher {
+  let dashboard: DashboardServer | undefined;
+  return {
+    start: async (runtime) => {
+      dashboard = await startLiveDashboard({
+        config,
+        pipelines: runtime.pipelines,
+        board: runtime.metrics,
+        port,
+      });
+      out.info(`Dashboard: ${dashboard.url} (or: cassflow top --url ${dashboard.url})`);
+      out.result({ dashboard: dashboard.url });
+    },
+    passed: async (result) => {
+      out.info(
+        `Every one of the ${result.checked} windows checked matches the events sent. The ` +
+          `dashboard stays up at ${dashboard?.url}; Ctrl-C stops`,
+      );
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', () => resolve()).once('SIGTERM', () => resolve());
+      });
+    },
+    close: async () => {
+      await dashboard?.close();
+    },
+  };
 }

@@ -1,8 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Argument, Command, Option } from 'commander';
 import { resolveConfig } from '#lib/config/config';
-import { startDashboard } from '#lib/dashboard/dashboard-server';
-import { dashboardSnapshot } from '#lib/dashboard/snapshot';
+import { startLiveDashboard } from '#lib/dashboard/live-dashboard';
 import { startRuntime } from '#lib/emulator/runtime/runtime';
 import { statusLine, statusOf } from '#lib/emulator/runtime/status-line';
 import { CASSFLOW_EVENT_SOURCE } from '#lib/lambda/event-source-defaults';
@@ -107,10 +106,12 @@ export function runCommand(out: CommandOutput): Command {
         },
       });
       const dashboard = options.ui
-        ? await startDashboard(
-            () => dashboardSnapshot(runtime.pipelines, runtime.metrics, Date.now()),
-            { port: options.uiPort },
-          ).catch(async (error: unknown) => {
+        ? await startLiveDashboard({
+            config,
+            pipelines: runtime.pipelines,
+            board: runtime.metrics,
+            port: options.uiPort,
+          }).catch(async (error: unknown) => {
             await runtime.stop();
             throw error;
           })

@@ -1,9 +1,28 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { DASHBOARD_PAGE } from './page.ts';
 import type { DashboardSnapshot } from './snapshot.ts';
+import type { WindowPage, WindowQuery } from './window-browser.ts';
+
+/** The dashboard's port is taken: most likely by another cassflow dashboard. */
+export class DashboardPortInUseError extends Error {
+  readonly port: number;
+
+  constructor(port: number) {
+    super(`127.0.0.1:${port} is in use (by another 'cassflow run --ui' or 'cassflow ui'?)`);
+    this.name = 'DashboardPortInUseError';
+    this.port = port;
+  }
+}
 
 export type DashboardServer = { url: string; close(): Promise<void> };
+
+/** What the server shows: the current snapshot, and the window browser's reads. */
+export type DashboardSource = {
+  snapshot(): DashboardSnapshot;
+  windows(pipeline: string, query: WindowQuery): Promise<WindowPage>;
+};
 
 export type DashboardOptions = {
   /** 127.0.0.1's port; 0 picks a free one. */
@@ -12,46 +31,96 @@ export type DashboardOptions = {
   intervalMs?: number;
 };
 
+const require = createRequire(import.meta.url);
+const own = (name: string) => new URL(`./assets/${name}`, import.meta.url);
+/** The page and its assets, all from disk: the page needs no network beyond 127.0.0.1. */
+const ASSETS: Record<string, { type: string; file: URL | string }> = {
+  '/': { type: 'text/html; charset=utf-8', file: own('index.html') },
+  '/app.js': { type: 'text/javascript; charset=utf-8', file: own('app.js') },
+  '/app.css': { type: 'text/css; charset=utf-8', file: own('app.css') },
+  '/uPlot.min.js': {
+    type: 'text/javascript; charset=utf-8',
+    file: require.resolve('uplot/dist/uPlot.iife.min.js'),
+  },
+  '/uPlot.min.css': {
+    type: 'text/css; charset=utf-8',
+    file: require.resolve('uplot/dist/uPlot.min.css'),
+  },
+};
+
+/** JSON of figures that may hold bigints (event counts): as numbers, or strings past 2^53. */
+export function figuresJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v) =>
+    typeof v === 'bigint'
+      ? v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= -BigInt(Number.MAX_SAFE_INTEGER)
+        ? Number(v)
+        : String(v)
+      : v,
+  );
+}
+
 /**
- * Serves a local run on 127.0.0.1: the page (`/`), the current snapshot as JSON
- * (`/api/snapshot`), and a server-sent event stream of snapshots (`/api/events`).
+ * Serves a local run on 127.0.0.1: the page (`/` and its assets), the current snapshot as JSON
+ * (`/api/snapshot`), a server-sent event stream of snapshots (`/api/events`), and the window
+ * browser (`/api/windows?pipeline=…&key=…&window=…`).
  */
 export async function startDashboard(
-  snapshot: () => DashboardSnapshot,
+  source: DashboardSource,
   options: DashboardOptions,
 ): Promise<DashboardServer> {
   const streams = new Set<ServerResponse>();
+  const assets = new Map(
+    Object.entries(ASSETS).map(([path, a]) => [path, { type: a.type, body: readFileSync(a.file) }]),
+  );
   const server = createServer((request, response) => {
-    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const asset = assets.get(url.pathname);
     if (request.method !== 'GET') {
       response.writeHead(405).end();
-    } else if (path === '/') {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(DASHBOARD_PAGE);
-    } else if (path === '/api/snapshot') {
-      response
-        .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
-        .end(JSON.stringify(snapshot()));
-    } else if (path === '/api/events') {
+    } else if (url.pathname === '/favicon.ico') {
+      response.writeHead(204).end();
+    } else if (asset) {
+      response.writeHead(200, { 'content-type': asset.type }).end(asset.body);
+    } else if (url.pathname === '/api/snapshot') {
+      sendJson(response, 200, source.snapshot());
+    } else if (url.pathname === '/api/windows') {
+      const pipeline = url.searchParams.get('pipeline') ?? '';
+      const query: WindowQuery = {};
+      const key = url.searchParams.get('key');
+      const window = url.searchParams.get('window');
+      if (key) query.key = key;
+      if (window) query.window = window;
+      source.windows(pipeline, query).then(
+        (page) => sendJson(response, 200, page),
+        (error: Error) =>
+          sendJson(response, error instanceof RangeError ? 404 : 500, { error: error.message }),
+      );
+    } else if (url.pathname === '/api/events') {
       response.writeHead(200, {
         'content-type': 'text/event-stream',
         'cache-control': 'no-store',
         connection: 'keep-alive',
       });
-      response.write(`data: ${JSON.stringify(snapshot())}\n\n`);
+      response.write(`data: ${figuresJson(source.snapshot())}\n\n`);
       streams.add(response);
       request.on('close', () => streams.delete(response));
     } else {
-      response.writeHead(404, { 'content-type': 'text/plain' }).end(`no such page: ${path}\n`);
+      response
+        .writeHead(404, { 'content-type': 'text/plain' })
+        .end(`no such page: ${url.pathname}\n`);
     }
   });
   const timer = setInterval(() => {
     if (streams.size === 0) return;
-    const event = `data: ${JSON.stringify(snapshot())}\n\n`;
+    const event = `data: ${figuresJson(source.snapshot())}\n\n`;
     for (const stream of streams) stream.write(event);
   }, options.intervalMs ?? 500);
   timer.unref();
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      clearInterval(timer);
+      reject(error.code === 'EADDRINUSE' ? new DashboardPortInUseError(options.port) : error);
+    });
     server.listen(options.port, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
@@ -66,4 +135,10 @@ export async function startDashboard(
       await closed;
     },
   };
+}
+
+function sendJson(response: ServerResponse, status: number, value: unknown): void {
+  response
+    .writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+    .end(figuresJson(value));
 }

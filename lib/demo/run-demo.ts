@@ -1,5 +1,5 @@
 import type { CassflowConfig } from '../config/config.ts';
-import { startRuntime } from '../emulator/runtime/runtime.ts';
+import { type Runtime, startRuntime } from '../emulator/runtime/runtime.ts';
 import { createKinesisClient } from '../kinesis/client.ts';
 import { valueInputs } from '../kinesis/input-sources.ts';
 import { KinesisSender, type SendCounts } from '../kinesis/kinesis-sender.ts';
@@ -36,6 +36,15 @@ export type DemoOptions = {
   /** Shows sending progress; returns a function that stops showing it. */
   progress?: (counts: () => SendCounts, total: number) => () => void;
   timeoutMs?: number;
+  /** Watches the run (`cassflow demo --ui`). */
+  watcher?: DemoWatcher;
+};
+
+/** Started with the demo's runtime, told when the demo passed (it may wait then), closed last. */
+export type DemoWatcher = {
+  start(runtime: Runtime, pipeline: Pipeline): Promise<void>;
+  passed(result: DemoResult): Promise<void>;
+  close(): Promise<void>;
 };
 
 export type DemoResult = {
@@ -71,6 +80,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const runtime = await startRuntime({ config, pipelines: [pipeline], log });
   const session = createSession(cassandra);
   try {
+    await options.watcher?.start(runtime, pipeline);
     const end = Date.now();
     const start = end - options.backfillMs;
     const step = options.backfillMs / options.events;
@@ -128,7 +138,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         throw new Error('the runtime stopped before the windows were final');
       }),
     ]);
-    return {
+    const result = {
       pipeline,
       sent,
       windows,
@@ -136,7 +146,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       sendMs,
       finalMs: Date.now() - sentDone,
     };
+    await options.watcher?.passed(result);
+    return result;
   } finally {
+    await options.watcher?.close();
     await runtime.stop();
     await session.shutdown();
     kinesis.destroy();

@@ -6,6 +6,8 @@ export type ShardCheckpoint = {
   sequenceNumber: bigint;
   records: bigint;
   version: bigint;
+  /** When it last moved (epoch ms). */
+  updatedAt: number | undefined;
 };
 
 /**
@@ -23,7 +25,7 @@ export class ShardCheckpoints {
   }
 
   async read(consumer: string, stream: string): Promise<Map<string, ShardCheckpoint>> {
-    const cql = `SELECT shard_id, sequence_number, records, version FROM ${this.#table} WHERE consumer = ? AND stream = ?`;
+    const cql = `SELECT shard_id, sequence_number, records, version, updated_at FROM ${this.#table} WHERE consumer = ? AND stream = ?`;
     const checkpoints = new Map<string, ShardCheckpoint>();
     for await (const row of this.#session.rows(cql, [consumer, stream], { idempotent: true })) {
       const shardId = String(row.get('shard_id'));
@@ -32,6 +34,7 @@ export class ShardCheckpoints {
         sequenceNumber: BigInt(row.get('sequence_number')),
         records: BigInt(row.get('records') ?? 0),
         version: BigInt(row.get('version')),
+        updatedAt: (row.get('updated_at') as Date | null)?.getTime(),
       });
     }
     return checkpoints;

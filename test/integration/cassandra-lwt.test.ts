@@ -130,12 +130,19 @@ describe('ShardCheckpoints', () => {
 
     // Assess
     expect([created, moved, stale, duplicateCreate]).toEqual([true, true, false, false]);
-    expect(read1).toEqual({ shardId: 'shard-0', sequenceNumber: seq, records: 5n, version: 1n });
+    expect(read1).toEqual({
+      shardId: 'shard-0',
+      sequenceNumber: seq,
+      records: 5n,
+      version: 1n,
+      updatedAt: expect.any(Number),
+    });
     expect(read2).toEqual({
       shardId: 'shard-0',
       sequenceNumber: seq + 10n,
       records: 8n,
       version: 2n,
+      updatedAt: expect.any(Number),
     });
   });
 });

@@ -4,7 +4,7 @@ import { type Attempt, afterInvocation, splitExpired } from './failure-policy.ts
 import { type InvocableFunction, invoke } from './invoke.ts';
 import { type FailureCondition, type FailureDestination, failureRecord } from './on-failure.ts';
 import type { EventSourceSettings } from './settings.ts';
-import type { MappingStats } from './stats.ts';
+import { type MappingStats, shardStats } from './stats.ts';
 
 export type DeliveryContext = {
   fn: InvocableFunction;
@@ -17,6 +17,18 @@ export type DeliveryContext = {
   signal: AbortSignal;
   /** Records that need no more work: the checkpoint may pass them. */
   finished: (records: readonly EventRecord[]) => void;
+  /** Told of every invocation, as Lambda's own metrics (Invocations, Errors, Duration) count it. */
+  onInvoked?: ((report: InvocationReport) => void) | undefined;
+};
+
+/** One invocation of the function with a batch, as Lambda's metrics see it. */
+export type InvocationReport = {
+  shardId: string;
+  records: number;
+  durationMs: number;
+  failed: boolean;
+  /** The shard's iterator age when the batch was read. */
+  behindMs: number;
 };
 
 const MAX_RETRY_DELAY_MS = 10_000;
@@ -45,6 +57,7 @@ export async function deliverBatch(batch: EventRecord[], ctx: DeliveryContext): 
     if (fresh.length === 0) continue;
     invokeCount += 1;
     stats.invocations += 1;
+    const startedAt = performance.now();
     const outcome = await invoke(ctx.fn, fresh, {
       functionName: ctx.functionName,
       region: fresh[0]?.lambda.awsRegion ?? 'us-east-1',
@@ -56,8 +69,18 @@ export async function deliverBatch(batch: EventRecord[], ctx: DeliveryContext): 
       outcome,
       settings,
     );
+    const shard = shardStats(stats, ctx.shardId);
+    ctx.onInvoked?.({
+      shardId: ctx.shardId,
+      records: fresh.length,
+      durationMs: performance.now() - startedAt,
+      failed: outcome.kind !== 'ok',
+      behindMs: shard.behindMs,
+    });
     if (decision.done.length > 0) {
       stats.records += decision.done.length;
+      shard.records += decision.done.length;
+      shard.lastBatchAt = Date.now();
       ctx.finished(decision.done);
     }
     const why =

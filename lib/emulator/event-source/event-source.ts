@@ -4,6 +4,7 @@ import {
   type Shard,
 } from '@aws-sdk/client-kinesis';
 import { listShards } from '../../kinesis/streams.ts';
+import type { InvocationReport } from './deliver-batch.ts';
 import type { StreamIdentity } from './event-record.ts';
 import type { InvocableFunction } from './invoke.ts';
 import type { FailureDestination } from './on-failure.ts';
@@ -28,6 +29,10 @@ export type EventSourceOptions = {
   positions: PositionStore;
   onFailure?: FailureDestination;
   log?: (line: string) => void;
+  /** Told of every invocation (for Lambda's own metrics: invocations, errors, duration). */
+  onInvoked?: (report: InvocationReport) => void;
+  /** Told of every GetRecords page read from a shard: the records coming in. */
+  onRead?: (shardId: string, records: number) => void;
 };
 
 export type RunningEventSource = {

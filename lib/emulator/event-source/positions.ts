@@ -63,6 +63,7 @@ export class CassandraPositions implements PositionStore {
         sequenceNumber,
         records: (expected?.records ?? 0n) + update.records,
         version: (expected?.version ?? 0n) + 1n,
+        updatedAt: Date.now(),
       });
     }
   }

@@ -8,6 +8,7 @@ import { type EventRecord, type StreamIdentity, toEventRecord } from './event-re
 import type { PositionStore } from './positions.ts';
 import { LAMBDA_LIMITS } from './settings.ts';
 import { type IteratorStart, ShardIterator } from './shard-iterator.ts';
+import { shardStats } from './stats.ts';
 import { Wakeup } from './wakeup.ts';
 
 export type ShardConsumerOptions = Omit<DeliveryContext, 'finished'> & {
@@ -16,6 +17,7 @@ export type ShardConsumerOptions = Omit<DeliveryContext, 'finished'> & {
   stream: StreamIdentity;
   start: IteratorStart;
   positions: PositionStore;
+  onRead?: ((shardId: string, records: number) => void) | undefined;
 };
 
 type Lane = { queue: LaneQueue; busy: Promise<void> | undefined };
@@ -110,6 +112,8 @@ export async function consumeShard(options: ShardConsumerOptions): Promise<'ende
           options.log(`${shardId}: ${why}`),
         );
         options.stats.polls += 1;
+        shardStats(options.stats, shardId).behindMs = iterator.behindMs;
+        if (records.length > 0) options.onRead?.(shardId, records.length);
         now = Date.now();
         for (const record of records) {
           const event = toEventRecord(record, shardId, options.stream);

@@ -11,7 +11,29 @@ export type MappingStats = {
   shardsEnded: number;
   /** GetRecords calls answered: once one has, the shard's iterator exists (LATEST starts there). */
   polls: number;
+  /** Per shard, by shard id: how far behind its reader is and what its batches did. */
+  shards: Record<string, ShardStats>;
 };
+
+/** One shard of a mapping, as its consumer last saw it. */
+export type ShardStats = {
+  /** Kinesis' MillisBehindLatest at the last GetRecords: the iterator age. */
+  behindMs: number;
+  /** Records the function processed successfully. */
+  records: number;
+  /** When a batch of it last finished (epoch ms). */
+  lastBatchAt: number | undefined;
+};
+
+/** The figures of one shard, entered on first use. */
+export function shardStats(stats: MappingStats, shardId: string): ShardStats {
+  let shard = stats.shards[shardId];
+  if (!shard) {
+    shard = { behindMs: 0, records: 0, lastBatchAt: undefined };
+    stats.shards[shardId] = shard;
+  }
+  return shard;
+}
 
 export function emptyStats(): MappingStats {
   return {
@@ -23,5 +45,6 @@ export function emptyStats(): MappingStats {
     expired: 0,
     shardsEnded: 0,
     polls: 0,
+    shards: {},
   };
 }

@@ -1,5 +1,5 @@
 import { type EmfLine, emfPoints } from './emf-points.ts';
-import { RollingSeries } from './rolling-series.ts';
+import { RollingSeries, type SecondBucket } from './rolling-series.ts';
 
 /** One metric of one function over the recent past, as the dashboard and `cassflow top` show it. */
 export type MetricView = {
@@ -8,6 +8,9 @@ export type MetricView = {
   lastMinute: { count: number; sum: number; max: number };
   /** The sum of each of the last `seconds` seconds, oldest first. */
   perSecond: number[];
+  /** The newest value, and when it came (epoch ms); null before any. */
+  last: number | null;
+  lastAt: number | null;
 };
 
 /**
@@ -26,24 +29,47 @@ export class MetricsBoard {
   /** Takes one EMF line: its points go to the series of its `service` (the function). */
   record(line: EmfLine): void {
     for (const point of emfPoints(line)) {
-      const service = point.dimensions.service ?? '(no service)';
-      let metrics = this.#series.get(service);
-      if (!metrics) {
-        metrics = new Map();
-        this.#series.set(service, metrics);
-      }
-      let entry = metrics.get(point.name);
-      if (!entry) {
-        entry = { unit: point.unit, series: new RollingSeries(this.#seconds) };
-        metrics.set(point.name, entry);
-      }
-      entry.series.add(point.time, point.value);
+      this.add(
+        point.dimensions.service ?? '(no service)',
+        point.name,
+        point.unit,
+        point.time,
+        point.value,
+      );
     }
+  }
+
+  /** One value of a metric of `service` at `timeMs` (what the runtime itself measures). */
+  add(service: string, name: string, unit: string, timeMs: number, value: number): void {
+    let metrics = this.#series.get(service);
+    if (!metrics) {
+      metrics = new Map();
+      this.#series.set(service, metrics);
+    }
+    let entry = metrics.get(name);
+    if (!entry) {
+      entry = { unit, series: new RollingSeries(this.#seconds) };
+      metrics.set(name, entry);
+    }
+    entry.series.add(timeMs, value);
   }
 
   /** The functions that have emitted anything. */
   services(): string[] {
     return [...this.#series.keys()].sort();
+  }
+
+  /** One metric's last `seconds` seconds up to `nowMs`, a bucket per second, oldest first. */
+  seconds(service: string, name: string, nowMs: number, seconds: number): SecondBucket[] {
+    const entry = this.#series.get(service)?.get(name);
+    if (entry) return entry.series.window(nowMs, seconds);
+    const last = Math.floor(nowMs / 1000);
+    return Array.from({ length: seconds }, (_, i) => ({
+      second: last - seconds + 1 + i,
+      count: 0,
+      sum: 0,
+      max: 0,
+    }));
   }
 
   /** Every metric of `service` as of `nowMs`, with the last `seconds` seconds per second. */
@@ -57,6 +83,8 @@ export class MetricsBoard {
           unit,
           lastMinute: series.total(nowMs, 60),
           perSecond: series.window(nowMs, seconds).map((b) => b.sum),
+          last: series.latest?.value ?? null,
+          lastAt: series.latest?.timeMs ?? null,
         },
       ]),
     );

@@ -8,6 +8,8 @@ export type SecondBucket = { second: number; count: number; sum: number; max: nu
 export class RollingSeries {
   readonly seconds: number;
   readonly #ring: (SecondBucket | undefined)[];
+  /** The newest value added, and when (for "last run at" and "lag now"). */
+  latest: { timeMs: number; value: number } | undefined;
 
   constructor(seconds = 300) {
     this.seconds = seconds;
@@ -15,6 +17,7 @@ export class RollingSeries {
   }
 
   add(timeMs: number, value: number): void {
+    if (!this.latest || timeMs >= this.latest.timeMs) this.latest = { timeMs, value };
     const second = Math.floor(timeMs / 1000);
     const slot = second % this.seconds;
     const bucket = this.#ring[slot];

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import type { CassflowConfig } from '../../config/config.ts';
 import { createKinesisClient } from '../../kinesis/client.ts';
 import { ensureStream } from '../../kinesis/streams.ts';
@@ -20,9 +19,11 @@ import { CassandraPositions } from '../event-source/positions.ts';
 import type { EventSourceSettingsInput } from '../event-source/settings.ts';
 import { guardedClient, type LocalFaults } from '../guarded-client.ts';
 import type { EmfLine } from '../metrics/emf-points.ts';
+import { recordInvocation, recordRead } from '../metrics/lambda-metrics.ts';
 import { MetricsBoard } from '../metrics/metrics-board.ts';
 import { type RunningScheduler, startScheduler } from '../scheduler/scheduler.ts';
 import { isolatedPipeline } from './isolated-pipeline.ts';
+import { mappingName } from './mapping-name.ts';
 import { type FunctionFigures, pipelineFunction } from './pipeline-function.ts';
 import { syncSchedules } from './sync-schedules.ts';
 
@@ -160,6 +161,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         onFailure: new FailureLog(failureLog),
         settings,
         log: (line) => log(`${pipeline.name}: ${line}`),
+        onInvoked: (report) => recordInvocation(metrics, pipeline.name, report),
+        onRead: (_shard, records) => recordRead(metrics, pipeline.name, records),
       });
       running.push({
         pipeline,
@@ -182,15 +185,4 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const done = Promise.all(running.map((p) => p.source.done)).then(() => undefined);
   done.catch(() => undefined);
   return { pipelines: running, metrics, stop: stopAll, done };
-}
-
-/**
- * The positions' owner: the function and the stream's creation time, so positions saved for an
- * earlier stream of the same name (the local Kinesis keeps streams in memory only) are not used on
- * a new one, whose sequence numbers start over.
- */
-async function mappingName(kinesis: KinesisClient, fn: string, stream: string): Promise<string> {
-  const summary = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: stream }));
-  const created = summary.StreamDescriptionSummary?.StreamCreationTimestamp?.getTime() ?? 0;
-  return `cassflow-local:${fn}:${created}`;
 }

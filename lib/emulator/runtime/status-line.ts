@@ -14,6 +14,8 @@ export function statusOf(p: RunningPipeline) {
   };
 }
 
+export type PipelineStatus = ReturnType<typeof statusOf>;
+
 /** One line of what a pipeline's function has done so far, for the runtime's periodic log. */
 export function statusLine(p: RunningPipeline): string {
   const s = statusOf(p);

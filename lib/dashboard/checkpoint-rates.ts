@@ -1,0 +1,29 @@
+import type { MetricsBoard } from '../emulator/metrics/metrics-board.ts';
+import type { StackFigures } from './stack-watcher.ts';
+
+/**
+ * For a dashboard that only reads the store (`cassflow ui`): records processed per pipeline,
+ * from how far its shard checkpoints moved between two reads, as its RecordsIn series. The
+ * first read only sets the baseline.
+ */
+export class CheckpointRates {
+  readonly #board: MetricsBoard;
+  readonly #last = new Map<string, number>();
+
+  constructor(board: MetricsBoard) {
+    this.#board = board;
+  }
+
+  observe(figures: StackFigures): void {
+    for (const [pipeline, store] of Object.entries(figures.pipelines)) {
+      if ('error' in store) continue;
+      const records = store.shards.reduce((sum, s) => sum + (s.checkpoint?.records ?? 0), 0);
+      const last = this.#last.get(pipeline);
+      this.#last.set(pipeline, records);
+      // A smaller count is a new stream (its checkpoints start over): a new baseline.
+      if (last !== undefined && records >= last) {
+        this.#board.add(pipeline, 'RecordsIn', 'Count', figures.at, records - last);
+      }
+    }
+  }
+}
