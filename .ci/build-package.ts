@@ -20,8 +20,11 @@ import { DEV_TOOLS } from '../cli/init/project-files.ts';
 const ROOT = join(import.meta.dirname, '..');
 const OUT = join(ROOT, 'dist', 'package');
 
-/** Files the code opens by path (worker loaders, Maven's pom), copied beside the compiled code. */
-const ASSETS = /\.(cjs|xml)$/;
+/**
+ * Files the code opens by path (worker loaders, Maven's pom, the dashboard's page), copied beside
+ * the compiled code.
+ */
+const ASSETS = /\.(cjs|xml)$|\/dashboard\/assets\//;
 /** Copied as they are. */
 const AS_IS = ['bin/cassflow.js', 'bin/node-version.js', 'bin/node-version.d.ts', 'README.md'];
 const OPTIONAL_AS_IS = ['LICENSE', 'CHANGELOG.md', 'docs'];

@@ -1,4 +1,5 @@
 import type { BenchCase } from '../harness.ts';
+import { dashboardCase } from './dashboard.ts';
 import { endToEndCase } from './end-to-end.ts';
 import { handlerCase } from './handler.ts';
 import { handlerSteadyCase } from './handler-steady.ts';
@@ -20,4 +21,5 @@ export const BENCH_CASES: readonly BenchCase[] = [
   memoryCase,
   singleWriterCase,
   keyspacesUnitsCase,
+  dashboardCase,
 ];

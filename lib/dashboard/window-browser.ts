@@ -23,8 +23,9 @@ export async function latestWindows(
   pipeline: Pipeline,
   query: WindowQuery,
 ): Promise<WindowPage> {
-  const perKey = query.perKey ?? 3;
-  const keyLimit = query.keys ?? 50;
+  // A page of about a hundred rows: enough to browse, little to lay out twice a second.
+  const perKey = query.perKey ?? 2;
+  const keyLimit = query.keys ?? 30;
   const rows: StoredWindowRow[] = [];
   let truncated = false;
   for await (const row of new CqlWindowRows(session, pipeline).scan(query.key)) {

@@ -10,13 +10,15 @@ import { deleteStream } from '#lib/kinesis/streams';
 import { readWindows } from '#lib/query/read-windows';
 import { ShardCheckpoints } from '#lib/store/checkpoints';
 import { main } from '../../cli/main.ts';
-import pipeline from '../fixtures/dashboard-pipeline.ts';
+import pipeline from '../fixtures/dashboard-browser-pipeline.ts';
 import { launchChromium } from '../helpers/chromium.ts';
 import { type CliProcess, cliProcess } from '../helpers/cli-process.ts';
 import { collectOutput } from '../helpers/collect-output.ts';
 import { integrationConfig, storeSession } from '../helpers/integration-config.ts';
 
-const FIXTURE = fileURLToPath(new URL('../fixtures/dashboard-pipeline.ts', import.meta.url));
+const FIXTURE = fileURLToPath(
+  new URL('../fixtures/dashboard-browser-pipeline.ts', import.meta.url),
+);
 /** Where the README's screenshot comes from: `npm run screenshot` points this at docs/images. */
 const SCREENSHOT = process.env.CASSFLOW_SCREENSHOT ?? join(tmpdir(), 'cassflow-dashboard.png');
 const FIRST = 400;

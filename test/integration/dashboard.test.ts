@@ -116,7 +116,7 @@ describe('the dashboard of a local run', () => {
         const same = results.find((r) => r.key === w.key && r.start === w.start);
         expect(same && Number(same.events)).toBe(Number(w.events));
       }
-      // The newest three per key: every key there, and the counts over the keys add up.
+      // The newest two per key: every key there, and the counts over the keys add up.
       expect(new Set(page.windows.map((w) => w.key))).toEqual(new Set(results.map((r) => r.key)));
       expect(page.windows.reduce((n, w) => n + Number(w.events), 0)).toBe(SENT);
     } finally {

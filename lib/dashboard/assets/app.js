@@ -75,7 +75,7 @@ function pipelineFigures(p) {
       'CAS retries /min (share)',
       live ? `${fmt.count(r.casRetriesPerMinute)} (${fmt.share(r.casRetryShare)})` : '–',
     ],
-    ['watermark', 'watermark (UTC)', fmt.time(store ? store.watermark : null)],
+    ['watermark', 'watermark (UTC)', watermarkText(store)],
     ['watermark-lag', 'watermark lag', live ? fmt.ms(r.watermarkLagMs) : '–'],
     ['closer', 'closer: final up to', fmt.time(store?.closer ? store.closer.done : null)],
     [
@@ -87,6 +87,18 @@ function pipelineFigures(p) {
       store?.dueNotFinal && store.dueNotFinal.count > 0,
     ],
   ];
+}
+
+/** The pipeline's watermark, or which shards hold it back while it has none. */
+function watermarkText(store) {
+  if (!store) return '–';
+  if (store.watermark !== null && store.watermark !== undefined) return fmt.time(store.watermark);
+  const holding = store.shards.filter(
+    (s) => s.watermark && s.watermark.at === null && s.watermark.state !== 'idle',
+  );
+  return holding.length > 0
+    ? `none: no event yet on ${holding.map((s) => s.shardId).join(', ')}`
+    : 'none yet';
 }
 
 const CHARTS = [
@@ -341,6 +353,7 @@ function show(snapshot) {
 }
 
 let browsing = 0;
+let shownWindows = '';
 
 async function browseWindows() {
   const pipeline = $('#window-pipeline').value;
@@ -356,6 +369,10 @@ async function browseWindows() {
   const response = await fetch(`/api/windows?${params}`);
   const page = await response.json();
   if (asked !== browsing) return;
+  // Unchanged since the last answer (a quiet key): nothing to lay out again.
+  const text = JSON.stringify(page);
+  if (text === shownWindows) return;
+  shownWindows = text;
   const note = $('#window-note');
   if (!response.ok) {
     note.textContent = page.error;
@@ -400,8 +417,13 @@ setInterval(() => browseWindows().catch(() => undefined), 3000);
 
 const events = new EventSource('/api/events');
 let first = true;
+let rendered = 0;
 events.onmessage = (message) => {
+  const start = performance.now();
   show(JSON.parse(message.data));
+  // Each update's cost, for anyone profiling the page (bench/cases/dashboard.ts reads it).
+  if (++rendered % 1000 === 0) performance.clearMeasures('cassflow:render');
+  performance.measure('cassflow:render', { start });
   if (first) {
     first = false;
     browseWindows().catch(() => undefined);
