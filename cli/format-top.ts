@@ -33,7 +33,7 @@ function pipelineRow(p: PipelineSnapshot): string[] {
   return [
     printableCell(p.name),
     f ? rate(r.readPerSecond) : '-',
-    f ? rate(r.processedPerSecond) : '-',
+    rate(r.processedPerSecond),
     count(f?.records),
     f ? r.batchSize.mean.toFixed(1) : '-',
     f ? ms(r.durationMs.mean) : '-',
@@ -44,6 +44,7 @@ function pipelineRow(p: PipelineSnapshot): string[] {
     f ? `${count(r.casRetriesPerMinute)} (${(r.casRetryShare * 100).toFixed(1)}%)` : '-',
     f ? ms(r.watermarkLagMs) : '-',
     time(store?.watermark),
+    time(store?.closer?.done),
     due ? `${count(due.count)}${due.more ? '+' : ''}` : '-',
   ];
 }
@@ -54,6 +55,8 @@ function shardLines(p: PipelineSnapshot, nowMs: number): string[] {
     [
       `${printableCell(p.name)} shard`,
       'iter age',
+      'read/s',
+      'batches/min',
       'processed',
       'checkpointed',
       'moved',
@@ -67,6 +70,8 @@ function shardLines(p: PipelineSnapshot, nowMs: number): string[] {
       return [
         printableCell(s.shardId),
         ms(s.live?.behindMs),
+        s.live ? rate(s.live.readPerSecond) : '-',
+        count(s.live?.invocationsPerMinute),
         count(s.live?.records),
         count(cp?.records),
         cp ? (cp.ended ? 'ended' : cp.at === null ? '-' : `${ms(nowMs - cp.at)} ago`) : '-',
@@ -90,6 +95,7 @@ function jobRow(j: JobSnapshot, nowMs: number): string[] {
     count(j.rates.pagesPerMinute),
     s ? `${s.ranges.done}/${s.ranges.total}` : '-',
     count(s?.ranges.rows),
+    count(s?.ranges.pages),
     s ? `${count(s.rejects.lastHour)}${s.rejects.more ? '+' : ''}` : '-',
   ];
 }

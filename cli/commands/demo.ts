@@ -15,6 +15,7 @@ import { latestFinalTable } from '../format-demo.ts';
 import { wholeNumber } from '../option-values.ts';
 import { type CommandOutput, UsageError } from '../output.ts';
 import { startProgress } from '../progress.ts';
+import { untilSignal } from '../until-signal.ts';
 import { describeStack } from './local.ts';
 import { DEFAULT_DASHBOARD_PORT } from './top.ts';
 
@@ -179,9 +180,7 @@ function dashboardWatcher(config: CassflowConfig, port: number, out: CommandOutp
         `Every one of the ${result.checked} windows checked matches the events sent. The ` +
           `dashboard stays up at ${dashboard?.url}; Ctrl-C stops`,
       );
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', () => resolve()).once('SIGTERM', () => resolve());
-      });
+      await untilSignal();
     },
     close: async () => {
       await dashboard?.close();

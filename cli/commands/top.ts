@@ -14,11 +14,13 @@ type TopOptions = { url: string; once?: boolean; interval: number };
 /** `cassflow top`: a running `cassflow run --ui`'s figures in the terminal. */
 export function topCommand(out: CommandOutput): Command {
   return new Command('top')
-    .summary("a running 'cassflow run --ui' in the terminal: records, retries, dead letters, lag")
+    .summary('a running dashboard (cassflow run --ui, cassflow ui) in the terminal')
     .description(
-      "Show what a 'cassflow run --ui' is doing, refreshed every second: per pipeline the " +
-        'records, their rate, invocations, retries and splits, dead letters, late and filtered ' +
-        'events, compare-and-set retries and watermark lag; per sync job rows and pages a minute.',
+      "Show what a running 'cassflow run --ui' or 'cassflow ui' dashboard shows, refreshed every " +
+        'second: per pipeline its rates, batches, failures, retries and splits, dead letters, late ' +
+        'events, compare-and-set retries, watermark, closer and windows due; per shard its ' +
+        'iterator age, rates, checkpoint and watermark; the recent dead letters; per sync job its ' +
+        'last run, rows and pages a minute, ranges, rows and pages checkpointed, and rejects.',
     )
     .option('--url <url>', 'the dashboard', `http://127.0.0.1:${DEFAULT_DASHBOARD_PORT}/`)
     .option('--once', 'print once and exit')
@@ -47,7 +49,7 @@ async function fetchSnapshot(url: string, out: CommandOutput): Promise<Dashboard
   } catch (error) {
     out.error(
       `cannot reach the dashboard at ${url} (${(error as Error).message})\n` +
-        "What to do: start one with 'cassflow run --ui', or give its address with --url",
+        "What to do: start one with 'cassflow run --ui' (or 'cassflow ui' for a running stack), or give its address with --url",
     );
     throw new ExitStatus(EXIT.unreachable, `cannot reach the dashboard at ${url}`);
   }

@@ -8,6 +8,7 @@ import { loadPipelineFile } from '#lib/pipeline-file/load-pipeline-file';
 import { createSession, pipelineCassandra } from '#lib/store/session';
 import { wholeNumber } from '../option-values.ts';
 import type { CommandOutput } from '../output.ts';
+import { untilSignal } from '../until-signal.ts';
 import { DEFAULT_DASHBOARD_PORT } from './top.ts';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/page-views.ts', import.meta.url));
@@ -62,9 +63,7 @@ export function uiCommand(out: CommandOutput): Command {
       out.info(`Dashboard: ${dashboard.url} (or: cassflow top --url ${dashboard.url})`);
       out.info(`Reading ${pipelines.map((p) => p.name).join(', ')} from the store; Ctrl-C stops`);
       out.result({ dashboard: dashboard.url });
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', () => resolve()).once('SIGTERM', () => resolve());
-      });
+      await untilSignal();
       await dashboard.close();
     });
 }

@@ -8,7 +8,7 @@ import type { StackFigures } from './stack-watcher.ts';
  */
 export class CheckpointRates {
   readonly #board: MetricsBoard;
-  readonly #last = new Map<string, number>();
+  readonly #last = new Map<string, { records: number; at: number }>();
 
   constructor(board: MetricsBoard) {
     this.#board = board;
@@ -19,10 +19,15 @@ export class CheckpointRates {
       if ('error' in store) continue;
       const records = store.shards.reduce((sum, s) => sum + (s.checkpoint?.records ?? 0), 0);
       const last = this.#last.get(pipeline);
-      this.#last.set(pipeline, records);
+      this.#last.set(pipeline, { records, at: figures.at });
       // A smaller count is a new stream (its checkpoints start over): a new baseline.
-      if (last !== undefined && records >= last) {
-        this.#board.add(pipeline, 'RecordsIn', 'Count', figures.at, records - last);
+      if (last === undefined || records < last.records) continue;
+      // Spread over the seconds since the last read, so a 2 s read is not a spike in one second.
+      const first = Math.floor(last.at / 1000) + 1;
+      const seconds = Math.max(1, Math.floor(figures.at / 1000) - first + 1);
+      for (let i = 0; i < seconds; i++) {
+        const at = (Math.floor(figures.at / 1000) - seconds + 1 + i) * 1000;
+        this.#board.add(pipeline, 'RecordsIn', 'Count', at, (records - last.records) / seconds);
       }
     }
   }

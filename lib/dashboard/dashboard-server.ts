@@ -72,10 +72,19 @@ export async function startDashboard(
   const assets = new Map(
     Object.entries(ASSETS).map(([path, a]) => [path, { type: a.type, body: readFileSync(a.file) }]),
   );
+  let port = options.port;
   const server = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    const asset = assets.get(url.pathname);
-    if (request.method !== 'GET') {
+    // Only this machine's names: a page elsewhere that rebinds its DNS to 127.0.0.1 gets nothing.
+    const host = request.headers.host ?? '';
+    if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) {
+      response.writeHead(421, { 'content-type': 'text/plain' }).end(`not served to ${host}\n`);
+      return;
+    }
+    const url = URL.parse(request.url ?? '/', 'http://127.0.0.1');
+    const asset = url && assets.get(url.pathname);
+    if (!url) {
+      response.writeHead(400, { 'content-type': 'text/plain' }).end('not a path\n');
+    } else if (request.method !== 'GET') {
       response.writeHead(405).end();
     } else if (url.pathname === '/favicon.ico') {
       response.writeHead(204).end();
@@ -123,7 +132,7 @@ export async function startDashboard(
     });
     server.listen(options.port, '127.0.0.1', () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
+  port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}/`,
     close: async () => {

@@ -1,8 +1,8 @@
 import type { AnyPipeline } from '../pipeline/any-pipeline.ts';
 import { ShardCheckpoints } from '../store/checkpoints.ts';
-import { deadLettersBetween } from '../store/dead-letter-rows.ts';
+import { type DeadLetterLine, deadLetterLines } from '../store/dead-letter-lines.ts';
 import type { CassandraSession } from '../store/session.ts';
-import { HOUR_MS } from '../store/utc-periods.ts';
+import { HOUR_MS, utcHour } from '../store/utc-periods.ts';
 import { pipelineWatermark, type ShardState } from '../store/watermark.ts';
 import { CqlWatermarks } from '../store/watermark-store.ts';
 import { countDueWindows } from './due-windows.ts';
@@ -17,21 +17,12 @@ export type StoredShard = {
   watermark?: { at: Instant; maxEventTime: Instant; state: ShardState; lastSeen: number };
 };
 
-/** A dead letter as the dashboard lists it (its raw bytes stay in the store). */
-export type DeadLetterLine = {
-  shardId: string;
-  sequenceNumber: string;
-  partitionKey: string;
-  field: string;
-  reason: string;
-  arrivedAt: number;
-  recordedAt: number;
-};
+export type { DeadLetterLine };
 
 /** What the store says of one pipeline: shards, watermark, closer, windows due, dead letters. */
 export type PipelineStoreFigures = {
   shards: StoredShard[];
-  /** The pipeline's watermark: the slowest shard that counts (aggregations only). */
+  /** The pipeline's watermark: the slowest shard that is not idle, or when all are, the newest. */
   watermark?: Instant;
   /** The closer: windows closing up to `claimed` are being made final, up to `done` are. */
   closer?: { claimed: Instant; done: Instant };
@@ -101,24 +92,23 @@ export async function readPipelineStoreFigures(
   return figures;
 }
 
+/**
+ * The last hour's dead letters: the current hour partition, then the one before, at most
+ * DEAD_LETTERS_READ rows; the newest few by when they were recorded.
+ */
 async function recentDeadLetters(session: CassandraSession, source: string, nowMs: number) {
   const recent: DeadLetterLine[] = [];
   let lastHour = 0;
-  for await (const d of deadLettersBetween(session, source, nowMs - HOUR_MS, nowMs + 1)) {
-    lastHour += 1;
-    recent.push({
-      shardId: d.shardId,
-      sequenceNumber: d.sequenceNumber,
-      partitionKey: d.partitionKey,
-      field: d.field,
-      reason: d.reason,
-      arrivedAt: d.arrivedAt,
-      recordedAt: d.recordedAt,
-    });
-    // Newest first, a few kept: memory stays flat however many there are.
-    recent.sort((a, b) => b.recordedAt - a.recordedAt);
-    recent.length = Math.min(recent.length, RECENT_DEAD_LETTERS);
-    if (lastHour >= DEAD_LETTERS_READ) return { lastHour, more: true, recent };
+  for (let hour = utcHour(nowMs); hour >= utcHour(nowMs - HOUR_MS); hour -= HOUR_MS) {
+    for await (const line of deadLetterLines(session, source, hour)) {
+      if (line.arrivedAt < nowMs - HOUR_MS) continue;
+      lastHour += 1;
+      recent.push(line);
+      // Newest first, a few kept: memory stays flat however many there are.
+      recent.sort((a, b) => b.recordedAt - a.recordedAt);
+      recent.length = Math.min(recent.length, RECENT_DEAD_LETTERS);
+      if (lastHour >= DEAD_LETTERS_READ) return { lastHour, more: true, recent };
+    }
   }
   return { lastHour, more: false, recent };
 }

@@ -10,8 +10,15 @@ import { type JobRates, jobRates, type PipelineRates, pipelineRates } from './ra
 import type { StackFigures, Unreadable } from './stack-watcher.ts';
 import type { SyncJobFigures } from './sync-job-figures.ts';
 
+/** What a shard's reader sees now, and its rates over the last 10 s and minute. */
+export type LiveShard = ShardStats & {
+  readPerSecond: number;
+  invocationsPerMinute: number;
+  durationMs: { mean: number; max: number };
+};
+
 /** A shard: what the store has of it and, under `cassflow run`, what its reader sees now. */
-export type ShardSnapshot = StoredShard & { live?: ShardStats };
+export type ShardSnapshot = StoredShard & { live?: LiveShard };
 
 /** One pipeline, as the dashboard and `cassflow top` show it. */
 export type PipelineSnapshot = {
@@ -88,7 +95,7 @@ export function dashboardSnapshot({
         rates: pipelineRates(metrics),
         charts: chartSeries(board, spec.name, nowMs),
         metrics,
-        shards: shardsOf(store, isRunning(p) ? p.source.stats.shards : {}),
+        shards: shardsOf(store, isRunning(p) ? liveShards(p, nowMs) : {}),
         store,
       };
     }),
@@ -104,10 +111,27 @@ function figuresOf(p: RunningPipeline): Omit<PipelineStatus, 'pipeline'> {
   return figures;
 }
 
+function liveShards(p: RunningPipeline, nowMs: number): Record<string, LiveShard> {
+  return Object.fromEntries(
+    Object.entries(p.source.stats.shards).map(([shardId, stats]) => {
+      const rates = pipelineRates(p.shardMetrics.view(shardId, nowMs));
+      return [
+        shardId,
+        {
+          ...stats,
+          readPerSecond: rates.readPerSecond,
+          invocationsPerMinute: rates.invocationsPerMinute,
+          durationMs: rates.durationMs,
+        },
+      ];
+    }),
+  );
+}
+
 /** The store's shards joined with the live ones (a shard may have either before the other). */
 function shardsOf(
   store: PipelineStoreFigures | Unreadable | null,
-  live: Record<string, ShardStats>,
+  live: Record<string, LiveShard>,
 ): ShardSnapshot[] {
   const shards = new Map<string, ShardSnapshot>();
   if (store && 'shards' in store) for (const s of store.shards) shards.set(s.shardId, { ...s });

@@ -34,6 +34,7 @@ export class StackWatcher {
   readonly #onRead: (() => void) | undefined;
   #latest: StackFigures | undefined;
   #timer: NodeJS.Timeout | undefined;
+  #reading: Promise<void> | undefined;
   #closed = false;
 
   constructor(
@@ -56,16 +57,18 @@ export class StackWatcher {
 
   /** Reads once now, then again every interval until closed. */
   async start(): Promise<void> {
-    await this.refresh();
-    const next = () => {
-      this.#timer = setTimeout(() => {
-        this.refresh().finally(() => {
-          if (!this.#closed) next();
-        });
-      }, this.#intervalMs);
+    const loop = async () => {
+      if (this.#closed) return;
+      this.#reading = this.refresh().then(
+        () => undefined,
+        () => undefined, // each part catches its own errors; nothing else can fail
+      );
+      await this.#reading;
+      if (this.#closed) return;
+      this.#timer = setTimeout(loop, this.#intervalMs);
       this.#timer.unref();
     };
-    next();
+    await loop();
   }
 
   async refresh(): Promise<StackFigures> {
@@ -117,11 +120,14 @@ export class StackWatcher {
   async close(): Promise<void> {
     this.#closed = true;
     clearTimeout(this.#timer);
+    // A read in flight finishes first: its sessions are then among those shut down.
+    await this.#reading;
     await Promise.allSettled([...this.#sessions.values()].map((s) => s.shutdown()));
     this.#kinesis.destroy();
   }
 
   #session(pipeline: AnyPipeline): CassandraSession {
+    if (this.#closed) throw new Error('the dashboard is closing');
     const cassandra = pipelineCassandra(this.#config.cassandra, pipeline);
     const id = `${cassandra.contactPoints}/${cassandra.keyspace}`;
     let session = this.#sessions.get(id);

@@ -22,7 +22,16 @@ export function cliProcess(args: string[], env: NodeJS.ProcessEnv): CliProcess {
   });
   const lines: string[] = [];
   for (const stream of [child.stdout, child.stderr]) {
-    stream?.setEncoding('utf8').on('data', (chunk: string) => lines.push(...chunk.split('\n')));
+    // A chunk may end mid-line: the rest waits for the next chunk (or the end).
+    let partial = '';
+    stream?.setEncoding('utf8').on('data', (chunk: string) => {
+      const parts = (partial + chunk).split('\n');
+      partial = parts.pop() ?? '';
+      lines.push(...parts);
+    });
+    stream?.on('end', () => {
+      if (partial) lines.push(partial);
+    });
   }
   const closed = once(child, 'close');
   return {

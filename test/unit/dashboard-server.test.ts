@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   DashboardPortInUseError,
@@ -106,6 +107,25 @@ describe('the dashboard server', () => {
     const missing = await fetch(new URL('api/windows?pipeline=nope', server.url));
     expect(missing.status).toBe(404);
     expect(await missing.json()).toEqual({ error: "no pipeline is named 'nope'" });
+  });
+
+  it('answers only requests for this machine, and survives a path it cannot parse', async () => {
+    const server = await start(source());
+    const { port } = new URL(server.url);
+    const status = (path: string, host: string) =>
+      new Promise<number>((resolve, reject) => {
+        request({ host: '127.0.0.1', port, path, headers: { host } }, (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        })
+          .on('error', reject)
+          .end();
+      });
+    // A page elsewhere whose name was rebound to 127.0.0.1 asks with its own host name.
+    expect(await status('/api/snapshot', `attacker.example:${port}`)).toBe(421);
+    expect(await status('/api/snapshot', `localhost:${port}`)).toBe(200);
+    expect(await status('//[', `127.0.0.1:${port}`)).toBe(400);
+    expect(await status('/api/snapshot', `127.0.0.1:${port}`)).toBe(200);
   });
 
   it('says which port is taken, rather than failing with EADDRINUSE', async () => {

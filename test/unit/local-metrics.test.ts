@@ -74,16 +74,23 @@ describe('local metrics', () => {
     job.metrics.addMetric('RowsRead', MetricUnit.Count, 500);
     job.metrics.addMetric('Pages', MetricUnit.Count, 2);
     job.metrics.publishStoredMetrics();
-    for (const line of [...lines, ...job.lines]) board.record(line);
+    // One moment for every line (they were stamped a millisecond or so apart).
     const now = (lines[0] as EmfLine)._aws.Timestamp;
+    for (const line of [...lines, ...job.lines])
+      board.record({ ...line, _aws: { ...line._aws, Timestamp: now } });
     // What the emulator itself measures: one invocation of 40 records, 250 ms, 1.5 s behind.
-    recordInvocation(board, 'views', {
-      shardId: 's-0',
-      records: 40,
-      durationMs: 250,
-      failed: false,
-      behindMs: 1500,
-    });
+    recordInvocation(
+      board,
+      'views',
+      {
+        shardId: 's-0',
+        records: 40,
+        durationMs: 250,
+        failed: false,
+        behindMs: 1500,
+      },
+      now,
+    );
     const stats = {
       records: 40,
       invocations: 1,
@@ -92,6 +99,19 @@ describe('local metrics', () => {
       discarded: 0,
       shards: { 's-0': { behindMs: 1500, records: 40, lastBatchAt: now } },
     };
+    const shardMetrics = new MetricsBoard();
+    recordInvocation(
+      shardMetrics,
+      's-0',
+      {
+        shardId: 's-0',
+        records: 40,
+        durationMs: 250,
+        failed: false,
+        behindMs: 1500,
+      },
+      now,
+    );
     const running = {
       pipeline: {
         name: 'views',
@@ -102,6 +122,7 @@ describe('local metrics', () => {
       stream: 'views',
       source: { stats },
       figures: { records: 40, deadLettered: 2, filtered: 1, late: 0 },
+      shardMetrics,
     } as unknown as RunningPipeline;
     const stored = {
       shards: [
@@ -133,6 +154,10 @@ describe('local metrics', () => {
       ['s-0', 40, 40],
       ['s-1', 0, undefined],
     ]);
+    expect(shown?.shards[0]?.live).toMatchObject({
+      invocationsPerMinute: 1,
+      durationMs: { mean: 250, max: 250 },
+    });
     expect(shown?.charts.processed.at(-1)).toBe(40);
     expect(shown?.charts.durationMs.at(-1)).toBe(250);
     expect(shown?.charts.durationMs.at(-2)).toBeNull();
@@ -144,7 +169,9 @@ describe('local metrics', () => {
     expect(top[2]).toMatch(
       /^views\s+0\.0\s+4\.0\s+40\s+40\.0\s+250 ms\s+0\s+0\/0\s+0\s+0\s+3 \(25\.0%\)/,
     );
-    expect(top.find((l) => l.startsWith('s-0'))).toMatch(/^s-0\s+1\.5 s\s+40\s+40\s+0 ms ago/);
+    expect(top.find((l) => l.startsWith('s-0'))).toMatch(
+      /^s-0\s+1\.5 s\s+0\.0\s+1\s+40\s+40\s+0 ms ago/,
+    );
     expect(top.at(-1)).toMatch(/^views-to-s3\s+0 ms ago\s+500\s+0\s+2\s+-/);
   });
 
@@ -168,10 +195,11 @@ describe('local metrics', () => {
     rates.observe(read(12_000, [25, 15]));
     rates.observe(read(14_000, [1])); // a new stream: a new baseline, nothing negative
     rates.observe(read(16_000, [4]));
+    // Each move spread over the seconds since the read before: 15 + 15, then 1.5 + 1.5.
     expect(board.view('views', 16_000).RecordsIn?.lastMinute).toEqual({
-      count: 2,
+      count: 4,
       sum: 33,
-      max: 30,
+      max: 15,
     });
   });
 });

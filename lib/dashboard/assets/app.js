@@ -41,7 +41,8 @@ function pipelineFigures(p) {
   const live = f !== null;
   return [
     ['read', 'records in /s', live ? fmt.rate(r.readPerSecond) : '–'],
-    ['processed-rate', 'processed /s', live ? fmt.rate(r.processedPerSecond) : '–'],
+    // Without live metrics (cassflow ui), from how far the checkpoints moved.
+    ['processed-rate', 'processed /s', fmt.rate(r.processedPerSecond)],
     ['processed', 'processed', fmt.count(live ? f.records : null)],
     ['checkpointed', 'checkpointed', fmt.count(checkpointed)],
     ['invocations', 'invocations /min', live ? fmt.count(r.invocationsPerMinute) : '–'],
@@ -137,7 +138,7 @@ function pipelineCard(p) {
   const charts = el('div', { class: 'charts' });
   const shards = el('table', { class: 'shards' });
   shards.innerHTML =
-    '<thead><tr><th>shard</th><th>iterator age</th><th>processed here</th><th>checkpointed</th><th>checkpoint moved</th><th>shard watermark (UTC)</th><th>vs pipeline</th><th>state</th></tr></thead><tbody></tbody>';
+    '<thead><tr><th>shard</th><th>iterator age</th><th>read /s</th><th>batches /min</th><th>batch duration</th><th>processed here</th><th>checkpointed</th><th>checkpoint moved</th><th>shard watermark (UTC)</th><th>vs pipeline</th><th>state</th></tr></thead><tbody></tbody>';
   const dead = el('table', { class: 'dead-letters' });
   dead.innerHTML =
     '<thead><tr><th>recorded</th><th>shard</th><th>sequence number</th><th>partition key</th><th>field</th><th>reason</th></tr></thead><tbody></tbody>';
@@ -214,18 +215,25 @@ function showShards(card, p, now) {
         { 'data-shard': s.shardId },
         el('td', {}, s.shardId),
         el('td', {}, s.live ? fmt.ms(s.live.behindMs) : '–'),
+        el('td', {}, s.live ? fmt.rate(s.live.readPerSecond) : '–'),
+        el('td', {}, s.live ? fmt.count(s.live.invocationsPerMinute) : '–'),
+        el(
+          'td',
+          {},
+          s.live && s.live.invocationsPerMinute > 0 ? fmt.ms(s.live.durationMs.mean) : '–',
+        ),
         el('td', {}, s.live ? fmt.count(s.live.records) : '–'),
-        el('td', {}, cp ? fmt.count(cp.records) : '–'),
+        el('td', { class: 'checkpointed' }, cp ? fmt.count(cp.records) : '–'),
         el('td', {}, cp ? (cp.ended ? 'read to its end' : fmt.ago(cp.at, now)) : 'none yet'),
         el('td', {}, w ? fmt.time(w.at) : '–'),
-        el('td', {}, ahead === null ? '–' : `+${fmt.ms(ahead)}`),
+        el('td', {}, ahead === null ? '–' : ahead >= 0 ? `+${fmt.ms(ahead)}` : fmt.ms(ahead)),
         el('td', { class: w && w.state === 'active' ? '' : 'text' }, w ? w.state : '–'),
       );
     }),
   );
   if (p.shards.length === 0)
     card.shards.tBodies[0].replaceChildren(
-      el('tr', {}, el('td', { class: 'empty', colspan: '8' }, 'no shard read yet')),
+      el('tr', {}, el('td', { class: 'empty', colspan: '11' }, 'no shard read yet')),
     );
 }
 

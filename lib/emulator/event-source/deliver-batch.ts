@@ -26,8 +26,9 @@ export type InvocationReport = {
   shardId: string;
   records: number;
   durationMs: number;
+  /** The invocation failed (Lambda's Errors); a partial batch response is not a failure. */
   failed: boolean;
-  /** The shard's iterator age when the batch was read. */
+  /** The shard's iterator age at its last GetRecords (MillisBehindLatest). */
   behindMs: number;
 };
 
@@ -74,7 +75,7 @@ export async function deliverBatch(batch: EventRecord[], ctx: DeliveryContext): 
       shardId: ctx.shardId,
       records: fresh.length,
       durationMs: performance.now() - startedAt,
-      failed: outcome.kind !== 'ok',
+      failed: outcome.kind === 'error',
       behindMs: shard.behindMs,
     });
     if (decision.done.length > 0) {

@@ -7,8 +7,12 @@ import type { MetricsBoard } from './metrics-board.ts';
  * and RecordsRead are the emulator's: CloudWatch has no such metrics (a batch's mean size is
  * RecordsIn over Invocations; what comes in is the stream's IncomingRecords).
  */
-export function recordInvocation(board: MetricsBoard, fn: string, report: InvocationReport): void {
-  const now = Date.now();
+export function recordInvocation(
+  board: MetricsBoard,
+  fn: string,
+  report: InvocationReport,
+  now = Date.now(),
+): void {
   board.add(fn, 'Invocations', 'Count', now, 1);
   board.add(fn, 'Errors', 'Count', now, report.failed ? 1 : 0);
   board.add(fn, 'Duration', 'Milliseconds', now, report.durationMs);

@@ -56,6 +56,8 @@ export type RunningPipeline = {
   source: RunningEventSource;
   figures: FunctionFigures;
   failureLog: string;
+  /** Per shard (by shard id): what the event source measured of it, as rolling series. */
+  shardMetrics: MetricsBoard;
   /** The execution environments its batches run in, with `isolateFrom`. */
   isolated?: IsolatedFunction;
 };
@@ -147,6 +149,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         environments.push(isolated);
         fn = isolated.fn;
       }
+      const shardMetrics = new MetricsBoard();
       const failureLog = join(config.local.cacheDir, 'runtime', `${pipeline.name}.failures.jsonl`);
       const source = await startEventSource({
         kinesis,
@@ -161,8 +164,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         onFailure: new FailureLog(failureLog),
         settings,
         log: (line) => log(`${pipeline.name}: ${line}`),
-        onInvoked: (report) => recordInvocation(metrics, pipeline.name, report),
-        onRead: (_shard, records) => recordRead(metrics, pipeline.name, records),
+        onInvoked: (report) => {
+          recordInvocation(metrics, pipeline.name, report);
+          recordInvocation(shardMetrics, report.shardId, report);
+        },
+        onRead: (shardId, records) => {
+          recordRead(metrics, pipeline.name, records);
+          recordRead(shardMetrics, shardId, records);
+        },
       });
       running.push({
         pipeline,
@@ -170,6 +179,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         source,
         figures,
         failureLog,
+        shardMetrics,
         ...(fn instanceof IsolatedFunction ? { isolated: fn } : {}),
       });
       if (tick && pipeline.kind === 'aggregation') {
