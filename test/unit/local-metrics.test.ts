@@ -79,18 +79,14 @@ describe('local metrics', () => {
     for (const line of [...lines, ...job.lines])
       board.record({ ...line, _aws: { ...line._aws, Timestamp: now } });
     // What the emulator itself measures: one invocation of 40 records, 250 ms, 1.5 s behind.
-    recordInvocation(
-      board,
-      'views',
-      {
-        shardId: 's-0',
-        records: 40,
-        durationMs: 250,
-        failed: false,
-        behindMs: 1500,
-      },
-      now,
-    );
+    const invocation = {
+      shardId: 's-0',
+      records: 40,
+      durationMs: 250,
+      failed: false,
+      behindMs: 1500,
+    };
+    recordInvocation(board, 'views', invocation, now);
     const stats = {
       records: 40,
       invocations: 1,
@@ -100,18 +96,7 @@ describe('local metrics', () => {
       shards: { 's-0': { behindMs: 1500, records: 40, lastBatchAt: now } },
     };
     const shardMetrics = new MetricsBoard();
-    recordInvocation(
-      shardMetrics,
-      's-0',
-      {
-        shardId: 's-0',
-        records: 40,
-        durationMs: 250,
-        failed: false,
-        behindMs: 1500,
-      },
-      now,
-    );
+    recordInvocation(shardMetrics, 's-0', invocation, now);
     const running = {
       pipeline: {
         name: 'views',
