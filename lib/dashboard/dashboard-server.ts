@@ -37,6 +37,14 @@ const own = (name: string) => new URL(`./assets/${name}`, import.meta.url);
 const ASSETS: Record<string, { type: string; file: URL | string }> = {
   '/': { type: 'text/html; charset=utf-8', file: own('index.html') },
   '/app.js': { type: 'text/javascript; charset=utf-8', file: own('app.js') },
+  '/format.js': { type: 'text/javascript; charset=utf-8', file: own('format.js') },
+  '/pipeline-card.js': { type: 'text/javascript; charset=utf-8', file: own('pipeline-card.js') },
+  '/pipeline-figures.js': {
+    type: 'text/javascript; charset=utf-8',
+    file: own('pipeline-figures.js'),
+  },
+  '/window-browser.js': { type: 'text/javascript; charset=utf-8', file: own('window-browser.js') },
+  '/sync-jobs.js': { type: 'text/javascript; charset=utf-8', file: own('sync-jobs.js') },
   '/app.css': { type: 'text/css; charset=utf-8', file: own('app.css') },
   '/uPlot.min.js': {
     type: 'text/javascript; charset=utf-8',

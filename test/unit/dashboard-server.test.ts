@@ -60,6 +60,19 @@ describe('the dashboard server', () => {
     for (const asset of assets) {
       expect((await fetch(new URL(asset, server.url))).status, asset).toBe(200);
     }
+    // The page's modules, each import among them, come from this server too.
+    const seen = new Set<string>();
+    const load = async (module: string): Promise<void> => {
+      if (seen.has(module)) return;
+      seen.add(module);
+      const response = await fetch(new URL(module, server.url));
+      expect(response.status, module).toBe(200);
+      expect(response.headers.get('content-type'), module).toContain('javascript');
+      const text = await response.text();
+      for (const m of text.matchAll(/from '\.\/([\w-]+\.js)'/g)) await load(m[1] ?? '');
+    };
+    await load('app.js');
+    expect([...seen].length).toBeGreaterThan(4);
     expect(await (await fetch(new URL('app.js', server.url))).text()).toContain(
       "new EventSource('/api/events')",
     );
