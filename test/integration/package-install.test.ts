@@ -150,7 +150,9 @@ export const typo = definePipeline<PageView>()({
       JSON.stringify({ page: '/home', user: `u${i}`, ts: t0 + s * 1000, ms: 100 }),
     );
     writeFileSync(join(app, 'events.jsonl'), `${events.join('\n')}\n`);
-    const runner = spawn('npx', ['cassflow', 'run', 'pipeline.ts', '--status', '1'], {
+    // With its dashboard: the installed package serves the page, its modules and uPlot.
+    const args = ['cassflow', 'run', 'pipeline.ts', '--status', '1', '--ui', '--ui-port', '0'];
+    const runner = spawn('npx', args, {
       cwd: app,
       env,
     });
@@ -200,6 +202,14 @@ export const typo = definePipeline<PageView>()({
         ['/home', 2],
         ['/home', 1],
       ]);
+      const url = /Dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(log)?.[1] ?? '';
+      for (const asset of ['', 'app.js', 'pipeline-card.js', 'uPlot.min.js', 'uPlot.min.css']) {
+        expect((await fetch(new URL(asset, url))).status, `${url}${asset}`).toBe(200);
+      }
+      const snapshot = (await (await fetch(new URL('api/snapshot', url))).json()) as {
+        pipelines: { figures: { records: number } }[];
+      };
+      expect(snapshot.pipelines[0]?.figures.records).toBe(3);
     } finally {
       runner.kill('SIGINT');
     }
