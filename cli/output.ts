@@ -1,3 +1,5 @@
+import { jsonText } from '#lib/query/json-text';
+
 /** Where commands write: the console, or a collector in tests. */
 export type Output = { info(line: string): void; error(line: string): void };
 
@@ -39,11 +41,4 @@ export function commandOutput(out: Output): CommandOutput & { useJson(on: boolea
       if (json) out.info(typeof value === 'string' ? value : jsonText(value));
     },
   };
-}
-
-/** JSON with bigints as numbers when they fit a double exactly, as text when not. */
-export function jsonText(value: unknown): string {
-  return JSON.stringify(value, (_, v) =>
-    typeof v === 'bigint' ? (Number.isSafeInteger(Number(v)) ? Number(v) : String(v)) : v,
-  );
 }

@@ -3,7 +3,6 @@ import { Argument, Command } from 'commander';
 import type { CassflowConfig } from '#lib/config/config';
 import { resolveConfig } from '#lib/config/config';
 import type { DashboardServer } from '#lib/dashboard/dashboard-server';
-import { startLiveDashboard } from '#lib/dashboard/live-dashboard';
 import { type DemoWatcher, runDemo } from '#lib/demo/run-demo';
 import type { Pipeline } from '#lib/pipeline/spec';
 import { loadAggregation } from '#lib/pipeline-file/load-pipeline';
@@ -15,9 +14,9 @@ import { latestFinalTable } from '../format-demo.ts';
 import { wholeNumber } from '../option-values.ts';
 import { type CommandOutput, UsageError } from '../output.ts';
 import { startProgress } from '../progress.ts';
+import { serveDashboard, uiPortOption } from '../serve-dashboard.ts';
 import { untilSignal } from '../until-signal.ts';
 import { describeStack } from './local.ts';
-import { DEFAULT_DASHBOARD_PORT } from './top.ts';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/page-views.ts', import.meta.url));
 
@@ -62,12 +61,7 @@ export function demoCommand(out: CommandOutput): Command {
       '--ui',
       "serve the run's live dashboard on 127.0.0.1 while it runs, and after it passed until Ctrl-C",
     )
-    .option(
-      '--ui-port <port>',
-      "the dashboard's port (0: any free one)",
-      wholeNumber(0, 65_535),
-      DEFAULT_DASHBOARD_PORT,
-    )
+    .addOption(uiPortOption())
     .action(async (file: string, options: DemoOptions) => {
       if (options.repeat !== undefined && options.ui) {
         throw new UsageError('--ui watches one run: give it without --repeat');
@@ -166,14 +160,10 @@ function dashboardWatcher(config: CassflowConfig, port: number, out: CommandOutp
   let dashboard: DashboardServer | undefined;
   return {
     start: async (runtime) => {
-      dashboard = await startLiveDashboard({
-        config,
-        pipelines: runtime.pipelines,
-        board: runtime.metrics,
-        port,
-      });
-      out.info(`Dashboard: ${dashboard.url} (or: cassflow top --url ${dashboard.url})`);
-      out.result({ dashboard: dashboard.url });
+      dashboard = await serveDashboard(
+        { config, pipelines: runtime.pipelines, board: runtime.metrics, port },
+        out,
+      );
     },
     passed: async (result) => {
       out.info(

@@ -1,7 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Argument, Command, Option } from 'commander';
 import { resolveConfig } from '#lib/config/config';
-import { startLiveDashboard } from '#lib/dashboard/live-dashboard';
 import { startRuntime } from '#lib/emulator/runtime/runtime';
 import { statusLine, statusOf } from '#lib/emulator/runtime/status-line';
 import { CASSFLOW_EVENT_SOURCE } from '#lib/lambda/event-source-defaults';
@@ -9,8 +8,8 @@ import { loadPipelineFile } from '#lib/pipeline-file/load-pipeline-file';
 import { localDown, localUp, startedServices } from '#lib/stack/stack';
 import { wholeNumber } from '../option-values.ts';
 import type { CommandOutput } from '../output.ts';
+import { serveDashboard, uiPortOption } from '../serve-dashboard.ts';
 import { describeStack } from './local.ts';
-import { DEFAULT_DASHBOARD_PORT } from './top.ts';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/page-views.ts', import.meta.url));
 
@@ -79,12 +78,7 @@ export function runCommand(out: CommandOutput): Command {
         .default('WARN'),
     )
     .option('--ui', "serve the run's live dashboard on 127.0.0.1 (see also cassflow top)")
-    .option(
-      '--ui-port <port>',
-      "the dashboard's port (0: any free one)",
-      wholeNumber(0, 65_535),
-      DEFAULT_DASHBOARD_PORT,
-    )
+    .addOption(uiPortOption())
     .action(async (file: string, options: RunOptions) => {
       const { pipelines, scheduled } = await loadPipelineFile(file);
       process.env.POWERTOOLS_METRICS_DISABLED ??= 'true'; // EMF lines are for CloudWatch
@@ -106,20 +100,14 @@ export function runCommand(out: CommandOutput): Command {
         },
       });
       const dashboard = options.ui
-        ? await startLiveDashboard({
-            config,
-            pipelines: runtime.pipelines,
-            board: runtime.metrics,
-            port: options.uiPort,
-          }).catch(async (error: unknown) => {
+        ? await serveDashboard(
+            { config, pipelines: runtime.pipelines, board: runtime.metrics, port: options.uiPort },
+            out,
+          ).catch(async (error: unknown) => {
             await runtime.stop();
             throw error;
           })
         : undefined;
-      if (dashboard) {
-        out.info(`Dashboard: ${dashboard.url} (or: cassflow top --url ${dashboard.url})`);
-        out.result({ dashboard: dashboard.url });
-      }
       const names = [...pipelines, ...scheduled].map((p) => p.name);
       out.info(`Running ${names.join(', ')}; Ctrl-C stops`);
       for (const job of scheduled) out.info(`${job.name}: runs on ${job.schedule} (UTC)`);

@@ -6,8 +6,7 @@ import { ExitStatus } from '../exit-status.ts';
 import { topLines } from '../format-top.ts';
 import { wholeNumber } from '../option-values.ts';
 import type { CommandOutput } from '../output.ts';
-
-export const DEFAULT_DASHBOARD_PORT = 4590;
+import { DEFAULT_DASHBOARD_PORT } from '../serve-dashboard.ts';
 
 type TopOptions = { url: string; once?: boolean; interval: number };
 

@@ -2,14 +2,13 @@ import { fileURLToPath } from 'node:url';
 import { Argument, Command } from 'commander';
 import { resolveConfig } from '#lib/config/config';
 import { CheckpointRates } from '#lib/dashboard/checkpoint-rates';
-import { startLiveDashboard } from '#lib/dashboard/live-dashboard';
 import { MetricsBoard } from '#lib/emulator/metrics/metrics-board';
 import { loadPipelineFile } from '#lib/pipeline-file/load-pipeline-file';
 import { createSession, pipelineCassandra } from '#lib/store/session';
 import { wholeNumber } from '../option-values.ts';
 import type { CommandOutput } from '../output.ts';
+import { DEFAULT_DASHBOARD_PORT, serveDashboard } from '../serve-dashboard.ts';
 import { untilSignal } from '../until-signal.ts';
-import { DEFAULT_DASHBOARD_PORT } from './top.ts';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/page-views.ts', import.meta.url));
 
@@ -51,18 +50,19 @@ export function uiCommand(out: CommandOutput): Command {
       }
       const board = new MetricsBoard();
       const rates = new CheckpointRates(board);
-      const dashboard = await startLiveDashboard({
-        config,
-        pipelines,
-        board,
-        port: options.port,
-        onStoreRead: (watcher) => {
-          if (watcher.latest) rates.observe(watcher.latest);
+      const dashboard = await serveDashboard(
+        {
+          config,
+          pipelines,
+          board,
+          port: options.port,
+          onStoreRead: (watcher) => {
+            if (watcher.latest) rates.observe(watcher.latest);
+          },
         },
-      });
-      out.info(`Dashboard: ${dashboard.url} (or: cassflow top --url ${dashboard.url})`);
+        out,
+      );
       out.info(`Reading ${pipelines.map((p) => p.name).join(', ')} from the store; Ctrl-C stops`);
-      out.result({ dashboard: dashboard.url });
       await untilSignal();
       await dashboard.close();
     });

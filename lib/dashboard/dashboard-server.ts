@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { jsonText } from '../query/json-text.ts';
 import type { DashboardSnapshot } from './snapshot.ts';
 import type { WindowPage, WindowQuery } from './window-browser.ts';
 
@@ -56,17 +57,6 @@ const ASSETS: Record<string, { type: string; file: URL | string }> = {
   },
 };
 
-/** JSON of figures that may hold bigints (event counts): as numbers, or strings past 2^53. */
-export function figuresJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v) =>
-    typeof v === 'bigint'
-      ? v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= -BigInt(Number.MAX_SAFE_INTEGER)
-        ? Number(v)
-        : String(v)
-      : v,
-  );
-}
-
 /**
  * Serves a local run on 127.0.0.1: the page (`/` and its assets), the current snapshot as JSON
  * (`/api/snapshot`), a server-sent event stream of snapshots (`/api/events`), and the window
@@ -118,7 +108,7 @@ export async function startDashboard(
         'cache-control': 'no-store',
         connection: 'keep-alive',
       });
-      response.write(`data: ${figuresJson(source.snapshot())}\n\n`);
+      response.write(`data: ${jsonText(source.snapshot())}\n\n`);
       streams.add(response);
       request.on('close', () => streams.delete(response));
     } else {
@@ -129,7 +119,7 @@ export async function startDashboard(
   });
   const timer = setInterval(() => {
     if (streams.size === 0) return;
-    const event = `data: ${figuresJson(source.snapshot())}\n\n`;
+    const event = `data: ${jsonText(source.snapshot())}\n\n`;
     for (const stream of streams) stream.write(event);
   }, options.intervalMs ?? 500);
   timer.unref();
@@ -157,5 +147,5 @@ export async function startDashboard(
 function sendJson(response: ServerResponse, status: number, value: unknown): void {
   response
     .writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
-    .end(figuresJson(value));
+    .end(jsonText(value));
 }

@@ -3,7 +3,7 @@ import type { MetricsBoard } from '../emulator/metrics/metrics-board.ts';
 import type { RunningPipeline } from '../emulator/runtime/runtime.ts';
 import type { AnyPipeline } from '../pipeline/any-pipeline.ts';
 import { type DashboardServer, startDashboard } from './dashboard-server.ts';
-import { dashboardSnapshot } from './snapshot.ts';
+import { dashboardSnapshot, pipelineOf } from './snapshot.ts';
 import { StackWatcher } from './stack-watcher.ts';
 
 export type LiveDashboardOptions = {
@@ -21,7 +21,7 @@ export type LiveDashboardOptions = {
 
 /** The dashboard of a run or of a running stack: the store watched, the page served. */
 export async function startLiveDashboard(options: LiveDashboardOptions): Promise<DashboardServer> {
-  const specs = options.pipelines.map((p) => ('source' in p ? p.pipeline : p));
+  const specs = options.pipelines.map(pipelineOf);
   const watcher = new StackWatcher(options.config, specs, options.storeIntervalMs, () =>
     options.onStoreRead?.(watcher),
   );

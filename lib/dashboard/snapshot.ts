@@ -66,13 +66,17 @@ export type SnapshotInputs = {
 
 const isRunning = (p: RunningPipeline | AnyPipeline): p is RunningPipeline => 'source' in p;
 
+/** The pipeline's definition, whether it runs here or is only read from the store. */
+export const pipelineOf = (p: RunningPipeline | AnyPipeline): AnyPipeline =>
+  isRunning(p) ? p.pipeline : p;
+
 export function dashboardSnapshot({
   pipelines,
   board,
   stack,
   nowMs,
 }: SnapshotInputs): DashboardSnapshot {
-  const specs = pipelines.map((p) => (isRunning(p) ? p.pipeline : p));
+  const specs = pipelines.map(pipelineOf);
   const names = new Set(specs.map((p) => p.name));
   const jobNames = new Set([
     ...syncJobsOf(specs).keys(),
@@ -83,7 +87,7 @@ export function dashboardSnapshot({
     source: pipelines.some(isRunning) ? 'run' : 'stack',
     storeAt: stack?.at ?? null,
     pipelines: pipelines.map((p) => {
-      const spec = isRunning(p) ? p.pipeline : p;
+      const spec = pipelineOf(p);
       const metrics = board.view(spec.name, nowMs);
       const store = stack?.pipelines[spec.name] ?? null;
       return {

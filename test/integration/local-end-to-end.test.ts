@@ -1,23 +1,20 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generatePageViews } from '#lib/demo/generate-page-views';
 import { createKinesisClient } from '#lib/kinesis/client';
 import { deleteStream } from '#lib/kinesis/streams';
 import { main } from '../../cli/main.ts';
+import { type CliProcess, cliProcess } from '../helpers/cli-process.ts';
 import { collectOutput } from '../helpers/collect-output.ts';
 import { waitFor } from '../helpers/event-source-harness.ts';
 import { integrationConfig } from '../helpers/integration-config.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const EXAMPLE = 'examples/page-views.ts';
 const STREAM = 'page-views';
 const config = integrationConfig();
-let runtime: ChildProcess | undefined;
+let runtime: CliProcess | undefined;
 
 afterAll(() => {
-  runtime?.kill('SIGKILL');
+  runtime?.child.kill('SIGKILL');
 });
 
 /** Views per page in the 1-minute windows `cassflow query` prints (open ones included). */
@@ -44,15 +41,8 @@ describe('cassflow send → cassflow run → cassflow query, through the local K
     await deleteStream(kinesis, STREAM);
     kinesis.destroy();
     const env = { ...process.env, CASSANDRA_KEYSPACE: config.cassandra.keyspace };
-    runtime = spawn(process.execPath, ['bin/cassflow.js', 'run', EXAMPLE, '--status', '1'], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const lines: string[] = [];
-    for (const stream of [runtime.stdout, runtime.stderr]) {
-      stream?.setEncoding('utf8').on('data', (chunk: string) => lines.push(...chunk.split('\n')));
-    }
+    runtime = cliProcess(['run', EXAMPLE, '--status', '1'], env);
+    const { lines } = runtime;
     await waitFor(
       'the runtime to start',
       () => lines.some((l) => l.startsWith('Running page_views')),
@@ -116,9 +106,8 @@ describe('cassflow send → cassflow run → cassflow query, through the local K
     }
 
     // The runtime stops cleanly on SIGINT, saying what it did.
-    runtime.kill('SIGINT');
-    // 'close' comes after the output streams have ended, so the last status line is in.
-    const [code] = await once(runtime, 'close');
+    // Its exit comes after the output streams have ended, so the last status line is in.
+    const code = await runtime.interrupt();
     expect(code).toBe(0);
     expect(lines.join('\n')).toMatch(/page_views: 3,001 record\(s\) in \d+ invocation\(s\)/);
   });

@@ -1,6 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,6 +11,7 @@ import { loadPipelineFile } from '#lib/pipeline-file/load-pipeline-file';
 import { maxKeyBytes } from '#lib/store/key-limits';
 import { DEAD_LETTERS } from '#lib/store/schema/core-tables';
 import { main } from '../../cli/main.ts';
+import { type CliProcess, cliProcess } from '../helpers/cli-process.ts';
 import { collectOutput } from '../helpers/collect-output.ts';
 import { allRows, integrationConfig, storeSession } from '../helpers/integration-config.ts';
 import {
@@ -31,11 +30,11 @@ const STREAM = `nasty-records-${suffix}`;
 const config = integrationConfig();
 const kinesis = createKinesisClient(config.kinesis);
 const { session, client } = storeSession(config);
-let runtime: ChildProcess | undefined;
+let runtime: CliProcess | undefined;
 let file = '';
 
 afterAll(async () => {
-  runtime?.kill('SIGKILL');
+  runtime?.child.kill('SIGKILL');
   await deleteStream(kinesis, STREAM);
   kinesis.destroy();
   await client.shutdown();
@@ -149,12 +148,8 @@ describe('a catalogue of nasty records through cassflow run, the local Kinesis a
     if (pipeline?.kind !== 'aggregation') throw new Error('the file defines no aggregation');
     await ensureStream(kinesis, STREAM, 1);
     const env = { ...process.env, CASSANDRA_KEYSPACE: config.cassandra.keyspace };
-    const args = ['bin/cassflow.js', 'run', file, '--shards', '1', '--status', '1'];
-    runtime = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const lines: string[] = [];
-    for (const stream of [runtime.stdout, runtime.stderr]) {
-      stream?.setEncoding('utf8').on('data', (chunk: string) => lines.push(...chunk.split('\n')));
-    }
+    runtime = cliProcess(['run', file, '--shards', '1', '--status', '1'], env);
+    const { lines } = runtime;
     for (let waited = 0; !lines.some((l) => l.startsWith(`Running ${NAME}`)); waited += 100) {
       if (waited > 60_000) throw new Error(`the runtime did not start:\n${lines.join('\n')}`);
       await sleep(100);
@@ -183,8 +178,7 @@ describe('a catalogue of nasty records through cassflow run, the local Kinesis a
     }
     const placedIn = Date.now() - from;
     // Stopping lets in-flight batches finish, so what is read next is all there will be.
-    runtime.kill('SIGINT');
-    const [code] = await once(runtime, 'close');
+    const code = await runtime.interrupt();
     found = await readPlaces(arrivals);
 
     // Assess: every record in exactly its expected place, and nothing else in the windows.

@@ -4,11 +4,11 @@ import {
   DashboardPortInUseError,
   type DashboardServer,
   type DashboardSource,
-  figuresJson,
   startDashboard,
 } from '#lib/dashboard/dashboard-server';
 import type { DashboardSnapshot } from '#lib/dashboard/snapshot';
 import type { WindowQuery } from '#lib/dashboard/window-browser';
+import { jsonText } from '#lib/query/json-text';
 
 const servers: DashboardServer[] = [];
 afterEach(async () => {
@@ -149,7 +149,7 @@ describe('the dashboard server', () => {
   });
 
   it('writes bigints as numbers while they are exact', () => {
-    expect(figuresJson({ a: 5n, b: -(2n ** 53n), c: [1n] })).toBe(
+    expect(jsonText({ a: 5n, b: -(2n ** 53n), c: [1n] })).toBe(
       '{"a":5,"b":"-9007199254740992","c":[1]}',
     );
   });

@@ -93,7 +93,7 @@ describe('local metrics', () => {
       retries: 0,
       bisections: 0,
       discarded: 0,
-      shards: { 's-0': { behindMs: 1500, records: 40, lastBatchAt: now } },
+      shards: { 's-0': { behindMs: 1500, records: 40 } },
     };
     const shardMetrics = new MetricsBoard();
     recordInvocation(shardMetrics, 's-0', invocation, now);

@@ -81,7 +81,6 @@ export async function deliverBatch(batch: EventRecord[], ctx: DeliveryContext): 
     if (decision.done.length > 0) {
       stats.records += decision.done.length;
       shard.records += decision.done.length;
-      shard.lastBatchAt = Date.now();
       ctx.finished(decision.done);
     }
     const why =

@@ -21,15 +21,13 @@ export type ShardStats = {
   behindMs: number;
   /** Records the function processed successfully. */
   records: number;
-  /** When a batch of it last finished (epoch ms). */
-  lastBatchAt: number | undefined;
 };
 
 /** The figures of one shard, entered on first use. */
 export function shardStats(stats: MappingStats, shardId: string): ShardStats {
   let shard = stats.shards[shardId];
   if (!shard) {
-    shard = { behindMs: 0, records: 0, lastBatchAt: undefined };
+    shard = { behindMs: 0, records: 0 };
     stats.shards[shardId] = shard;
   }
   return shard;

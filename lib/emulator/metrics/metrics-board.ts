@@ -21,9 +21,11 @@ export type MetricView = {
 export class MetricsBoard {
   readonly #series = new Map<string, Map<string, { unit: string; series: RollingSeries }>>();
   readonly #seconds: number;
+  readonly #empty: RollingSeries;
 
   constructor(seconds = 300) {
     this.#seconds = seconds;
+    this.#empty = new RollingSeries(seconds);
   }
 
   /** Takes one EMF line: its points go to the series of its `service` (the function). */
@@ -61,15 +63,9 @@ export class MetricsBoard {
 
   /** One metric's last `seconds` seconds up to `nowMs`, a bucket per second, oldest first. */
   seconds(service: string, name: string, nowMs: number, seconds: number): SecondBucket[] {
-    const entry = this.#series.get(service)?.get(name);
-    if (entry) return entry.series.window(nowMs, seconds);
-    const last = Math.floor(nowMs / 1000);
-    return Array.from({ length: seconds }, (_, i) => ({
-      second: last - seconds + 1 + i,
-      count: 0,
-      sum: 0,
-      max: 0,
-    }));
+    // A metric not emitted yet reads as an empty series: zeros, as many seconds as any other.
+    const series = this.#series.get(service)?.get(name)?.series ?? this.#empty;
+    return series.window(nowMs, seconds);
   }
 
   /** Every metric of `service` as of `nowMs`, with the last `seconds` seconds per second. */
